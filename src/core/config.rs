@@ -1,0 +1,228 @@
+//! The site's consent configuration, as a web developer writes it in JSON.
+
+use serde::Deserialize;
+
+use super::validate::{validate_config, ConfigError};
+
+/// Default number of days a decision stays valid (about six months, the CNIL's recommendation).
+pub const DEFAULT_EXPIRES_AFTER_DAYS: u32 = 182;
+/// Longest lifetime a decision may be given: 13 months.
+pub const MAX_EXPIRES_AFTER_DAYS: u32 = 395;
+/// Default localStorage key under which the decision is stored.
+pub const DEFAULT_STORAGE_KEY: &str = "lcc_consent";
+/// The id of the category that is always on and cannot be switched off.
+pub const NECESSARY: &str = "necessary";
+
+/// Everything the consent manager needs to know about a site.
+///
+/// Loaded from JSON with [`ConsentConfig::from_json`], which also validates it.
+/// Unknown fields are an error, so a typo never silently drops a setting.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentConfig {
+    /// Version of the site's cookie policy. Raising it asks every visitor again.
+    #[serde(default)]
+    pub revision: u32,
+    /// Days a decision stays valid before the visitor is asked again (1..=395).
+    #[serde(default = "default_expiry")]
+    pub expires_after_days: u32,
+    /// localStorage key under which the decision is stored.
+    #[serde(default = "default_storage_key")]
+    pub storage_key: String,
+    /// The site's privacy policy, linked from the banner.
+    #[serde(default)]
+    pub privacy_policy_url: Option<String>,
+    /// The consent categories, in display order.
+    pub categories: Vec<Category>,
+    /// The words the banner and the preferences modal use.
+    #[serde(default)]
+    pub texts: Texts,
+}
+
+/// A group of purposes the visitor can accept or refuse as one.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    /// Stable identifier, used in `data-category` attributes and in the stored record.
+    pub id: String,
+    /// Heading shown to the visitor.
+    pub title: String,
+    /// What the category is for, in plain words.
+    #[serde(default)]
+    pub description: String,
+    /// Always on and not switchable: allowed only for the `necessary` category.
+    #[serde(default)]
+    pub read_only: bool,
+    /// The services (vendors) inside this category.
+    #[serde(default)]
+    pub services: Vec<Service>,
+}
+
+/// A vendor or tool inside a category, with its own switch.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// Stable identifier, unique in the whole config, used in `data-service` attributes.
+    pub id: String,
+    /// Name shown to the visitor.
+    pub title: String,
+    /// The company that runs the service.
+    pub provider: String,
+    /// Why the site uses it.
+    pub purpose: String,
+    /// The provider's privacy policy (`http(s):` or a relative URL).
+    pub privacy_policy_url: String,
+    /// The cookies the service sets.
+    #[serde(default)]
+    pub cookies: Vec<CookieRule>,
+    /// Scripts loaded when the visitor consents to this service.
+    #[serde(default)]
+    pub scripts: Vec<ScriptSource>,
+}
+
+/// A cookie a service sets, named exactly or by a glob pattern such as `_ga*`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CookieRule {
+    /// Cookie name or glob pattern (`*` matches any run of characters).
+    pub name: String,
+    /// Domain the cookie is set on, if not the page's host.
+    #[serde(default)]
+    pub domain: Option<String>,
+    /// Path the cookie is set on, if not `/`.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// What the cookie is for.
+    #[serde(default)]
+    pub purpose: String,
+    /// How long it lasts, in words ("2 years", "session").
+    #[serde(default)]
+    pub duration: String,
+}
+
+/// An external script to load on consent.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScriptSource {
+    /// Script URL (`http(s):` or relative).
+    pub src: String,
+    /// Subresource-integrity hash (`sha256-…`, `sha384-…` or `sha512-…`).
+    #[serde(default)]
+    pub integrity: Option<String>,
+}
+
+/// The words of the interface. Every field has an English default.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Texts {
+    /// Banner heading.
+    pub banner_title: String,
+    /// Banner body text.
+    pub banner_description: String,
+    /// Label of the privacy-policy link in the banner.
+    pub privacy_policy_label: String,
+    /// "Accept all" button.
+    pub accept_all: String,
+    /// "Reject all" button.
+    pub reject_all: String,
+    /// "Manage preferences" button.
+    pub manage: String,
+    /// Preferences modal heading.
+    pub preferences_title: String,
+    /// Preferences modal introduction.
+    pub preferences_description: String,
+    /// "Save preferences" button.
+    pub save: String,
+    /// Accessible label of the close button.
+    pub close: String,
+    /// Shown next to the necessary category's switch.
+    pub always_on: String,
+    /// Label of the control that expands a category's services.
+    pub show_services: String,
+    /// Cookie table header: name.
+    pub cookie_name: String,
+    /// Cookie table header: purpose.
+    pub cookie_purpose: String,
+    /// Cookie table header: duration.
+    pub cookie_duration: String,
+    /// Label before a service's provider.
+    pub provider: String,
+    /// Label of a service's privacy-policy link.
+    pub service_policy_label: String,
+    /// Announced after a choice is saved.
+    pub saved: String,
+}
+
+impl Default for Texts {
+    fn default() -> Self {
+        let s = |v: &str| v.to_owned();
+        Texts {
+            banner_title: s("We use cookies"),
+            banner_description: s("We use cookies and similar technologies to measure how the site is used, remember your settings and show relevant offers. You choose which ones we may use; you can change your mind at any time."),
+            privacy_policy_label: s("Privacy policy"),
+            accept_all: s("Accept all"),
+            reject_all: s("Reject all"),
+            manage: s("Manage preferences"),
+            preferences_title: s("Cookie preferences"),
+            preferences_description: s("Choose which kinds of cookies we may use. Necessary cookies keep the site working and cannot be switched off."),
+            save: s("Save preferences"),
+            close: s("Close without saving"),
+            always_on: s("Always on"),
+            show_services: s("Services"),
+            cookie_name: s("Cookie"),
+            cookie_purpose: s("Purpose"),
+            cookie_duration: s("Duration"),
+            provider: s("Provided by"),
+            service_policy_label: s("Privacy policy"),
+            saved: s("Preferences saved"),
+        }
+    }
+}
+
+fn default_expiry() -> u32 {
+    DEFAULT_EXPIRES_AFTER_DAYS
+}
+
+fn default_storage_key() -> String {
+    DEFAULT_STORAGE_KEY.to_owned()
+}
+
+impl ConsentConfig {
+    /// Parses and validates a JSON config.
+    ///
+    /// The error names the exact field that is wrong, for example
+    /// `categories[2].services[0].cookies[1].name: empty pattern`.
+    pub fn from_json(json: &str) -> Result<Self, ConfigError> {
+        let de = &mut serde_json::Deserializer::from_str(json);
+        let cfg: ConsentConfig = serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            ConfigError::new(if path == "." { String::new() } else { path }, e.inner().to_string())
+        })?;
+        validate_config(&cfg)?;
+        Ok(cfg)
+    }
+
+    /// The category with this id.
+    pub fn category(&self, id: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.id == id)
+    }
+
+    /// The service with this id and the category it belongs to.
+    pub fn service(&self, id: &str) -> Option<(&Category, &Service)> {
+        self.categories
+            .iter()
+            .find_map(|c| c.services.iter().find(|s| s.id == id).map(|s| (c, s)))
+    }
+
+    /// Every service with its category, in config order.
+    pub fn services(&self) -> impl Iterator<Item = (&Category, &Service)> {
+        self.categories
+            .iter()
+            .flat_map(|c| c.services.iter().map(move |s| (c, s)))
+    }
+
+    /// Lifetime of a decision in milliseconds.
+    pub fn expiry_ms(&self) -> u64 {
+        u64::from(self.expires_after_days) * 86_400_000
+    }
+}

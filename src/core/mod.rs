@@ -1,0 +1,18 @@
+//! The consent model in plain Rust: config, record, decisions and plans.
+//!
+//! Nothing here touches the browser; time and randomness come in as
+//! arguments, so every rule is tested natively with `cargo test`.
+
+mod config;
+mod decision;
+mod gate;
+mod pattern;
+mod record;
+mod validate;
+
+pub use config::*;
+pub use decision::*;
+pub use gate::*;
+pub use pattern::*;
+pub use record::*;
+pub use validate::*;

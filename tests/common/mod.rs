@@ -1,0 +1,32 @@
+//! Shared helpers for the native test files.
+#![allow(dead_code)]
+
+use leptos_consent::core::{ConsentConfig, ConsentRecord};
+
+/// The demo site's config, read out of `index.html` so the tests and the demo never drift apart.
+pub fn demo_config_json() -> String {
+    let html = include_str!("../../index.html");
+    let start = html.find(r#"id="cc-config">"#).expect("config script in index.html") + r#"id="cc-config">"#.len();
+    let end = start + html[start..].find("</script>").expect("end of config script");
+    html[start..end].to_owned()
+}
+
+/// The demo config, parsed.
+pub fn demo_config() -> ConsentConfig {
+    ConsentConfig::from_json(&demo_config_json()).expect("demo config is valid")
+}
+
+/// 2024-01-01T00:00:00Z in ms.
+pub const T0: u64 = 1_704_067_200_000;
+/// One day in ms.
+pub const DAY: u64 = 86_400_000;
+
+/// A fixed random seed for consent ids.
+pub const SEED: [u8; 16] = [7; 16];
+
+/// Encodes a record, then replaces a JSON fragment in it.
+pub fn tamper(record: &ConsentRecord, from: &str, to: &str) -> String {
+    let s = record.encode();
+    assert!(s.contains(from), "{from} not in {s}");
+    s.replacen(from, to, 1)
+}
