@@ -22,9 +22,9 @@
 #![deny(missing_docs)]
 
 pub mod core;
-#[cfg(target_arch = "wasm32")]
-pub mod web;
-#[cfg(all(target_arch = "wasm32", feature = "ui"))]
-pub mod ui;
 #[cfg(all(target_arch = "wasm32", feature = "embed"))]
 pub mod embed;
+#[cfg(all(target_arch = "wasm32", feature = "ui"))]
+pub mod ui;
+#[cfg(target_arch = "wasm32")]
+pub mod web;

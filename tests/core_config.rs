@@ -1,11 +1,14 @@
 //! Config parsing and validation: every error names the exact field.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 
 use leptos_consent::core::ConsentConfig;
 
 fn err(json: &str) -> String {
-    ConsentConfig::from_json(json).expect_err("config should be refused").to_string()
+    ConsentConfig::from_json(json)
+        .expect_err("config should be refused")
+        .to_string()
 }
 
 /// Builds the demo config with one JSON edit applied: `pointer` names the
@@ -13,7 +16,9 @@ fn err(json: &str) -> String {
 fn demo_with(pointer: &str, value: serde_json::Value) -> String {
     let mut v: serde_json::Value = serde_json::from_str(&common::demo_config_json()).unwrap();
     let (parent, key) = pointer.rsplit_once('/').unwrap();
-    let parent = v.pointer_mut(parent).unwrap_or_else(|| panic!("no {parent}"));
+    let parent = v
+        .pointer_mut(parent)
+        .unwrap_or_else(|| panic!("no {parent}"));
     match parent {
         serde_json::Value::Array(items) => items[key.parse::<usize>().unwrap()] = value,
         other => other[key] = value,
@@ -33,7 +38,10 @@ fn demo_config_is_valid_with_defaults() {
 
 #[test]
 fn minimal_config_gets_defaults() {
-    let cfg = ConsentConfig::from_json(r#"{"categories":[{"id":"necessary","title":"N","read_only":true}]}"#).unwrap();
+    let cfg = ConsentConfig::from_json(
+        r#"{"categories":[{"id":"necessary","title":"N","read_only":true}]}"#,
+    )
+    .unwrap();
     assert_eq!(cfg.expires_after_days, 182);
     assert_eq!(cfg.storage_key, "lcc_consent");
     assert_eq!(cfg.revision, 0);
@@ -42,13 +50,19 @@ fn minimal_config_gets_defaults() {
 #[test]
 fn empty_cookie_pattern_names_the_exact_field() {
     let json = demo_with("/categories/1/services/0/cookies/1/name", "".into());
-    assert_eq!(err(&json), "consent config: categories[1].services[0].cookies[1].name: empty pattern");
+    assert_eq!(
+        err(&json),
+        "consent config: categories[1].services[0].cookies[1].name: empty pattern"
+    );
 }
 
 #[test]
 fn expiry_over_395_days_is_refused() {
     let e = err(&demo_with("/expires_after_days", 400.into()));
-    assert!(e.starts_with("consent config: expires_after_days: 400 days is longer than the 395-day"), "{e}");
+    assert!(
+        e.starts_with("consent config: expires_after_days: 400 days is longer than the 395-day"),
+        "{e}"
+    );
     assert!(ConsentConfig::from_json(&demo_with("/expires_after_days", 395.into())).is_ok());
     assert!(err(&demo_with("/expires_after_days", 0.into())).contains("expires_after_days"));
 }
@@ -58,7 +72,10 @@ fn unknown_fields_are_errors_with_their_path() {
     let mut v: serde_json::Value = serde_json::from_str(&common::demo_config_json()).unwrap();
     v["categories"][2]["services"][0]["enabled"] = true.into();
     let e = err(&v.to_string());
-    assert!(e.contains("categories[2].services[0].enabled") && e.contains("unknown field `enabled`"), "{e}");
+    assert!(
+        e.contains("categories[2].services[0].enabled") && e.contains("unknown field `enabled`"),
+        "{e}"
+    );
 
     let e = err(r#"{"categories":[],"revison":2}"#);
     assert!(e.contains("unknown field `revison`"), "{e}");
@@ -67,46 +84,96 @@ fn unknown_fields_are_errors_with_their_path() {
 #[test]
 fn a_category_cannot_be_on_by_default() {
     // There is no field for it: "enabled" is an unknown field, not a silent default.
-    let e = err(r#"{"categories":[{"id":"necessary","title":"N","read_only":true},{"id":"marketing","title":"M","enabled":true}]}"#);
+    let e = err(
+        r#"{"categories":[{"id":"necessary","title":"N","read_only":true},{"id":"marketing","title":"M","enabled":true}]}"#,
+    );
     assert!(e.contains("categories[1].enabled"), "{e}");
 }
 
 #[test]
 fn read_only_is_only_for_necessary() {
     let e = err(&demo_with("/categories/3/read_only", true.into()));
-    assert_eq!(e, "consent config: categories[3].read_only: only the \"necessary\" category may be read-only");
+    assert_eq!(
+        e,
+        "consent config: categories[3].read_only: only the \"necessary\" category may be read-only"
+    );
     let e = err(&demo_with("/categories/0/read_only", false.into()));
-    assert!(e.starts_with("consent config: categories[0].read_only:"), "{e}");
+    assert!(
+        e.starts_with("consent config: categories[0].read_only:"),
+        "{e}"
+    );
 }
 
 #[test]
 fn identifiers_must_be_plain_and_unique() {
-    assert!(err(&demo_with("/categories/2/id", "performance".into())).contains("categories[2].id: duplicate category id"));
-    assert!(err(&demo_with("/categories/3/services/0/id", "algolia".into())).contains("categories[3].services[0].id: duplicate service id"));
-    assert!(err(&demo_with("/categories/1/id", "Perf ormance".into())).contains("categories[1].id: id"));
+    assert!(err(&demo_with("/categories/2/id", "performance".into()))
+        .contains("categories[2].id: duplicate category id"));
+    assert!(
+        err(&demo_with("/categories/3/services/0/id", "algolia".into()))
+            .contains("categories[3].services[0].id: duplicate service id")
+    );
+    assert!(
+        err(&demo_with("/categories/1/id", "Perf ormance".into())).contains("categories[1].id: id")
+    );
     assert!(err(&demo_with("/categories/1/id", "".into())).contains("categories[1].id: empty id"));
 }
 
 #[test]
 fn policy_urls_must_be_http_or_relative() {
-    for bad in ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,x", "vbscript:x", " javascript:x", "java\tscript:x"] {
-        let e = err(&demo_with("/categories/1/services/0/privacy_policy_url", bad.into()));
-        assert!(e.contains("categories[1].services[0].privacy_policy_url"), "{bad}: {e}");
+    for bad in [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "data:text/html,x",
+        "vbscript:x",
+        " javascript:x",
+        "java\tscript:x",
+    ] {
+        let e = err(&demo_with(
+            "/categories/1/services/0/privacy_policy_url",
+            bad.into(),
+        ));
+        assert!(
+            e.contains("categories[1].services[0].privacy_policy_url"),
+            "{bad}: {e}"
+        );
     }
-    for good in ["https://example.com/p", "http://x.test", "/privacy", "privacy.html", "#privacy", "//cdn.test/p", "./p?a=b:c"] {
-        assert!(ConsentConfig::from_json(&demo_with("/categories/1/services/0/privacy_policy_url", good.into())).is_ok(), "{good}");
+    for good in [
+        "https://example.com/p",
+        "http://x.test",
+        "/privacy",
+        "privacy.html",
+        "#privacy",
+        "//cdn.test/p",
+        "./p?a=b:c",
+    ] {
+        assert!(
+            ConsentConfig::from_json(&demo_with(
+                "/categories/1/services/0/privacy_policy_url",
+                good.into()
+            ))
+            .is_ok(),
+            "{good}"
+        );
     }
-    assert!(err(&demo_with("/privacy_policy_url", "javascript:void(0)".into())).starts_with("consent config: privacy_policy_url:"));
+    assert!(err(&demo_with(
+        "/privacy_policy_url",
+        "javascript:void(0)".into()
+    ))
+    .starts_with("consent config: privacy_policy_url:"));
 }
 
 #[test]
 fn scripts_need_safe_src_and_real_integrity() {
     let script = serde_json::json!([{ "src": "data:text/javascript,alert(1)" }]);
-    assert!(err(&demo_with("/categories/1/services/0/scripts", script)).contains("categories[1].services[0].scripts[0].src"));
+    assert!(err(&demo_with("/categories/1/services/0/scripts", script))
+        .contains("categories[1].services[0].scripts[0].src"));
     let script = serde_json::json!([{ "src": "/tag.js", "integrity": "md5-abc" }]);
-    assert!(err(&demo_with("/categories/1/services/0/scripts", script)).contains("categories[1].services[0].scripts[0].integrity"));
+    assert!(err(&demo_with("/categories/1/services/0/scripts", script))
+        .contains("categories[1].services[0].scripts[0].integrity"));
     let script = serde_json::json!([{ "src": "/tag.js", "integrity": "sha384-abc" }]);
-    assert!(ConsentConfig::from_json(&demo_with("/categories/1/services/0/scripts", script)).is_ok());
+    assert!(
+        ConsentConfig::from_json(&demo_with("/categories/1/services/0/scripts", script)).is_ok()
+    );
 }
 
 #[test]
@@ -114,9 +181,15 @@ fn wrong_types_and_missing_fields_name_the_field() {
     let e = err(&demo_with("/revision", "2".into()));
     assert!(e.contains("revision"), "{e}");
     let mut v: serde_json::Value = serde_json::from_str(&common::demo_config_json()).unwrap();
-    v["categories"][1]["services"][0].as_object_mut().unwrap().remove("provider");
+    v["categories"][1]["services"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("provider");
     let e = err(&v.to_string());
-    assert!(e.contains("categories[1].services[0]") && e.contains("provider"), "{e}");
+    assert!(
+        e.contains("categories[1].services[0]") && e.contains("provider"),
+        "{e}"
+    );
     assert!(err("not json").starts_with("consent config:"));
     assert!(err(r#"{"categories":[]}"#).contains("categories: at least one category"));
 }
@@ -126,8 +199,14 @@ fn empty_texts_and_bad_cookie_paths_are_refused() {
     assert_eq!(err(&demo_with("/categories/1/services/0/cookies/0/name", "_g a".into())), "consent config: categories[1].services[0].cookies[0].name: pattern contains a character not allowed in cookie names");
     let mut v: serde_json::Value = serde_json::from_str(&common::demo_config_json()).unwrap();
     v["texts"] = serde_json::json!({ "accept_all": "  " });
-    assert_eq!(err(&v.to_string()), "consent config: texts.accept_all: empty text");
+    assert_eq!(
+        err(&v.to_string()),
+        "consent config: texts.accept_all: empty text"
+    );
     v["texts"] = serde_json::json!({});
     v["categories"][1]["services"][0]["cookies"][0]["path"] = "blog".into();
-    assert_eq!(err(&v.to_string()), "consent config: categories[1].services[0].cookies[0].path: must start with '/'");
+    assert_eq!(
+        err(&v.to_string()),
+        "consent config: categories[1].services[0].cookies[0].path: must start with '/'"
+    );
 }

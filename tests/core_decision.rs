@@ -1,11 +1,12 @@
 //! Prompt decisions and grants: expiry, revision, new choices, per-service switches.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 
 use common::{demo_config, DAY, SEED, T0};
 use leptos_consent::core::{
-    assess, category_granted, category_refused, diff, record_decision, service_granted, Choice, ConsentConfig, Method,
-    PromptReason,
+    assess, category_granted, category_refused, diff, record_decision, service_granted, Choice,
+    ConsentConfig, Method, PromptReason,
 };
 
 fn store(cfg: &ConsentConfig, choice: &Choice) -> String {
@@ -20,7 +21,10 @@ fn first_visit_prompts_and_grants_only_necessary() {
     assert!(category_granted(&cfg, a.record.as_ref(), "necessary"));
     for c in ["performance", "functionality", "marketing", "third-party"] {
         assert!(!category_granted(&cfg, a.record.as_ref(), c), "{c}");
-        assert!(!category_refused(&cfg, a.record.as_ref(), c), "no choice is not a refusal: {c}");
+        assert!(
+            !category_refused(&cfg, a.record.as_ref(), c),
+            "no choice is not a refusal: {c}"
+        );
     }
     assert!(!service_granted(&cfg, None, "google-analytics"));
 }
@@ -41,11 +45,20 @@ fn reprompts_after_revision_bump_and_grants_nothing_meanwhile() {
     let stored = store(&cfg, &Choice::accept_all(&cfg));
     cfg.revision = 2;
     let a = assess(Some(&stored), &cfg, T0 + DAY);
-    assert_eq!(a.prompt, Some(PromptReason::RevisionChanged { stored: 1, current: 2 }));
+    assert_eq!(
+        a.prompt,
+        Some(PromptReason::RevisionChanged {
+            stored: 1,
+            current: 2
+        })
+    );
     assert!(!category_granted(&cfg, a.record.as_ref(), "performance"));
     // A downgrade counts as a change too.
     cfg.revision = 0;
-    assert!(matches!(assess(Some(&stored), &cfg, T0).prompt, Some(PromptReason::RevisionChanged { .. })));
+    assert!(matches!(
+        assess(Some(&stored), &cfg, T0).prompt,
+        Some(PromptReason::RevisionChanged { .. })
+    ));
 }
 
 #[test]
@@ -53,7 +66,10 @@ fn reprompts_when_a_category_or_service_is_added() {
     let cfg = demo_config();
     let stored = store(&cfg, &Choice::accept_all(&cfg));
     let mut v: serde_json::Value = serde_json::from_str(&common::demo_config_json()).unwrap();
-    v["categories"].as_array_mut().unwrap().push(serde_json::json!({"id": "social", "title": "Social"}));
+    v["categories"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"id": "social", "title": "Social"}));
     v["categories"][1]["services"].as_array_mut().unwrap().push(serde_json::json!({
         "id": "hotjar", "title": "Hotjar", "provider": "Hotjar Ltd", "purpose": "Heatmaps", "privacy_policy_url": "https://hotjar.test/p"
     }));
@@ -61,10 +77,17 @@ fn reprompts_when_a_category_or_service_is_added() {
     let a = assess(Some(&stored), &grown, T0);
     assert_eq!(
         a.prompt,
-        Some(PromptReason::NewChoices { categories: vec!["social".into()], services: vec!["hotjar".into()] })
+        Some(PromptReason::NewChoices {
+            categories: vec!["social".into()],
+            services: vec!["hotjar".into()]
+        })
     );
     // Explicit earlier grants stay; the new ones are not granted.
-    assert!(service_granted(&grown, a.record.as_ref(), "google-analytics"));
+    assert!(service_granted(
+        &grown,
+        a.record.as_ref(),
+        "google-analytics"
+    ));
     assert!(!service_granted(&grown, a.record.as_ref(), "hotjar"));
     assert!(!category_granted(&grown, a.record.as_ref(), "social"));
 }
@@ -84,7 +107,10 @@ fn service_switches_drive_their_category() {
     choice.set_category(&cfg, "marketing", true);
     assert!(choice.service("mixpanel"));
     choice.set_category(&cfg, "necessary", false);
-    assert!(choice.category("necessary"), "necessary cannot be switched off");
+    assert!(
+        choice.category("necessary"),
+        "necessary cannot be switched off"
+    );
 }
 
 #[test]
@@ -100,12 +126,35 @@ fn preferences_open_with_the_stored_choice() {
 #[test]
 fn diff_lists_grants_and_revocations() {
     let cfg = demo_config();
-    let all = record_decision(&cfg, None, &Choice::accept_all(&cfg), Method::Banner, T0, SEED);
-    let none = record_decision(&cfg, Some(&all), &Choice::reject_all(&cfg), Method::Preferences, T0 + 1, SEED);
+    let all = record_decision(
+        &cfg,
+        None,
+        &Choice::accept_all(&cfg),
+        Method::Banner,
+        T0,
+        SEED,
+    );
+    let none = record_decision(
+        &cfg,
+        Some(&all),
+        &Choice::reject_all(&cfg),
+        Method::Preferences,
+        T0 + 1,
+        SEED,
+    );
     let ch = diff(&cfg, Some(&all), Some(&none));
     assert!(ch.has_revocation());
-    assert_eq!(ch.revoked_services, vec!["google-analytics", "algolia", "mixpanel"]);
-    assert_eq!(ch.revoked_categories, vec!["performance", "functionality", "marketing", "third-party"]);
+    assert_eq!(
+        ch.revoked_services,
+        vec!["google-analytics", "algolia", "mixpanel"]
+    );
+    assert_eq!(
+        ch.revoked_categories,
+        vec!["performance", "functionality", "marketing", "third-party"]
+    );
     let ch = diff(&cfg, None, Some(&none));
-    assert!(ch.is_empty(), "a first-visit reject revokes nothing: {ch:?}");
+    assert!(
+        ch.is_empty(),
+        "a first-visit reject revokes nothing: {ch:?}"
+    );
 }

@@ -1,12 +1,13 @@
 //! Property test: over random sequences of visitor and site events, nothing
+#![cfg(not(target_arch = "wasm32"))]
 //! optional is ever granted without an explicit, current grant from the visitor.
 
 mod common;
 
 use common::{demo_config, DAY, T0};
 use leptos_consent::core::{
-    assess, category_granted, plan_activation, record_decision, service_granted, Choice, ConsentConfig, Method,
-    PageScript,
+    assess, category_granted, plan_activation, record_decision, service_granted, Choice,
+    ConsentConfig, Method, PageScript,
 };
 use proptest::prelude::*;
 
@@ -63,7 +64,14 @@ struct World {
 impl World {
     fn decide(&mut self, choice: Choice) {
         let previous = assess(self.stored.as_deref(), &self.cfg, self.now).record;
-        let r = record_decision(&self.cfg, previous.as_ref(), &choice, Method::Banner, self.now, [9; 16]);
+        let r = record_decision(
+            &self.cfg,
+            previous.as_ref(),
+            &choice,
+            Method::Banner,
+            self.now,
+            [9; 16],
+        );
         self.stored = Some(r.encode());
         self.said = Some(Said {
             choice_categories: r.categories.clone().into_iter().collect(),
@@ -133,7 +141,11 @@ impl World {
         if said.revision != self.cfg.revision || said.at + self.cfg.expiry_ms() <= self.now {
             return None;
         }
-        let list = if services { &said.choice_services } else { &said.choice_categories };
+        let list = if services {
+            &said.choice_services
+        } else {
+            &said.choice_categories
+        };
         list.iter().find(|(k, _)| k == id).map(|(_, v)| *v)
     }
 
@@ -142,13 +154,28 @@ impl World {
         let rec = a.record.as_ref();
         for c in self.cfg.categories.iter().filter(|c| !c.read_only) {
             if category_granted(&self.cfg, rec, &c.id) {
-                prop_assert_eq!(self.explicit(&c.id, false), Some(true), "category {} granted without an explicit current grant", c.id);
+                prop_assert_eq!(
+                    self.explicit(&c.id, false),
+                    Some(true),
+                    "category {} granted without an explicit current grant",
+                    c.id
+                );
             }
         }
         for (c, s) in self.cfg.services().filter(|(c, _)| !c.read_only) {
             if service_granted(&self.cfg, rec, &s.id) {
-                prop_assert_eq!(self.explicit(&s.id, true), Some(true), "service {} granted without an explicit current grant", s.id);
-                prop_assert_eq!(self.explicit(&c.id, false), Some(true), "service {} granted under an ungranted category", s.id);
+                prop_assert_eq!(
+                    self.explicit(&s.id, true),
+                    Some(true),
+                    "service {} granted without an explicit current grant",
+                    s.id
+                );
+                prop_assert_eq!(
+                    self.explicit(&c.id, false),
+                    Some(true),
+                    "service {} granted under an ungranted category",
+                    s.id
+                );
             }
         }
         // The script gate agrees with the grants.
@@ -156,16 +183,32 @@ impl World {
             .cfg
             .services()
             .filter(|(c, _)| !c.read_only)
-            .map(|(c, s)| PageScript { category: c.id.clone(), service: Some(s.id.clone()), done: false })
+            .map(|(c, s)| PageScript {
+                category: c.id.clone(),
+                service: Some(s.id.clone()),
+                done: false,
+            })
             .collect();
         for i in plan_activation(&self.cfg, rec, &scripts).run {
             let svc = scripts[i].service.as_deref().unwrap_or_default();
-            prop_assert_eq!(self.explicit(svc, true), Some(true), "script for {} ran without consent", svc);
+            prop_assert_eq!(
+                self.explicit(svc, true),
+                Some(true),
+                "script for {} ran without consent",
+                svc
+            );
         }
         // No valid, current, complete answer means the banner shows.
         let complete = self.said.is_some()
-            && self.cfg.categories.iter().all(|c| self.explicit(&c.id, false).is_some())
-            && self.cfg.services().all(|(_, s)| self.explicit(&s.id, true).is_some());
+            && self
+                .cfg
+                .categories
+                .iter()
+                .all(|c| self.explicit(&c.id, false).is_some())
+            && self
+                .cfg
+                .services()
+                .all(|(_, s)| self.explicit(&s.id, true).is_some());
         prop_assert_eq!(a.prompt.is_none(), complete, "prompt {:?}", a.prompt);
         Ok(())
     }

@@ -196,7 +196,10 @@ impl ConsentConfig {
         let de = &mut serde_json::Deserializer::from_str(json);
         let cfg: ConsentConfig = serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
-            ConfigError::new(if path == "." { String::new() } else { path }, e.inner().to_string())
+            ConfigError::new(
+                if path == "." { String::new() } else { path },
+                e.inner().to_string(),
+            )
         })?;
         validate_config(&cfg)?;
         Ok(cfg)

@@ -47,8 +47,13 @@ pub struct Assessment {
 /// A corrupt, unknown-version, future-dated, expired or out-of-revision value
 /// yields no record: nothing optional is granted until the visitor decides again.
 pub fn assess(stored: Option<&str>, cfg: &ConsentConfig, now_ms: u64) -> Assessment {
-    let none = |reason| Assessment { prompt: Some(reason), record: None };
-    let Some(stored) = stored else { return none(PromptReason::NoRecord) };
+    let none = |reason| Assessment {
+        prompt: Some(reason),
+        record: None,
+    };
+    let Some(stored) = stored else {
+        return none(PromptReason::NoRecord);
+    };
     let record = match ConsentRecord::decode(stored) {
         Ok(r) => r,
         Err(e) => return none(PromptReason::Unreadable(e)),
@@ -57,7 +62,10 @@ pub fn assess(stored: Option<&str>, cfg: &ConsentConfig, now_ms: u64) -> Assessm
         return none(PromptReason::Invalid(e));
     }
     if record.revision != cfg.revision {
-        return none(PromptReason::RevisionChanged { stored: record.revision, current: cfg.revision });
+        return none(PromptReason::RevisionChanged {
+            stored: record.revision,
+            current: cfg.revision,
+        });
     }
     if record.last_decision_ms.saturating_add(cfg.expiry_ms()) <= now_ms {
         return none(PromptReason::Expired);
@@ -76,14 +84,24 @@ pub fn assess(stored: Option<&str>, cfg: &ConsentConfig, now_ms: u64) -> Assessm
     let prompt = if categories.is_empty() && services.is_empty() {
         None
     } else {
-        Some(PromptReason::NewChoices { categories, services })
+        Some(PromptReason::NewChoices {
+            categories,
+            services,
+        })
     };
-    Assessment { prompt, record: Some(record) }
+    Assessment {
+        prompt,
+        record: Some(record),
+    }
 }
 
 /// Whether a category is granted under `record`: read-only categories always,
 /// others only with an explicit `true` in a current record.
-pub fn category_granted(cfg: &ConsentConfig, record: Option<&ConsentRecord>, category: &str) -> bool {
+pub fn category_granted(
+    cfg: &ConsentConfig,
+    record: Option<&ConsentRecord>,
+    category: &str,
+) -> bool {
     match cfg.category(category) {
         Some(c) if c.read_only => true,
         Some(_) => record.is_some_and(|r| r.categories.get(category) == Some(&true)),
@@ -93,7 +111,11 @@ pub fn category_granted(cfg: &ConsentConfig, record: Option<&ConsentRecord>, cat
 
 /// Whether a category was explicitly refused in a current record
 /// (what `data-category="!id"` scripts wait for).
-pub fn category_refused(cfg: &ConsentConfig, record: Option<&ConsentRecord>, category: &str) -> bool {
+pub fn category_refused(
+    cfg: &ConsentConfig,
+    record: Option<&ConsentRecord>,
+    category: &str,
+) -> bool {
     match cfg.category(category) {
         Some(c) if c.read_only => false,
         Some(_) => record.is_some_and(|r| r.categories.get(category) == Some(&false)),
@@ -107,7 +129,8 @@ pub fn service_granted(cfg: &ConsentConfig, record: Option<&ConsentRecord>, serv
     match cfg.service(service) {
         Some((c, _)) if c.read_only => true,
         Some((c, s)) => {
-            category_granted(cfg, record, &c.id) && record.is_some_and(|r| r.services.get(&s.id) == Some(&true))
+            category_granted(cfg, record, &c.id)
+                && record.is_some_and(|r| r.services.get(&s.id) == Some(&true))
         }
         None => false,
     }
@@ -137,9 +160,19 @@ pub struct Choice {
 
 impl Choice {
     fn uniform(cfg: &ConsentConfig, on: bool) -> Self {
-        let categories = cfg.categories.iter().map(|c| (c.id.clone(), on || c.read_only)).collect();
-        let services = cfg.services().map(|(c, s)| (s.id.clone(), on || c.read_only)).collect();
-        Choice { categories, services }
+        let categories = cfg
+            .categories
+            .iter()
+            .map(|c| (c.id.clone(), on || c.read_only))
+            .collect();
+        let services = cfg
+            .services()
+            .map(|(c, s)| (s.id.clone(), on || c.read_only))
+            .collect();
+        Choice {
+            categories,
+            services,
+        }
     }
 
     /// Everything on.
@@ -155,9 +188,19 @@ impl Choice {
     /// The switches as the visitor left them: what `record` grants, everything else off.
     /// This is what the preferences modal opens with.
     pub fn from_record(cfg: &ConsentConfig, record: Option<&ConsentRecord>) -> Self {
-        let categories = cfg.categories.iter().map(|c| (c.id.clone(), category_granted(cfg, record, &c.id))).collect();
-        let services = cfg.services().map(|(_, s)| (s.id.clone(), service_granted(cfg, record, &s.id))).collect();
-        Choice { categories, services }
+        let categories = cfg
+            .categories
+            .iter()
+            .map(|c| (c.id.clone(), category_granted(cfg, record, &c.id)))
+            .collect();
+        let services = cfg
+            .services()
+            .map(|(_, s)| (s.id.clone(), service_granted(cfg, record, &s.id)))
+            .collect();
+        Choice {
+            categories,
+            services,
+        }
     }
 
     /// Switches a category and all its services. Read-only categories stay on.
@@ -172,12 +215,17 @@ impl Choice {
 
     /// Switches one service; its category follows (on when any of its services is on).
     pub fn set_service(&mut self, cfg: &ConsentConfig, id: &str, on: bool) {
-        let Some((cat, svc)) = cfg.service(id) else { return };
+        let Some((cat, svc)) = cfg.service(id) else {
+            return;
+        };
         if cat.read_only {
             return;
         }
         self.services.insert(svc.id.clone(), on);
-        let any = cat.services.iter().any(|s| self.services.get(&s.id) == Some(&true));
+        let any = cat
+            .services
+            .iter()
+            .any(|s| self.services.get(&s.id) == Some(&true));
         self.categories.insert(cat.id.clone(), any);
     }
 
@@ -210,7 +258,12 @@ pub fn record_decision(
         .collect::<BTreeMap<_, _>>();
     let services = cfg
         .services()
-        .map(|(c, s)| (s.id.clone(), c.read_only || (categories[&c.id] && choice.service(&s.id))))
+        .map(|(c, s)| {
+            (
+                s.id.clone(),
+                c.read_only || (categories[&c.id] && choice.service(&s.id)),
+            )
+        })
         .collect();
     let (consent_id, first_decision_ms) = match previous {
         Some(p) if p.first_decision_ms <= now_ms => (p.consent_id.clone(), p.first_decision_ms),
@@ -249,22 +302,34 @@ impl Changes {
 
     /// Whether nothing changed.
     pub fn is_empty(&self) -> bool {
-        self.granted_categories.is_empty() && !self.has_revocation() && self.granted_services.is_empty()
+        self.granted_categories.is_empty()
+            && !self.has_revocation()
+            && self.granted_services.is_empty()
     }
 }
 
 /// Compares what `before` and `after` grant.
-pub fn diff(cfg: &ConsentConfig, before: Option<&ConsentRecord>, after: Option<&ConsentRecord>) -> Changes {
+pub fn diff(
+    cfg: &ConsentConfig,
+    before: Option<&ConsentRecord>,
+    after: Option<&ConsentRecord>,
+) -> Changes {
     let mut ch = Changes::default();
     for c in &cfg.categories {
-        match (category_granted(cfg, before, &c.id), category_granted(cfg, after, &c.id)) {
+        match (
+            category_granted(cfg, before, &c.id),
+            category_granted(cfg, after, &c.id),
+        ) {
             (false, true) => ch.granted_categories.push(c.id.clone()),
             (true, false) => ch.revoked_categories.push(c.id.clone()),
             _ => {}
         }
     }
     for (_, s) in cfg.services() {
-        match (service_granted(cfg, before, &s.id), service_granted(cfg, after, &s.id)) {
+        match (
+            service_granted(cfg, before, &s.id),
+            service_granted(cfg, after, &s.id),
+        ) {
             (false, true) => ch.granted_services.push(s.id.clone()),
             (true, false) => ch.revoked_services.push(s.id.clone()),
             _ => {}

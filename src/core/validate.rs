@@ -16,7 +16,10 @@ pub struct ConfigError {
 
 impl ConfigError {
     pub(crate) fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        ConfigError { path: path.into(), message: message.into() }
+        ConfigError {
+            path: path.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -50,7 +53,10 @@ fn check_id(path: &str, id: &str) -> Check {
         .bytes()
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
     {
-        return fail(path, format!("id {id:?} may only use a-z, 0-9, '-' and '_'"));
+        return fail(
+            path,
+            format!("id {id:?} may only use a-z, 0-9, '-' and '_'"),
+        );
     }
     Ok(())
 }
@@ -76,7 +82,10 @@ pub fn check_url(path: &str, url: &str) -> Result<(), ConfigError> {
     if let Some(colon) = url[..end].find(':') {
         let scheme = url[..colon].to_ascii_lowercase();
         if scheme != "http" && scheme != "https" {
-            return fail(path, format!("URL scheme {scheme:?} not allowed (use http, https or a relative URL)"));
+            return fail(
+                path,
+                format!("URL scheme {scheme:?} not allowed (use http, https or a relative URL)"),
+            );
         }
     } else if url.starts_with("//") {
         // Protocol-relative URLs inherit the page's scheme: fine.
@@ -88,8 +97,14 @@ fn check_pattern(path: &str, pattern: &str) -> Check {
     if pattern.is_empty() || pattern.bytes().all(|b| b == b'*') {
         return fail(path, "empty pattern");
     }
-    if pattern.bytes().any(|b| b <= b' ' || b == b';' || b == b'=' || b == b',' || b == 0x7f) {
-        return fail(path, "pattern contains a character not allowed in cookie names");
+    if pattern
+        .bytes()
+        .any(|b| b <= b' ' || b == b';' || b == b'=' || b == b',' || b == 0x7f)
+    {
+        return fail(
+            path,
+            "pattern contains a character not allowed in cookie names",
+        );
     }
     Ok(())
 }
@@ -136,9 +151,15 @@ pub fn validate_config(cfg: &ConsentConfig) -> Result<(), ConfigError> {
         );
     }
     if cfg.storage_key.is_empty()
-        || !cfg.storage_key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
+        || !cfg
+            .storage_key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
     {
-        return fail("storage_key", "must be non-empty and use only A-Z, a-z, 0-9, '_', '-' and '.'");
+        return fail(
+            "storage_key",
+            "must be non-empty and use only A-Z, a-z, 0-9, '_', '-' and '.'",
+        );
     }
     if let Some(url) = &cfg.privacy_policy_url {
         check_url("privacy_policy_url", url)?;
@@ -152,20 +173,32 @@ pub fn validate_config(cfg: &ConsentConfig) -> Result<(), ConfigError> {
         let at = format!("categories[{ci}]");
         check_id(&format!("{at}.id"), &cat.id)?;
         if !category_ids.insert(cat.id.as_str()) {
-            return fail(format!("{at}.id"), format!("duplicate category id {:?}", cat.id));
+            return fail(
+                format!("{at}.id"),
+                format!("duplicate category id {:?}", cat.id),
+            );
         }
         check_text(&format!("{at}.title"), &cat.title)?;
         if cat.read_only && cat.id != NECESSARY {
-            return fail(format!("{at}.read_only"), "only the \"necessary\" category may be read-only");
+            return fail(
+                format!("{at}.read_only"),
+                "only the \"necessary\" category may be read-only",
+            );
         }
         if cat.id == NECESSARY && !cat.read_only {
-            return fail(format!("{at}.read_only"), "the \"necessary\" category is always on: set read_only to true");
+            return fail(
+                format!("{at}.read_only"),
+                "the \"necessary\" category is always on: set read_only to true",
+            );
         }
         for (si, svc) in cat.services.iter().enumerate() {
             let at = format!("{at}.services[{si}]");
             check_id(&format!("{at}.id"), &svc.id)?;
             if !service_ids.insert(svc.id.as_str()) {
-                return fail(format!("{at}.id"), format!("duplicate service id {:?}", svc.id));
+                return fail(
+                    format!("{at}.id"),
+                    format!("duplicate service id {:?}", svc.id),
+                );
             }
             check_text(&format!("{at}.title"), &svc.title)?;
             check_text(&format!("{at}.provider"), &svc.provider)?;
@@ -181,8 +214,15 @@ pub fn validate_config(cfg: &ConsentConfig) -> Result<(), ConfigError> {
                 }
                 if let Some(domain) = &cookie.domain {
                     let d = domain.trim_start_matches('.');
-                    if d.is_empty() || !d.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.') {
-                        return fail(format!("{at}.domain"), format!("{domain:?} is not a domain name"));
+                    if d.is_empty()
+                        || !d
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+                    {
+                        return fail(
+                            format!("{at}.domain"),
+                            format!("{domain:?} is not a domain name"),
+                        );
                     }
                 }
             }
@@ -190,9 +230,14 @@ pub fn validate_config(cfg: &ConsentConfig) -> Result<(), ConfigError> {
                 let at = format!("{at}.scripts[{ki}]");
                 check_url(&format!("{at}.src"), &script.src)?;
                 if let Some(sri) = &script.integrity {
-                    let ok = ["sha256-", "sha384-", "sha512-"].iter().any(|p| sri.starts_with(p) && sri.len() > p.len());
+                    let ok = ["sha256-", "sha384-", "sha512-"]
+                        .iter()
+                        .any(|p| sri.starts_with(p) && sri.len() > p.len());
                     if !ok {
-                        return fail(format!("{at}.integrity"), "must be a sha256-, sha384- or sha512- hash");
+                        return fail(
+                            format!("{at}.integrity"),
+                            "must be a sha256-, sha384- or sha512- hash",
+                        );
                     }
                 }
             }

@@ -1,0 +1,95 @@
+# leptos-consent: two commands for a newcomer.
+#   make demo   install what is missing, build the release demo, serve it on http://127.0.0.1:8080
+#   make test   install what is missing, then every test tier plus fmt and clippy
+# Each install step checks first, so a warm machine skips straight to the work.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+TRUNK_VERSION := 0.21.14
+WASM_BINDGEN_VERSION := 0.2.130
+BINARYEN_VERSION := 132
+CARGO_BIN := $(HOME)/.cargo/bin
+TOOLS := $(CURDIR)/tools
+export PATH := $(TOOLS)/bin:$(CARGO_BIN):$(PATH)
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+export CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+E2E := tests/e2e
+
+.PHONY: help demo test build serve tools tool-target tool-trunk tool-wasm-bindgen tool-wasm-opt \
+	browser node-deps lint test-native test-browser test-e2e size clean
+
+help:
+	@echo "make demo   build the release demo and serve it on http://127.0.0.1:8080"
+	@echo "make test   run fmt, clippy, native, browser and end-to-end tests"
+
+## ---- installs (each one skips itself when already satisfied) ----
+
+tools: tool-target tool-trunk tool-wasm-bindgen tool-wasm-opt
+
+tool-target:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+
+tool-trunk:
+	@if [ "$$(trunk --version 2>/dev/null)" != "trunk $(TRUNK_VERSION)" ]; then \
+	  echo "installing trunk $(TRUNK_VERSION) (about 8 minutes)"; \
+	  cargo install trunk --version $(TRUNK_VERSION) --locked; fi
+
+tool-wasm-bindgen:
+	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
+	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force; fi
+
+# Debian's binaryen is too old (its output fails at runtime): use binaryen from npm behind a wrapper.
+tool-wasm-opt: $(TOOLS)/bin/wasm-opt
+$(TOOLS)/bin/wasm-opt:
+	mkdir -p $(TOOLS)/binaryen $(TOOLS)/bin
+	cd $(TOOLS)/binaryen && npm install --no-audit --no-fund --silent binaryen@$(BINARYEN_VERSION)
+	printf '#!/bin/sh\nexec node "%s/binaryen/node_modules/binaryen/bin/wasm-opt" "$$@"\n' "$(TOOLS)" > $@
+	chmod +x $@
+
+browser:
+	@if [ ! -x "$(CHROMIUM)" ] || [ ! -x "$(CHROMEDRIVER)" ]; then \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium chromium-driver; fi
+
+node-deps: $(E2E)/node_modules/.installed
+$(E2E)/node_modules/.installed: $(E2E)/package.json $(E2E)/package-lock.json
+	cd $(E2E) && npm ci --no-audit --no-fund
+	touch $@
+
+## ---- build and serve ----
+
+build: tools
+	trunk build --release --offline
+
+serve:
+	node $(E2E)/serve.mjs dist 8080
+
+demo: build
+	@echo "serving the demo on http://127.0.0.1:8080 (Ctrl-C to stop)"
+	$(MAKE) --no-print-directory serve
+
+## ---- tests ----
+
+lint: tool-target
+	cargo fmt --all -- --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --all-targets --features embed -- -D warnings
+	@! grep -rnE 'inner_html|innerHTML' src || { echo "no inner_html in src: config text is rendered as text"; exit 1; }
+	@! grep -rnE '\b(leptos|web_sys|wasm_bindgen|js_sys|gloo_[a-z]+)::' src/core || { echo "src/core must stay plain Rust"; exit 1; }
+
+test-native:
+	cargo test
+
+test-browser: tools browser
+	cargo test --target wasm32-unknown-unknown --features embed --test web_storage --test web_scripts
+
+test-e2e: build browser node-deps
+	cd $(E2E) && node --test --test-concurrency=1 *.test.mjs
+
+test: lint test-native test-browser test-e2e
+	@echo "make test: all tiers passed"
+
+clean:
+	rm -rf dist target/wasm32-unknown-unknown/release

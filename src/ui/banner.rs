@@ -1,0 +1,49 @@
+//! The first-layer banner: Accept all, Reject all and Manage preferences, with equal weight.
+
+use leptos::prelude::*;
+
+use crate::core::Method;
+use crate::ui::ConsentContext;
+
+/// The first-layer consent banner. It is a labelled region, not a modal: the
+/// page stays usable. Nothing but its three buttons records a decision.
+#[component]
+pub fn ConsentBanner(
+    /// Extra classes for the banner element.
+    #[prop(optional, into)]
+    class: MaybeProp<String>,
+) -> impl IntoView {
+    let ctx = ConsentContext::expect();
+    let cfg = ctx.config();
+    let t = cfg.texts.clone();
+    let policy = cfg.privacy_policy_url.clone().map(|href| {
+        view! { " " <a class="lcc-link" href=href>{t.privacy_policy_label.clone()}</a> }
+    });
+    let class = move || match class.get() {
+        Some(extra) => format!("lcc-banner {extra}"),
+        None => "lcc-banner".to_owned(),
+    };
+    view! {
+        <section
+            class=class
+            role="region"
+            aria-labelledby="lcc-banner-title"
+            aria-describedby="lcc-banner-text"
+            data-testid="lcc-banner"
+            hidden=move || !ctx.banner_open().get()
+        >
+            <div class="lcc-banner__body">
+                <h2 id="lcc-banner-title" class="lcc-banner__title">{t.banner_title}</h2>
+                <p id="lcc-banner-text" class="lcc-banner__text">{t.banner_description}{policy}</p>
+            </div>
+            <div class="lcc-banner__actions">
+                <button type="button" class="lcc-btn" data-testid="lcc-accept-all"
+                    on:click=move |_| ctx.accept_all(Method::Banner)>{t.accept_all}</button>
+                <button type="button" class="lcc-btn" data-testid="lcc-reject-all"
+                    on:click=move |_| ctx.reject_all(Method::Banner)>{t.reject_all}</button>
+                <button type="button" class="lcc-btn" data-testid="lcc-manage"
+                    on:click=move |_| ctx.open_preferences()>{t.manage}</button>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,52 @@
+//! Page elements that open the consent UI: `data-cc="show-preferencesModal"` and friends,
+//! with vanilla-cookieconsent v3's names.
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+use crate::core::Method;
+use crate::ui::ConsentContext;
+
+/// Listens for clicks on `[data-cc]` elements anywhere in the document, for
+/// the life of the page: `show-preferencesModal`, `show-consentModal`,
+/// `accept-all` and `accept-necessary`.
+pub fn install_page_triggers(ctx: ConsentContext) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let handler = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |e: web_sys::MouseEvent| {
+        let Some(el) = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|t| t.closest("[data-cc]").ok().flatten())
+        else {
+            return;
+        };
+        let action = el.get_attribute("data-cc").unwrap_or_default();
+        let handled = match action.as_str() {
+            "show-preferencesModal" => {
+                ctx.open_preferences();
+                true
+            }
+            "show-consentModal" => {
+                ctx.show_banner();
+                true
+            }
+            "accept-all" => {
+                ctx.accept_all(Method::Api);
+                true
+            }
+            "accept-necessary" => {
+                ctx.reject_all(Method::Api);
+                true
+            }
+            _ => false,
+        };
+        if handled {
+            e.prevent_default();
+        }
+    });
+    let _ = doc.add_event_listener_with_callback("click", handler.as_ref().unchecked_ref());
+    // Page-lifetime listener: intentionally never removed.
+    handler.forget();
+}

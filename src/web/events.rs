@@ -1,0 +1,40 @@
+//! Window events that tell the host page what happened.
+
+use wasm_bindgen::JsValue;
+
+/// Event fired after every decision, with the stored record as `detail`.
+pub const EVENT_CONSENT: &str = "lcc:consent";
+/// Event fired when a decision changed what is granted, with the changes as `detail`.
+pub const EVENT_CHANGE: &str = "lcc:change";
+/// Event fired once per failing gated script, with `{ src, reason }` as `detail`.
+pub const EVENT_SCRIPT_ERROR: &str = "lcc:script-error";
+/// Event fired when the consent manager hits a problem it worked around, with `{ message }` as `detail`.
+pub const EVENT_ERROR: &str = "lcc:error";
+
+/// Dispatches `name` on `window` with `detail` parsed from JSON. Never throws.
+pub fn dispatch_json(name: &str, detail_json: &str) {
+    let detail = js_sys::JSON::parse(detail_json).unwrap_or(JsValue::NULL);
+    dispatch(name, &detail);
+}
+
+/// Dispatches `name` on `window` with `detail`. Never throws: a failure here
+/// (a host page that broke `CustomEvent`) is not worth breaking consent for.
+pub fn dispatch(name: &str, detail: &JsValue) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let init = web_sys::CustomEventInit::new();
+    init.set_detail(detail);
+    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
+        let _ = window.dispatch_event(&event);
+    }
+}
+
+/// Reports a problem the consent manager recovered from: in the console and
+/// as an [`EVENT_ERROR`] event, so the site owner can see what was wrong.
+pub fn report(message: &str) {
+    web_sys::console::warn_1(&JsValue::from_str(&format!("leptos-consent: {message}")));
+    let detail = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&detail, &"message".into(), &JsValue::from_str(message));
+    dispatch(EVENT_ERROR, &detail);
+}

@@ -1,0 +1,78 @@
+// Shared helpers for the end-to-end tests: one Chromium, one static server over dist/,
+// a fresh browser context per test, and a page object for the demo.
+import { chromium } from "playwright-core";
+import { startServer } from "./serve.mjs";
+
+export const DIST = new URL("../../dist/", import.meta.url).pathname;
+export const CHROMIUM_ARGS = [
+  "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+/// The demo's stand-in tag scripts (monitor.js is the demo's log, not a tag).
+export const TAG_PATH = /\/tags\/(gtag|mixpanel|algolia)-standin\.js$/;
+
+export async function launch() {
+  const server = await startServer(DIST);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: CHROMIUM_ARGS,
+  });
+  return {
+    server,
+    browser,
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+/// Opens the demo in a new context. `init` scripts run before any page script.
+export async function openDemo(env, { init = [], route } = {}) {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const visit = { context, page, base: env.server.url, errors: [], tagRequests: [], warnings: [] };
+  page.on("pageerror", (e) => visit.errors.push(String(e)));
+  page.on("console", (m) => {
+    if (m.type() === "warning" || m.type() === "error") visit.warnings.push(m.text());
+  });
+  page.on("request", (r) => {
+    const path = new URL(r.url()).pathname;
+    if (TAG_PATH.test(path)) visit.tagRequests.push(path);
+  });
+  for (const script of init) await page.addInitScript(script);
+  if (route) await page.route(route.match, route.handler);
+  await goto(visit);
+  return visit;
+}
+
+/// Loads (or reloads) the demo and waits until the consent UI is mounted.
+export async function goto(visit, path = "/") {
+  const { page } = visit;
+  await page.goto(new URL(path, visit.base).href);
+  await page.waitForSelector("#lcc-root [data-testid=lcc-preferences]", { state: "attached", timeout: 15000 });
+}
+
+export async function reload(visit) {
+  await visit.page.reload();
+  await visit.page.waitForSelector("#lcc-root [data-testid=lcc-preferences]", { state: "attached", timeout: 15000 });
+}
+
+/// Which demo tags ran on this page view, in order.
+export const tagRuns = (page) => page.evaluate(() => (window.lccDemoRuns || []).slice());
+
+/// Waits for `n` tag runs, then a little longer to catch any extra (duplicate) run.
+export async function settleRuns(page, n) {
+  if (n > 0) await page.waitForFunction((n) => (window.lccDemoRuns || []).length >= n, n, { timeout: 10000 });
+  await page.waitForTimeout(400);
+  return tagRuns(page);
+}
+
+export const stored = (page) => page.evaluate(() => {
+  try { return window.localStorage.getItem("lcc_consent"); } catch { return "storage blocked"; }
+});
+
+export const trackerCookies = async (context) =>
+  (await context.cookies()).map((c) => c.name).filter((n) => /^(_ga|_gid|mp_|_ALGOLIA)/.test(n)).sort();
+
+export const bannerVisible = (page) => page.getByTestId("lcc-banner").isVisible();

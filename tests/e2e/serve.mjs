@@ -1,0 +1,51 @@
+// A small static file server for the built demo: 127.0.0.1 only, ordinary cache headers.
+// `node serve.mjs <dir> <port>` serves until stopped; tests import `startServer`.
+import { createServer } from "node:http";
+import { readFile, stat } from "node:fs/promises";
+import { extname, join, normalize, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".json": "application/json",
+  ".svg": "image/svg+xml",
+  ".ico": "image/x-icon",
+};
+
+export function startServer(dir, port = 0) {
+  const root = resolve(dir);
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url, "http://127.0.0.1");
+      let path = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, "");
+      let file = join(root, path);
+      if (!file.startsWith(root)) throw new Error("outside root");
+      if ((await stat(file).catch(() => null))?.isDirectory()) file = join(file, "index.html");
+      const body = await readFile(file);
+      res.writeHead(200, {
+        "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+        "cache-control": extname(file) === ".html" ? "no-cache" : "public, max-age=3600",
+      });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { "content-type": "text/plain" });
+      res.end("not found");
+    }
+  });
+  return new Promise((ok) => {
+    server.listen(port, "127.0.0.1", () => {
+      const { port } = server.address();
+      ok({ url: `http://127.0.0.1:${port}`, port, close: () => new Promise((done) => server.close(done)) });
+    });
+  });
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const [dir = "dist", port = "8080"] = process.argv.slice(2);
+  const { url } = await startServer(dir, Number(port));
+  console.log(`serving ${dir} on ${url}`);
+}
