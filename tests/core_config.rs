@@ -16,9 +16,7 @@ fn err(json: &str) -> String {
 fn demo_with(pointer: &str, value: serde_json::Value) -> String {
     let mut v: serde_json::Value = serde_json::from_str(&common::demo_config_json()).unwrap();
     let (parent, key) = pointer.rsplit_once('/').unwrap();
-    let parent = v
-        .pointer_mut(parent)
-        .unwrap_or_else(|| panic!("no {parent}"));
+    let parent = v.pointer_mut(parent).unwrap_or_else(|| panic!("no {parent}"));
     match parent {
         serde_json::Value::Array(items) => items[key.parse::<usize>().unwrap()] = value,
         other => other[key] = value,
@@ -38,10 +36,7 @@ fn demo_config_is_valid_with_defaults() {
 
 #[test]
 fn minimal_config_gets_defaults() {
-    let cfg = ConsentConfig::from_json(
-        r#"{"categories":[{"id":"necessary","title":"N","read_only":true}]}"#,
-    )
-    .unwrap();
+    let cfg = ConsentConfig::from_json(r#"{"categories":[{"id":"necessary","title":"N","read_only":true}]}"#).unwrap();
     assert_eq!(cfg.expires_after_days, 182);
     assert_eq!(cfg.storage_key, "lcc_consent");
     assert_eq!(cfg.revision, 0);
@@ -98,23 +93,17 @@ fn read_only_is_only_for_necessary() {
         "consent config: categories[3].read_only: only the \"necessary\" category may be read-only"
     );
     let e = err(&demo_with("/categories/0/read_only", false.into()));
-    assert!(
-        e.starts_with("consent config: categories[0].read_only:"),
-        "{e}"
-    );
+    assert!(e.starts_with("consent config: categories[0].read_only:"), "{e}");
 }
 
 #[test]
 fn identifiers_must_be_plain_and_unique() {
-    assert!(err(&demo_with("/categories/2/id", "performance".into()))
-        .contains("categories[2].id: duplicate category id"));
     assert!(
-        err(&demo_with("/categories/3/services/0/id", "algolia".into()))
-            .contains("categories[3].services[0].id: duplicate service id")
+        err(&demo_with("/categories/2/id", "performance".into())).contains("categories[2].id: duplicate category id")
     );
-    assert!(
-        err(&demo_with("/categories/1/id", "Perf ormance".into())).contains("categories[1].id: id")
-    );
+    assert!(err(&demo_with("/categories/3/services/0/id", "algolia".into()))
+        .contains("categories[3].services[0].id: duplicate service id"));
+    assert!(err(&demo_with("/categories/1/id", "Perf ormance".into())).contains("categories[1].id: id"));
     assert!(err(&demo_with("/categories/1/id", "".into())).contains("categories[1].id: empty id"));
 }
 
@@ -128,14 +117,8 @@ fn policy_urls_must_be_http_or_relative() {
         " javascript:x",
         "java\tscript:x",
     ] {
-        let e = err(&demo_with(
-            "/categories/1/services/0/privacy_policy_url",
-            bad.into(),
-        ));
-        assert!(
-            e.contains("categories[1].services[0].privacy_policy_url"),
-            "{bad}: {e}"
-        );
+        let e = err(&demo_with("/categories/1/services/0/privacy_policy_url", bad.into()));
+        assert!(e.contains("categories[1].services[0].privacy_policy_url"), "{bad}: {e}");
     }
     for good in [
         "https://example.com/p",
@@ -147,19 +130,12 @@ fn policy_urls_must_be_http_or_relative() {
         "./p?a=b:c",
     ] {
         assert!(
-            ConsentConfig::from_json(&demo_with(
-                "/categories/1/services/0/privacy_policy_url",
-                good.into()
-            ))
-            .is_ok(),
+            ConsentConfig::from_json(&demo_with("/categories/1/services/0/privacy_policy_url", good.into())).is_ok(),
             "{good}"
         );
     }
-    assert!(err(&demo_with(
-        "/privacy_policy_url",
-        "javascript:void(0)".into()
-    ))
-    .starts_with("consent config: privacy_policy_url:"));
+    assert!(err(&demo_with("/privacy_policy_url", "javascript:void(0)".into()))
+        .starts_with("consent config: privacy_policy_url:"));
 }
 
 #[test]
@@ -171,9 +147,7 @@ fn scripts_need_safe_src_and_real_integrity() {
     assert!(err(&demo_with("/categories/1/services/0/scripts", script))
         .contains("categories[1].services[0].scripts[0].integrity"));
     let script = serde_json::json!([{ "src": "/tag.js", "integrity": "sha384-abc" }]);
-    assert!(
-        ConsentConfig::from_json(&demo_with("/categories/1/services/0/scripts", script)).is_ok()
-    );
+    assert!(ConsentConfig::from_json(&demo_with("/categories/1/services/0/scripts", script)).is_ok());
 }
 
 #[test]
@@ -186,10 +160,7 @@ fn wrong_types_and_missing_fields_name_the_field() {
         .unwrap()
         .remove("provider");
     let e = err(&v.to_string());
-    assert!(
-        e.contains("categories[1].services[0]") && e.contains("provider"),
-        "{e}"
-    );
+    assert!(e.contains("categories[1].services[0]") && e.contains("provider"), "{e}");
     assert!(err("not json").starts_with("consent config:"));
     assert!(err(r#"{"categories":[]}"#).contains("categories: at least one category"));
 }
@@ -199,14 +170,21 @@ fn empty_texts_and_bad_cookie_paths_are_refused() {
     assert_eq!(err(&demo_with("/categories/1/services/0/cookies/0/name", "_g a".into())), "consent config: categories[1].services[0].cookies[0].name: pattern contains a character not allowed in cookie names");
     let mut v: serde_json::Value = serde_json::from_str(&common::demo_config_json()).unwrap();
     v["texts"] = serde_json::json!({ "accept_all": "  " });
-    assert_eq!(
-        err(&v.to_string()),
-        "consent config: texts.accept_all: empty text"
-    );
+    assert_eq!(err(&v.to_string()), "consent config: texts.accept_all: empty text");
     v["texts"] = serde_json::json!({});
     v["categories"][1]["services"][0]["cookies"][0]["path"] = "blog".into();
     assert_eq!(
         err(&v.to_string()),
         "consent config: categories[1].services[0].cookies[0].path: must start with '/'"
+    );
+}
+
+#[test]
+fn the_inline_demo_config_and_consent_config_json_are_the_same() {
+    let inline = common::demo_config();
+    let file = ConsentConfig::from_json(include_str!("../consent-config.json")).expect("consent-config.json is valid");
+    assert_eq!(
+        inline, file,
+        "index.html's inline config drifted from consent-config.json"
     );
 }

@@ -5,8 +5,8 @@ mod common;
 
 use common::{demo_config, DAY, SEED, T0};
 use leptos_consent::core::{
-    assess, category_granted, category_refused, diff, record_decision, service_granted, Choice,
-    ConsentConfig, Method, PromptReason,
+    assess, category_granted, category_refused, diff, record_decision, service_granted, Choice, ConsentConfig, Method,
+    PromptReason,
 };
 
 fn store(cfg: &ConsentConfig, choice: &Choice) -> String {
@@ -45,13 +45,7 @@ fn reprompts_after_revision_bump_and_grants_nothing_meanwhile() {
     let stored = store(&cfg, &Choice::accept_all(&cfg));
     cfg.revision = 2;
     let a = assess(Some(&stored), &cfg, T0 + DAY);
-    assert_eq!(
-        a.prompt,
-        Some(PromptReason::RevisionChanged {
-            stored: 1,
-            current: 2
-        })
-    );
+    assert_eq!(a.prompt, Some(PromptReason::RevisionChanged { stored: 1, current: 2 }));
     assert!(!category_granted(&cfg, a.record.as_ref(), "performance"));
     // A downgrade counts as a change too.
     cfg.revision = 0;
@@ -83,11 +77,7 @@ fn reprompts_when_a_category_or_service_is_added() {
         })
     );
     // Explicit earlier grants stay; the new ones are not granted.
-    assert!(service_granted(
-        &grown,
-        a.record.as_ref(),
-        "google-analytics"
-    ));
+    assert!(service_granted(&grown, a.record.as_ref(), "google-analytics"));
     assert!(!service_granted(&grown, a.record.as_ref(), "hotjar"));
     assert!(!category_granted(&grown, a.record.as_ref(), "social"));
 }
@@ -107,10 +97,7 @@ fn service_switches_drive_their_category() {
     choice.set_category(&cfg, "marketing", true);
     assert!(choice.service("mixpanel"));
     choice.set_category(&cfg, "necessary", false);
-    assert!(
-        choice.category("necessary"),
-        "necessary cannot be switched off"
-    );
+    assert!(choice.category("necessary"), "necessary cannot be switched off");
 }
 
 #[test]
@@ -126,14 +113,7 @@ fn preferences_open_with_the_stored_choice() {
 #[test]
 fn diff_lists_grants_and_revocations() {
     let cfg = demo_config();
-    let all = record_decision(
-        &cfg,
-        None,
-        &Choice::accept_all(&cfg),
-        Method::Banner,
-        T0,
-        SEED,
-    );
+    let all = record_decision(&cfg, None, &Choice::accept_all(&cfg), Method::Banner, T0, SEED);
     let none = record_decision(
         &cfg,
         Some(&all),
@@ -144,17 +124,11 @@ fn diff_lists_grants_and_revocations() {
     );
     let ch = diff(&cfg, Some(&all), Some(&none));
     assert!(ch.has_revocation());
-    assert_eq!(
-        ch.revoked_services,
-        vec!["google-analytics", "algolia", "mixpanel"]
-    );
+    assert_eq!(ch.revoked_services, vec!["google-analytics", "algolia", "mixpanel"]);
     assert_eq!(
         ch.revoked_categories,
         vec!["performance", "functionality", "marketing", "third-party"]
     );
     let ch = diff(&cfg, None, Some(&none));
-    assert!(
-        ch.is_empty(),
-        "a first-visit reject revokes nothing: {ch:?}"
-    );
+    assert!(ch.is_empty(), "a first-visit reject revokes nothing: {ch:?}");
 }

@@ -5,8 +5,7 @@ mod common;
 
 use common::{demo_config, SEED, T0};
 use leptos_consent::core::{
-    granted_service_scripts, plan_activation, record_decision, Choice, GateError, GateRule, Method,
-    PageScript,
+    granted_service_scripts, plan_activation, record_decision, Choice, GateError, GateRule, Method, PageScript,
 };
 
 fn script(category: &str, service: Option<&str>) -> PageScript {
@@ -37,31 +36,15 @@ fn nothing_optional_runs_before_a_choice() {
     let plan = plan_activation(&cfg, None, &page());
     assert_eq!(plan.run, vec![5], "only the necessary script");
     assert_eq!(plan.rejected.len(), 2);
-    assert_eq!(
-        plan.rejected[0],
-        (7, GateError::UnknownCategory("nonsense".into()))
-    );
-    assert!(matches!(
-        plan.rejected[1],
-        (8, GateError::WrongCategory { .. })
-    ));
+    assert_eq!(plan.rejected[0], (7, GateError::UnknownCategory("nonsense".into())));
+    assert!(matches!(plan.rejected[1], (8, GateError::WrongCategory { .. })));
 }
 
 #[test]
 fn accept_all_runs_every_consent_script_in_document_order() {
     let cfg = demo_config();
-    let r = record_decision(
-        &cfg,
-        None,
-        &Choice::accept_all(&cfg),
-        Method::Banner,
-        T0,
-        SEED,
-    );
-    assert_eq!(
-        plan_activation(&cfg, Some(&r), &page()).run,
-        vec![0, 1, 2, 3, 5]
-    );
+    let r = record_decision(&cfg, None, &Choice::accept_all(&cfg), Method::Banner, T0, SEED);
+    assert_eq!(plan_activation(&cfg, Some(&r), &page()).run, vec![0, 1, 2, 3, 5]);
     let scripts: Vec<_> = granted_service_scripts(&cfg, Some(&r))
         .into_iter()
         .map(|(id, s)| (id, s.src.as_str()))
@@ -72,14 +55,7 @@ fn accept_all_runs_every_consent_script_in_document_order() {
 #[test]
 fn reject_all_runs_the_refusal_scripts() {
     let cfg = demo_config();
-    let r = record_decision(
-        &cfg,
-        None,
-        &Choice::reject_all(&cfg),
-        Method::Banner,
-        T0,
-        SEED,
-    );
+    let r = record_decision(&cfg, None, &Choice::reject_all(&cfg), Method::Banner, T0, SEED);
     assert_eq!(plan_activation(&cfg, Some(&r), &page()).run, vec![4, 5, 6]);
     assert!(granted_service_scripts(&cfg, Some(&r)).is_empty());
 }
@@ -91,27 +67,14 @@ fn a_single_service_runs_alone() {
     choice.set_service(&cfg, "mixpanel", true);
     let r = record_decision(&cfg, None, &choice, Method::Preferences, T0, SEED);
     // mixpanel (2); performance refused (4); necessary (5); GA refused (6).
-    assert_eq!(
-        plan_activation(&cfg, Some(&r), &page()).run,
-        vec![2, 4, 5, 6]
-    );
-    assert!(
-        granted_service_scripts(&cfg, Some(&r)).is_empty(),
-        "algolia stays off"
-    );
+    assert_eq!(plan_activation(&cfg, Some(&r), &page()).run, vec![2, 4, 5, 6]);
+    assert!(granted_service_scripts(&cfg, Some(&r)).is_empty(), "algolia stays off");
 }
 
 #[test]
 fn scripts_already_run_are_not_planned_again() {
     let cfg = demo_config();
-    let r = record_decision(
-        &cfg,
-        None,
-        &Choice::accept_all(&cfg),
-        Method::Banner,
-        T0,
-        SEED,
-    );
+    let r = record_decision(&cfg, None, &Choice::accept_all(&cfg), Method::Banner, T0, SEED);
     let mut scripts = page();
     scripts[0].done = true;
     scripts[5].done = true;
@@ -133,14 +96,8 @@ fn parses_attribute_forms() {
         GateRule::parse(&cfg, "marketing", Some("!mixpanel")),
         Ok(GateRule::ServiceRefused("mixpanel".into()))
     );
-    assert_eq!(
-        GateRule::parse(&cfg, "", None),
-        Err(GateError::EmptyCategory)
-    );
-    assert_eq!(
-        GateRule::parse(&cfg, "!", None),
-        Err(GateError::EmptyCategory)
-    );
+    assert_eq!(GateRule::parse(&cfg, "", None), Err(GateError::EmptyCategory));
+    assert_eq!(GateRule::parse(&cfg, "!", None), Err(GateError::EmptyCategory));
     assert_eq!(
         GateRule::parse(&cfg, "!marketing", Some("mixpanel")),
         Err(GateError::NegatedCategoryWithService)

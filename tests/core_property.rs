@@ -6,8 +6,8 @@ mod common;
 
 use common::{demo_config, DAY, T0};
 use leptos_consent::core::{
-    assess, category_granted, plan_activation, record_decision, service_granted, Choice,
-    ConsentConfig, Method, PageScript,
+    assess, category_granted, plan_activation, record_decision, service_granted, Choice, ConsentConfig, Method,
+    PageScript,
 };
 use proptest::prelude::*;
 
@@ -64,14 +64,7 @@ struct World {
 impl World {
     fn decide(&mut self, choice: Choice) {
         let previous = assess(self.stored.as_deref(), &self.cfg, self.now).record;
-        let r = record_decision(
-            &self.cfg,
-            previous.as_ref(),
-            &choice,
-            Method::Banner,
-            self.now,
-            [9; 16],
-        );
+        let r = record_decision(&self.cfg, previous.as_ref(), &choice, Method::Banner, self.now, [9; 16]);
         self.stored = Some(r.encode());
         self.said = Some(Said {
             choice_categories: r.categories.clone().into_iter().collect(),
@@ -205,10 +198,7 @@ impl World {
                 .categories
                 .iter()
                 .all(|c| self.explicit(&c.id, false).is_some())
-            && self
-                .cfg
-                .services()
-                .all(|(_, s)| self.explicit(&s.id, true).is_some());
+            && self.cfg.services().all(|(_, s)| self.explicit(&s.id, true).is_some());
         prop_assert_eq!(a.prompt.is_none(), complete, "prompt {:?}", a.prompt);
         Ok(())
     }

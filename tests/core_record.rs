@@ -5,20 +5,12 @@ mod common;
 
 use common::{demo_config, tamper, DAY, SEED, T0};
 use leptos_consent::core::{
-    assess, is_uuid_v4, record_decision, uuid_v4, Choice, ConsentRecord, DecodeError, Method,
-    PromptReason, RecordError,
+    assess, is_uuid_v4, record_decision, uuid_v4, Choice, ConsentRecord, DecodeError, Method, PromptReason, RecordError,
 };
 
 fn accepted() -> ConsentRecord {
     let cfg = demo_config();
-    record_decision(
-        &cfg,
-        None,
-        &Choice::accept_all(&cfg),
-        Method::Banner,
-        T0,
-        SEED,
-    )
+    record_decision(&cfg, None, &Choice::accept_all(&cfg), Method::Banner, T0, SEED)
 }
 
 #[test]
@@ -33,22 +25,11 @@ fn encode_decode_round_trips() {
 #[test]
 fn record_holds_an_explicit_value_for_every_category_and_service() {
     let cfg = demo_config();
-    let r = record_decision(
-        &cfg,
-        None,
-        &Choice::reject_all(&cfg),
-        Method::Banner,
-        T0,
-        SEED,
-    );
+    let r = record_decision(&cfg, None, &Choice::reject_all(&cfg), Method::Banner, T0, SEED);
     assert_eq!(r.categories.len(), 5);
     assert_eq!(r.services.len(), 3);
     assert!(r.categories["necessary"]);
-    assert!(r
-        .categories
-        .iter()
-        .filter(|(k, _)| *k != "necessary")
-        .all(|(_, v)| !v));
+    assert!(r.categories.iter().filter(|(k, _)| *k != "necessary").all(|(_, v)| !v));
     let json = r.encode();
     assert!(
         json.contains(r#""marketing":false"#) && json.contains(r#""mixpanel":false"#),
@@ -117,10 +98,7 @@ fn wrong_types_inside_a_record_are_unreadable() {
         (r#""marketing":true"#, r#""marketing":1"#),
         (r#""rev":1"#, r#""rev":"1""#),
         (r#""via":"banner""#, r#""via":"gpc-magic""#),
-        (
-            r#""marketing":true"#,
-            r#""marketing":true,"marketing":true"#,
-        ),
+        (r#""marketing":true"#, r#""marketing":true,"marketing":true"#),
         (r#""v":1,"#, r#""v":1,"__proto__":{},"#),
         (r#""v":1,"#, r#""v":1,"extra":true,"#),
     ] {
@@ -147,10 +125,7 @@ fn wrong_types_inside_a_record_are_unreadable() {
 fn unknown_version_is_unreadable() {
     let cfg = demo_config();
     let a = assess(Some(&tamper(&accepted(), r#""v":1"#, r#""v":2"#)), &cfg, T0);
-    assert_eq!(
-        a.prompt,
-        Some(PromptReason::Unreadable(DecodeError::UnknownVersion(2)))
-    );
+    assert_eq!(a.prompt, Some(PromptReason::Unreadable(DecodeError::UnknownVersion(2))));
     assert_eq!(a.record, None);
 }
 
@@ -160,21 +135,11 @@ fn records_from_the_future_are_invalid() {
     let r = accepted();
     // Decided ten years after "now".
     let a = assess(Some(&r.encode()), &cfg, T0 - 3650 * DAY);
-    assert_eq!(
-        a.prompt,
-        Some(PromptReason::Invalid(RecordError::BadTimestamps))
-    );
+    assert_eq!(a.prompt, Some(PromptReason::Invalid(RecordError::BadTimestamps)));
     // Four minutes ahead is clock skew, tolerated.
-    assert_eq!(
-        assess(Some(&r.encode()), &cfg, T0 - 4 * 60_000).prompt,
-        None
-    );
+    assert_eq!(assess(Some(&r.encode()), &cfg, T0 - 4 * 60_000).prompt, None);
     // First decision after the last one.
-    let swapped = tamper(
-        &r,
-        &format!(r#""first":{T0}"#),
-        &format!(r#""first":{}"#, T0 + 1),
-    );
+    let swapped = tamper(&r, &format!(r#""first":{T0}"#), &format!(r#""first":{}"#, T0 + 1));
     assert_eq!(
         assess(Some(&swapped), &cfg, T0 + DAY).prompt,
         Some(PromptReason::Invalid(RecordError::BadTimestamps))
@@ -186,35 +151,23 @@ fn records_naming_unknown_categories_or_services_are_invalid() {
     let cfg = demo_config();
     let r = accepted();
     let a = assess(
-        Some(&tamper(
-            &r,
-            r#""marketing":true"#,
-            r#""marketing":true,"spyware":true"#,
-        )),
+        Some(&tamper(&r, r#""marketing":true"#, r#""marketing":true,"spyware":true"#)),
         &cfg,
         T0,
     );
     assert_eq!(
         a.prompt,
-        Some(PromptReason::Invalid(RecordError::UnknownCategory(
-            "spyware".into()
-        )))
+        Some(PromptReason::Invalid(RecordError::UnknownCategory("spyware".into())))
     );
     assert_eq!(a.record, None);
     let a = assess(
-        Some(&tamper(
-            &r,
-            r#""mixpanel":true"#,
-            r#""mixpanel":true,"hotjar":true"#,
-        )),
+        Some(&tamper(&r, r#""mixpanel":true"#, r#""mixpanel":true,"hotjar":true"#)),
         &cfg,
         T0,
     );
     assert_eq!(
         a.prompt,
-        Some(PromptReason::Invalid(RecordError::UnknownService(
-            "hotjar".into()
-        )))
+        Some(PromptReason::Invalid(RecordError::UnknownService("hotjar".into())))
     );
 }
 
@@ -229,9 +182,7 @@ fn inconsistent_records_are_invalid() {
     );
     assert_eq!(
         a.prompt,
-        Some(PromptReason::Invalid(RecordError::Inconsistent(
-            "mixpanel".into()
-        )))
+        Some(PromptReason::Invalid(RecordError::Inconsistent("mixpanel".into())))
     );
     let a = assess(
         Some(&tamper(&r, r#""necessary":true"#, r#""necessary":false"#)),
@@ -240,9 +191,7 @@ fn inconsistent_records_are_invalid() {
     );
     assert_eq!(
         a.prompt,
-        Some(PromptReason::Invalid(RecordError::ReadOnlyRefused(
-            "necessary".into()
-        )))
+        Some(PromptReason::Invalid(RecordError::ReadOnlyRefused("necessary".into())))
     );
     let a = assess(
         Some(&tamper(
@@ -253,10 +202,7 @@ fn inconsistent_records_are_invalid() {
         &cfg,
         T0,
     );
-    assert_eq!(
-        a.prompt,
-        Some(PromptReason::Invalid(RecordError::BadConsentId))
-    );
+    assert_eq!(a.prompt, Some(PromptReason::Invalid(RecordError::BadConsentId)));
 }
 
 #[test]

@@ -35,22 +35,13 @@ fn script_url(name: &str) -> String {
 
 fn config(service_script: &str) -> ConsentConfig {
     // Blob URLs are neither http(s) nor relative, so build the config and then set the src.
-    let mut cfg =
-        ConsentConfig::from_json(&CONFIG.replace("data-url-placeholder", "/placeholder.js"))
-            .unwrap();
+    let mut cfg = ConsentConfig::from_json(&CONFIG.replace("data-url-placeholder", "/placeholder.js")).unwrap();
     cfg.categories[1].services[0].scripts[0].src = service_script.to_owned();
     cfg
 }
 
 fn record(cfg: &ConsentConfig, choice: Choice) -> ConsentRecord {
-    record_decision(
-        cfg,
-        None,
-        &choice,
-        Method::Banner,
-        js_sys::Date::now() as u64,
-        [3; 16],
-    )
+    record_decision(cfg, None, &choice, Method::Banner, js_sys::Date::now() as u64, [3; 16])
 }
 
 fn add_placeholder(category: &str, service: Option<&str>, src: Option<&str>, inline: Option<&str>) {
@@ -75,10 +66,7 @@ fn runs() -> Vec<String> {
     if v.is_undefined() {
         return Vec::new();
     }
-    js_sys::Array::from(&v)
-        .iter()
-        .filter_map(|x| x.as_string())
-        .collect()
+    js_sys::Array::from(&v).iter().filter_map(|x| x.as_string()).collect()
 }
 
 fn reset_page() {
@@ -90,12 +78,7 @@ fn reset_page() {
         let n = list.item(i).unwrap();
         n.parent_node().unwrap().remove_child(&n).unwrap();
     }
-    js_sys::Reflect::set(
-        &web_sys::window().unwrap(),
-        &"__runs".into(),
-        &js_sys::Array::new(),
-    )
-    .unwrap();
+    js_sys::Reflect::set(&web_sys::window().unwrap(), &"__runs".into(), &js_sys::Array::new()).unwrap();
 }
 
 async fn sleep(ms: i32) {
@@ -120,18 +103,8 @@ async fn scripts_run_in_document_order_and_only_once() {
         Some("(window.__runs = window.__runs || []).push('inline-2');"),
     );
     add_placeholder("performance", Some("ga"), Some(&script_url("ext-3")), None);
-    add_placeholder(
-        "marketing",
-        Some("mp"),
-        None,
-        Some("window.__runs.push('marketing');"),
-    );
-    add_placeholder(
-        "!marketing",
-        None,
-        None,
-        Some("window.__runs.push('no-marketing');"),
-    );
+    add_placeholder("marketing", Some("mp"), None, Some("window.__runs.push('marketing');"));
+    add_placeholder("!marketing", None, None, Some("window.__runs.push('no-marketing');"));
     add_placeholder(
         "necessary",
         None,
@@ -172,24 +145,9 @@ async fn scripts_run_in_document_order_and_only_once() {
 async fn a_failing_script_is_reported_and_does_not_stop_the_others() {
     reset_page();
     let cfg = config(&script_url("service-script"));
-    add_placeholder(
-        "performance",
-        None,
-        Some("/this-script-does-not-exist.js"),
-        None,
-    );
-    add_placeholder(
-        "performance",
-        None,
-        Some(&script_url("after-failure")),
-        None,
-    );
-    add_placeholder(
-        "performance",
-        None,
-        None,
-        Some("window.__runs.push('inline-after');"),
-    );
+    add_placeholder("performance", None, Some("/this-script-does-not-exist.js"), None);
+    add_placeholder("performance", None, Some(&script_url("after-failure")), None);
+    add_placeholder("performance", None, None, Some("window.__runs.push('inline-after');"));
     js_sys::Function::new_no_args(
         "window.__errors = []; window.addEventListener('lcc:script-error', e => window.__errors.push(e.detail.src));",
     )
@@ -199,10 +157,7 @@ async fn a_failing_script_is_reported_and_does_not_stop_the_others() {
     gate.scan();
     gate.activate(&cfg, Some(&record(&cfg, Choice::accept_all(&cfg))));
     sleep(800).await;
-    assert_eq!(
-        runs(),
-        vec!["after-failure", "inline-after", "service-script"]
-    );
+    assert_eq!(runs(), vec!["after-failure", "inline-after", "service-script"]);
     let errors = js_sys::Reflect::get(&web_sys::window().unwrap(), &"__errors".into()).unwrap();
     let errors: Vec<String> = js_sys::Array::from(&errors)
         .iter()

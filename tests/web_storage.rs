@@ -34,15 +34,8 @@ fn probe_succeeds_and_round_trips_when_storage_works() {
     store.save("hello");
     assert_eq!(store.load().as_deref(), Some("hello"));
     let raw = web_sys::window().unwrap().local_storage().unwrap().unwrap();
-    assert_eq!(
-        raw.get_item("lcc_test_ok").unwrap().as_deref(),
-        Some("hello")
-    );
-    assert_eq!(
-        raw.get_item("lcc_probe").unwrap(),
-        None,
-        "probe key cleaned up"
-    );
+    assert_eq!(raw.get_item("lcc_test_ok").unwrap().as_deref(), Some("hello"));
+    assert_eq!(raw.get_item("lcc_probe").unwrap(), None, "probe key cleaned up");
     store.clear();
     assert_eq!(store.load(), None);
 }
@@ -72,10 +65,7 @@ fn a_write_that_throws_a_non_error_falls_back_to_memory() {
         Storage.prototype.setItem = function () { throw 'quota exceeded'; };");
     store.save("choice");
     js("Storage.prototype.setItem = window.__lccSetItem;");
-    assert!(
-        !store.is_persistent(),
-        "switched to memory after the failed write"
-    );
+    assert!(!store.is_persistent(), "switched to memory after the failed write");
     assert_eq!(store.load().as_deref(), Some("choice"));
     let errors = store.take_errors();
     assert!(

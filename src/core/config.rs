@@ -29,6 +29,10 @@ pub struct ConsentConfig {
     /// localStorage key under which the decision is stored.
     #[serde(default = "default_storage_key")]
     pub storage_key: String,
+    /// Reload the page once after a withdrawal, so scripts already running stop
+    /// (they cannot be unloaded). Never on a first-visit refusal or a pure grant.
+    #[serde(default = "default_true")]
+    pub reload_on_revoke: bool,
     /// The site's privacy policy, linked from the banner.
     #[serde(default)]
     pub privacy_policy_url: Option<String>,
@@ -75,9 +79,30 @@ pub struct Service {
     /// The cookies the service sets.
     #[serde(default)]
     pub cookies: Vec<CookieRule>,
+    /// A vendor whose own opt-out is called on the page when consent is withdrawn.
+    #[serde(default)]
+    pub vendor: Option<Vendor>,
+    /// localStorage and sessionStorage keys the service writes (glob patterns),
+    /// removed when consent is withdrawn.
+    #[serde(default)]
+    pub storage_keys: Vec<String>,
     /// Scripts loaded when the visitor consents to this service.
     #[serde(default)]
     pub scripts: Vec<ScriptSource>,
+}
+
+/// Vendors with a built-in opt-out adapter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Vendor {
+    /// Google Analytics 4 through gtag.js (Consent Mode `analytics_storage`).
+    GoogleAnalytics,
+    /// Google Ads through gtag.js (Consent Mode `ad_*`).
+    GoogleAds,
+    /// Mixpanel (`mixpanel.opt_out_tracking()`).
+    Mixpanel,
+    /// Algolia Insights (`aa('init', { useCookie: false })`).
+    AlgoliaInsights,
 }
 
 /// A cookie a service sets, named exactly or by a glob pattern such as `_ga*`.
@@ -141,6 +166,8 @@ pub struct Texts {
     pub show_services: String,
     /// Cookie table header: name.
     pub cookie_name: String,
+    /// Cookie table header: provider.
+    pub cookie_provider: String,
     /// Cookie table header: purpose.
     pub cookie_purpose: String,
     /// Cookie table header: duration.
@@ -151,6 +178,28 @@ pub struct Texts {
     pub service_policy_label: String,
     /// Announced after a choice is saved.
     pub saved: String,
+    /// Preference-center heading.
+    pub center_title: String,
+    /// Preference center, when the visitor has not decided yet.
+    pub no_decision: String,
+    /// Label of the consent id.
+    pub consent_id: String,
+    /// Label of the last decision's date.
+    pub last_decision: String,
+    /// Label of the revision the decision was given under.
+    pub revision: String,
+    /// Heading of the decision history.
+    pub history_title: String,
+    /// Shown before the categories and services a decision granted.
+    pub history_granted: String,
+    /// Shown before the categories and services a decision took back.
+    pub history_revoked: String,
+    /// Shown for a decision that changed nothing.
+    pub history_unchanged: String,
+    /// "Download receipt" button.
+    pub download_receipt: String,
+    /// Warning before the cookies that could not be removed.
+    pub cleanup_failed: String,
 }
 
 impl Default for Texts {
@@ -170,17 +219,33 @@ impl Default for Texts {
             always_on: s("Always on"),
             show_services: s("Services"),
             cookie_name: s("Cookie"),
+            cookie_provider: s("Provider"),
             cookie_purpose: s("Purpose"),
             cookie_duration: s("Duration"),
             provider: s("Provided by"),
             service_policy_label: s("Privacy policy"),
             saved: s("Preferences saved"),
+            center_title: s("Your cookie choices"),
+            no_decision: s("You have not made a choice yet. Nothing optional is used until you do."),
+            consent_id: s("Consent id"),
+            last_decision: s("Last changed"),
+            revision: s("Policy revision"),
+            history_title: s("Your recent decisions"),
+            history_granted: s("Allowed:"),
+            history_revoked: s("Withdrawn:"),
+            history_unchanged: s("No change"),
+            download_receipt: s("Download receipt"),
+            cleanup_failed: s("These cookies could not be removed by this page; they expire on their own or are removed by the site's server:"),
         }
     }
 }
 
 fn default_expiry() -> u32 {
     DEFAULT_EXPIRES_AFTER_DAYS
+}
+
+fn default_true() -> bool {
+    true
 }
 
 fn default_storage_key() -> String {
@@ -196,10 +261,7 @@ impl ConsentConfig {
         let de = &mut serde_json::Deserializer::from_str(json);
         let cfg: ConsentConfig = serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
-            ConfigError::new(
-                if path == "." { String::new() } else { path },
-                e.inner().to_string(),
-            )
+            ConfigError::new(if path == "." { String::new() } else { path }, e.inner().to_string())
         })?;
         validate_config(&cfg)?;
         Ok(cfg)
@@ -222,6 +284,11 @@ impl ConsentConfig {
         self.categories
             .iter()
             .flat_map(|c| c.services.iter().map(move |s| (c, s)))
+    }
+
+    /// The storage key of the visitor's decision history.
+    pub fn history_key(&self) -> String {
+        format!("{}_history", self.storage_key)
     }
 
     /// Lifetime of a decision in milliseconds.

@@ -84,10 +84,7 @@ pub fn assess(stored: Option<&str>, cfg: &ConsentConfig, now_ms: u64) -> Assessm
     let prompt = if categories.is_empty() && services.is_empty() {
         None
     } else {
-        Some(PromptReason::NewChoices {
-            categories,
-            services,
-        })
+        Some(PromptReason::NewChoices { categories, services })
     };
     Assessment {
         prompt,
@@ -97,11 +94,7 @@ pub fn assess(stored: Option<&str>, cfg: &ConsentConfig, now_ms: u64) -> Assessm
 
 /// Whether a category is granted under `record`: read-only categories always,
 /// others only with an explicit `true` in a current record.
-pub fn category_granted(
-    cfg: &ConsentConfig,
-    record: Option<&ConsentRecord>,
-    category: &str,
-) -> bool {
+pub fn category_granted(cfg: &ConsentConfig, record: Option<&ConsentRecord>, category: &str) -> bool {
     match cfg.category(category) {
         Some(c) if c.read_only => true,
         Some(_) => record.is_some_and(|r| r.categories.get(category) == Some(&true)),
@@ -111,11 +104,7 @@ pub fn category_granted(
 
 /// Whether a category was explicitly refused in a current record
 /// (what `data-category="!id"` scripts wait for).
-pub fn category_refused(
-    cfg: &ConsentConfig,
-    record: Option<&ConsentRecord>,
-    category: &str,
-) -> bool {
+pub fn category_refused(cfg: &ConsentConfig, record: Option<&ConsentRecord>, category: &str) -> bool {
     match cfg.category(category) {
         Some(c) if c.read_only => false,
         Some(_) => record.is_some_and(|r| r.categories.get(category) == Some(&false)),
@@ -129,8 +118,7 @@ pub fn service_granted(cfg: &ConsentConfig, record: Option<&ConsentRecord>, serv
     match cfg.service(service) {
         Some((c, _)) if c.read_only => true,
         Some((c, s)) => {
-            category_granted(cfg, record, &c.id)
-                && record.is_some_and(|r| r.services.get(&s.id) == Some(&true))
+            category_granted(cfg, record, &c.id) && record.is_some_and(|r| r.services.get(&s.id) == Some(&true))
         }
         None => false,
     }
@@ -165,14 +153,8 @@ impl Choice {
             .iter()
             .map(|c| (c.id.clone(), on || c.read_only))
             .collect();
-        let services = cfg
-            .services()
-            .map(|(c, s)| (s.id.clone(), on || c.read_only))
-            .collect();
-        Choice {
-            categories,
-            services,
-        }
+        let services = cfg.services().map(|(c, s)| (s.id.clone(), on || c.read_only)).collect();
+        Choice { categories, services }
     }
 
     /// Everything on.
@@ -197,10 +179,7 @@ impl Choice {
             .services()
             .map(|(_, s)| (s.id.clone(), service_granted(cfg, record, &s.id)))
             .collect();
-        Choice {
-            categories,
-            services,
-        }
+        Choice { categories, services }
     }
 
     /// Switches a category and all its services. Read-only categories stay on.
@@ -222,10 +201,7 @@ impl Choice {
             return;
         }
         self.services.insert(svc.id.clone(), on);
-        let any = cat
-            .services
-            .iter()
-            .any(|s| self.services.get(&s.id) == Some(&true));
+        let any = cat.services.iter().any(|s| self.services.get(&s.id) == Some(&true));
         self.categories.insert(cat.id.clone(), any);
     }
 
@@ -302,18 +278,12 @@ impl Changes {
 
     /// Whether nothing changed.
     pub fn is_empty(&self) -> bool {
-        self.granted_categories.is_empty()
-            && !self.has_revocation()
-            && self.granted_services.is_empty()
+        self.granted_categories.is_empty() && !self.has_revocation() && self.granted_services.is_empty()
     }
 }
 
 /// Compares what `before` and `after` grant.
-pub fn diff(
-    cfg: &ConsentConfig,
-    before: Option<&ConsentRecord>,
-    after: Option<&ConsentRecord>,
-) -> Changes {
+pub fn diff(cfg: &ConsentConfig, before: Option<&ConsentRecord>, after: Option<&ConsentRecord>) -> Changes {
     let mut ch = Changes::default();
     for c in &cfg.categories {
         match (
@@ -326,10 +296,7 @@ pub fn diff(
         }
     }
     for (_, s) in cfg.services() {
-        match (
-            service_granted(cfg, before, &s.id),
-            service_granted(cfg, after, &s.id),
-        ) {
+        match (service_granted(cfg, before, &s.id), service_granted(cfg, after, &s.id)) {
             (false, true) => ch.granted_services.push(s.id.clone()),
             (true, false) => ch.revoked_services.push(s.id.clone()),
             _ => {}

@@ -60,11 +60,7 @@ impl std::error::Error for GateError {}
 
 impl GateRule {
     /// Parses a script's attributes against the config.
-    pub fn parse(
-        cfg: &ConsentConfig,
-        category_attr: &str,
-        service_attr: Option<&str>,
-    ) -> Result<Self, GateError> {
+    pub fn parse(cfg: &ConsentConfig, category_attr: &str, service_attr: Option<&str>) -> Result<Self, GateError> {
         let category_attr = category_attr.trim();
         let (cat_negated, category) = match category_attr.strip_prefix('!') {
             Some(rest) => (true, rest.trim()),
@@ -135,11 +131,7 @@ pub struct ActivationPlan {
 
 /// Decides which of the page's gated scripts to run under `record`.
 /// Scripts already run are skipped: each runs at most once per page view.
-pub fn plan_activation(
-    cfg: &ConsentConfig,
-    record: Option<&ConsentRecord>,
-    scripts: &[PageScript],
-) -> ActivationPlan {
+pub fn plan_activation(cfg: &ConsentConfig, record: Option<&ConsentRecord>, scripts: &[PageScript]) -> ActivationPlan {
     let mut plan = ActivationPlan::default();
     for (i, s) in scripts.iter().enumerate() {
         match GateRule::parse(cfg, &s.category, s.service.as_deref()) {

@@ -5,14 +5,18 @@
 
 mod config;
 mod decision;
+mod erase;
 mod gate;
+mod history;
 mod pattern;
 mod record;
 mod validate;
 
 pub use config::*;
 pub use decision::*;
+pub use erase::*;
 pub use gate::*;
+pub use history::*;
 pub use pattern::*;
 pub use record::*;
 pub use validate::*;

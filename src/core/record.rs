@@ -85,10 +85,9 @@ pub enum DecodeError {
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DecodeError::TooLarge(n) => write!(
-                f,
-                "stored consent is {n} bytes, over the {MAX_RECORD_BYTES}-byte limit"
-            ),
+            DecodeError::TooLarge(n) => {
+                write!(f, "stored consent is {n} bytes, over the {MAX_RECORD_BYTES}-byte limit")
+            }
             DecodeError::Malformed(e) => write!(f, "stored consent is malformed: {e}"),
             DecodeError::UnknownVersion(v) => {
                 write!(f, "stored consent has unknown format version {v}")
@@ -120,9 +119,7 @@ impl fmt::Display for RecordError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RecordError::BadConsentId => f.write_str("consent id is not a UUIDv4"),
-            RecordError::BadTimestamps => {
-                f.write_str("timestamps are in the future or out of order")
-            }
+            RecordError::BadTimestamps => f.write_str("timestamps are in the future or out of order"),
             RecordError::UnknownCategory(c) => write!(f, "unknown category {c:?}"),
             RecordError::UnknownService(s) => write!(f, "unknown service {s:?}"),
             RecordError::ReadOnlyRefused(c) => write!(f, "read-only category {c:?} marked refused"),
@@ -153,8 +150,7 @@ impl ConsentRecord {
         if stored.len() > MAX_RECORD_BYTES {
             return Err(DecodeError::TooLarge(stored.len()));
         }
-        let probe: VersionProbe =
-            serde_json::from_str(stored).map_err(|e| DecodeError::Malformed(e.to_string()))?;
+        let probe: VersionProbe = serde_json::from_str(stored).map_err(|e| DecodeError::Malformed(e.to_string()))?;
         if probe.v != RECORD_VERSION {
             return Err(DecodeError::UnknownVersion(probe.v));
         }
@@ -168,8 +164,7 @@ impl ConsentRecord {
             return Err(RecordError::BadConsentId);
         }
         let latest_allowed = now_ms.saturating_add(MAX_CLOCK_SKEW_MS);
-        if self.first_decision_ms > self.last_decision_ms || self.last_decision_ms > latest_allowed
-        {
+        if self.first_decision_ms > self.last_decision_ms || self.last_decision_ms > latest_allowed {
             return Err(RecordError::BadTimestamps);
         }
         for (id, &granted) in &self.categories {
@@ -181,9 +176,7 @@ impl ConsentRecord {
             }
         }
         for (id, &granted) in &self.services {
-            let (cat, _) = cfg
-                .service(id)
-                .ok_or_else(|| RecordError::UnknownService(id.clone()))?;
+            let (cat, _) = cfg.service(id).ok_or_else(|| RecordError::UnknownService(id.clone()))?;
             if granted && self.categories.get(&cat.id) == Some(&false) {
                 return Err(RecordError::Inconsistent(id.clone()));
             }

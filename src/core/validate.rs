@@ -53,10 +53,7 @@ fn check_id(path: &str, id: &str) -> Check {
         .bytes()
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
     {
-        return fail(
-            path,
-            format!("id {id:?} may only use a-z, 0-9, '-' and '_'"),
-        );
+        return fail(path, format!("id {id:?} may only use a-z, 0-9, '-' and '_'"));
     }
     Ok(())
 }
@@ -101,16 +98,13 @@ fn check_pattern(path: &str, pattern: &str) -> Check {
         .bytes()
         .any(|b| b <= b' ' || b == b';' || b == b'=' || b == b',' || b == 0x7f)
     {
-        return fail(
-            path,
-            "pattern contains a character not allowed in cookie names",
-        );
+        return fail(path, "pattern contains a character not allowed in cookie names");
     }
     Ok(())
 }
 
 fn check_texts(texts: &Texts) -> Check {
-    let fields: [(&str, &str); 18] = [
+    let fields: [(&str, &str); 30] = [
         ("banner_title", &texts.banner_title),
         ("banner_description", &texts.banner_description),
         ("privacy_policy_label", &texts.privacy_policy_label),
@@ -124,11 +118,23 @@ fn check_texts(texts: &Texts) -> Check {
         ("always_on", &texts.always_on),
         ("show_services", &texts.show_services),
         ("cookie_name", &texts.cookie_name),
+        ("cookie_provider", &texts.cookie_provider),
         ("cookie_purpose", &texts.cookie_purpose),
         ("cookie_duration", &texts.cookie_duration),
         ("provider", &texts.provider),
         ("service_policy_label", &texts.service_policy_label),
         ("saved", &texts.saved),
+        ("center_title", &texts.center_title),
+        ("no_decision", &texts.no_decision),
+        ("consent_id", &texts.consent_id),
+        ("last_decision", &texts.last_decision),
+        ("revision", &texts.revision),
+        ("history_title", &texts.history_title),
+        ("history_granted", &texts.history_granted),
+        ("history_revoked", &texts.history_revoked),
+        ("history_unchanged", &texts.history_unchanged),
+        ("download_receipt", &texts.download_receipt),
+        ("cleanup_failed", &texts.cleanup_failed),
     ];
     for (name, value) in fields {
         check_text(&format!("texts.{name}"), value)?;
@@ -173,10 +179,7 @@ pub fn validate_config(cfg: &ConsentConfig) -> Result<(), ConfigError> {
         let at = format!("categories[{ci}]");
         check_id(&format!("{at}.id"), &cat.id)?;
         if !category_ids.insert(cat.id.as_str()) {
-            return fail(
-                format!("{at}.id"),
-                format!("duplicate category id {:?}", cat.id),
-            );
+            return fail(format!("{at}.id"), format!("duplicate category id {:?}", cat.id));
         }
         check_text(&format!("{at}.title"), &cat.title)?;
         if cat.read_only && cat.id != NECESSARY {
@@ -195,10 +198,7 @@ pub fn validate_config(cfg: &ConsentConfig) -> Result<(), ConfigError> {
             let at = format!("{at}.services[{si}]");
             check_id(&format!("{at}.id"), &svc.id)?;
             if !service_ids.insert(svc.id.as_str()) {
-                return fail(
-                    format!("{at}.id"),
-                    format!("duplicate service id {:?}", svc.id),
-                );
+                return fail(format!("{at}.id"), format!("duplicate service id {:?}", svc.id));
             }
             check_text(&format!("{at}.title"), &svc.title)?;
             check_text(&format!("{at}.provider"), &svc.provider)?;
@@ -214,16 +214,22 @@ pub fn validate_config(cfg: &ConsentConfig) -> Result<(), ConfigError> {
                 }
                 if let Some(domain) = &cookie.domain {
                     let d = domain.trim_start_matches('.');
-                    if d.is_empty()
-                        || !d
-                            .bytes()
-                            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
-                    {
-                        return fail(
-                            format!("{at}.domain"),
-                            format!("{domain:?} is not a domain name"),
-                        );
+                    if d.is_empty() || !d.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.') {
+                        return fail(format!("{at}.domain"), format!("{domain:?} is not a domain name"));
                     }
+                }
+            }
+            for (ki, key) in svc.storage_keys.iter().enumerate() {
+                if key.is_empty() || key.bytes().all(|b| b == b'*') {
+                    return fail(format!("{at}.storage_keys[{ki}]"), "empty pattern");
+                }
+                if super::pattern::glob_match(key, &cfg.storage_key)
+                    || super::pattern::glob_match(key, &cfg.history_key())
+                {
+                    return fail(
+                        format!("{at}.storage_keys[{ki}]"),
+                        "would erase the consent record itself",
+                    );
                 }
             }
             for (ki, script) in svc.scripts.iter().enumerate() {
@@ -234,10 +240,7 @@ pub fn validate_config(cfg: &ConsentConfig) -> Result<(), ConfigError> {
                         .iter()
                         .any(|p| sri.starts_with(p) && sri.len() > p.len());
                     if !ok {
-                        return fail(
-                            format!("{at}.integrity"),
-                            "must be a sha256-, sha384- or sha512- hash",
-                        );
+                        return fail(format!("{at}.integrity"), "must be a sha256-, sha384- or sha512- hash");
                     }
                 }
             }

@@ -5,38 +5,71 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 
 use crate::core::ConsentConfig;
-use crate::ui::{install_page_triggers, ConsentBanner, ConsentContext, PreferencesModal};
-use crate::web::{report, ConsentSession};
+use crate::ui::{install_page_triggers, ConsentBanner, ConsentContext, PreferenceCenter, PreferencesModal};
+use crate::web::{listen, report, ConsentSession};
 
 /// Id of the `<script type="application/json">` element holding the config.
 pub const CONFIG_ELEMENT_ID: &str = "cc-config";
+/// Attribute marking where the preference center goes on a plain HTML page.
+pub const PREFERENCE_CENTER_ATTR: &str = "data-cc-preference-center";
 
 /// Boots the consent manager on the current page. With a missing or invalid
 /// config it reports why and does nothing else: no gated script runs.
+/// The config is read from the element's text, or fetched from its `data-src` URL.
 pub fn start() {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
-    let Some(text) = doc
-        .get_element_by_id(CONFIG_ELEMENT_ID)
-        .and_then(|el| el.text_content())
-    else {
-        report(&format!("no <script type=\"application/json\" id=\"{CONFIG_ELEMENT_ID}\"> config on the page; nothing will run"));
+    let Some(el) = doc.get_element_by_id(CONFIG_ELEMENT_ID) else {
+        report(&format!(
+            "no <script type=\"application/json\" id=\"{CONFIG_ELEMENT_ID}\"> config on the page; nothing will run"
+        ));
         return;
     };
-    let cfg = match ConsentConfig::from_json(&text) {
+    match el.get_attribute("data-src") {
+        Some(url) => wasm_bindgen_futures::spawn_local(async move {
+            match fetch_text(&url).await {
+                Ok(text) => boot(&doc, &text),
+                Err(e) => report(&format!(
+                    "could not load the consent config from {url}: {e}; nothing will run"
+                )),
+            }
+        }),
+        None => boot(&doc, &el.text_content().unwrap_or_default()),
+    }
+}
+
+async fn fetch_text(url: &str) -> Result<String, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let resp = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(|_| "network error".to_owned())?;
+    let resp: web_sys::Response = resp.dyn_into().map_err(|_| "not a response".to_owned())?;
+    if !resp.ok() {
+        return Err(format!("HTTP {}", resp.status()));
+    }
+    let text = resp.text().map_err(|_| "unreadable body".to_owned())?;
+    JsFuture::from(text)
+        .await
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| "unreadable body".to_owned())
+}
+
+fn boot(doc: &web_sys::Document, text: &str) {
+    let cfg = match ConsentConfig::from_json(text) {
         Ok(cfg) => Arc::new(cfg),
         Err(e) => {
-            web_sys::console::error_1(
-                &format!("leptos-consent: {e}; gated scripts stay blocked").into(),
-            );
+            web_sys::console::error_1(&format!("leptos-consent: {e}; gated scripts stay blocked").into());
             report(&e.to_string());
             return;
         }
     };
     let session = ConsentSession::start(cfg);
+    listen(&session);
     let Some(body) = doc.body() else { return };
     let Some(root) = doc
         .create_element("div")
@@ -50,10 +83,23 @@ pub fn start() {
     if body.append_child(&root).is_err() {
         return;
     }
+    let center = doc
+        .query_selector(&format!("[{PREFERENCE_CENTER_ATTR}]"))
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
     leptos::mount::mount_to(root, move || {
         let ctx = ConsentContext::new(session);
         provide_context(ctx);
         install_page_triggers(ctx);
+        if let Some(center) = center {
+            // Same reactive owner and context: the center and the modal share state.
+            leptos::mount::mount_to(center, move || {
+                provide_context(ctx);
+                view! { <PreferenceCenter/> }
+            })
+            .forget();
+        }
         view! {
             <ConsentBanner/>
             <PreferencesModal/>

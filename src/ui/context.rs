@@ -6,9 +6,9 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::core::{
-    category_granted, service_granted, Choice, ConsentConfig, ConsentRecord, Method,
+    category_granted, receipt_json, service_granted, Choice, ConsentConfig, ConsentRecord, HistoryEntry, Method,
 };
-use crate::web::ConsentSession;
+use crate::web::{download_text, CleanupReport, ConsentSession};
 
 /// Shared consent state for the components of one page. `Copy`, so closures
 /// can capture it freely.
@@ -18,8 +18,11 @@ pub struct ConsentContext {
     config: StoredValue<Arc<ConsentConfig>>,
     record: RwSignal<Option<ConsentRecord>>,
     banner_open: RwSignal<bool>,
+    banner_suppressed: RwSignal<bool>,
     preferences_open: RwSignal<bool>,
     announcement: RwSignal<String>,
+    history: RwSignal<Vec<HistoryEntry>>,
+    cleanup: RwSignal<Option<CleanupReport>>,
 }
 
 impl ConsentContext {
@@ -28,13 +31,28 @@ impl ConsentContext {
         let config = StoredValue::new(session.config().clone());
         let record = RwSignal::new(session.record());
         let banner_open = RwSignal::new(session.prompt().is_some());
+        let history = RwSignal::new(session.history());
+        let cleanup = RwSignal::new(session.last_cleanup());
+        // Decisions from other tabs (and our own) arrive through the session.
+        let weak = Rc::downgrade(&session);
+        session.subscribe(move || {
+            if let Some(s) = weak.upgrade() {
+                record.set(s.record());
+                banner_open.set(s.prompt().is_some());
+                history.set(s.history());
+                cleanup.set(s.last_cleanup());
+            }
+        });
         ConsentContext {
             session: StoredValue::new_local(session),
             config,
             record,
             banner_open,
+            banner_suppressed: RwSignal::new(false),
             preferences_open: RwSignal::new(false),
             announcement: RwSignal::new(String::new()),
+            history,
+            cleanup,
         }
     }
 
@@ -55,7 +73,33 @@ impl ConsentContext {
 
     /// Whether the first-layer banner is showing (reactive).
     pub fn banner_open(&self) -> Signal<bool> {
-        self.banner_open.into()
+        let (open, suppressed) = (self.banner_open, self.banner_suppressed);
+        Signal::derive(move || open.get() && !suppressed.get())
+    }
+
+    /// Keeps the banner closed on this page (a preference center offers the
+    /// same choices inline).
+    pub fn suppress_banner(&self) {
+        self.banner_suppressed.set(true);
+    }
+
+    /// The visitor's recent decisions, oldest first (reactive).
+    pub fn history(&self) -> Signal<Vec<HistoryEntry>> {
+        self.history.into()
+    }
+
+    /// What the last clean-up could and could not remove (reactive).
+    pub fn cleanup(&self) -> Signal<Option<CleanupReport>> {
+        self.cleanup.into()
+    }
+
+    /// Offers the visitor their consent receipt as a JSON download.
+    pub fn download_receipt(&self) {
+        let Some(record) = self.record.get_untracked() else {
+            return;
+        };
+        let json = receipt_json(&record, &self.history.get_untracked());
+        download_text(&format!("consent-receipt-{}.json", record.consent_id), &json);
     }
 
     /// Whether the preferences modal is open (reactive).
@@ -82,10 +126,7 @@ impl ConsentContext {
 
     /// Saves a choice: stores it, runs what it allows, closes the banner and modal.
     pub fn save(&self, choice: &Choice, method: Method) {
-        let session = self.session.get_value();
-        session.decide(choice, method);
-        self.record.set(session.record());
-        self.banner_open.set(false);
+        self.session.get_value().decide(choice, method);
         self.preferences_open.set(false);
         let saved = self.config().texts.saved.clone();
         self.announcement.set(saved);
@@ -113,6 +154,7 @@ impl ConsentContext {
 
     /// Shows the first-layer banner again.
     pub fn show_banner(&self) {
+        self.banner_suppressed.set(false);
         self.banner_open.set(true);
     }
 }

@@ -1,11 +1,15 @@
 //! Leptos components: the banner, the preferences modal, and the context they share.
 
 mod banner;
+mod choices;
 mod context;
+mod preference_center;
 mod preferences_modal;
 mod triggers;
 
 pub use banner::*;
+pub use choices::*;
 pub use context::*;
+pub use preference_center::*;
 pub use preferences_modal::*;
 pub use triggers::*;

@@ -6,6 +6,8 @@ use wasm_bindgen::JsValue;
 pub const EVENT_CONSENT: &str = "lcc:consent";
 /// Event fired when a decision changed what is granted, with the changes as `detail`.
 pub const EVENT_CHANGE: &str = "lcc:change";
+/// Event fired after a clean-up, with what was removed and what remains as `detail`.
+pub const EVENT_CLEANUP: &str = "lcc:cleanup";
 /// Event fired once per failing gated script, with `{ src, reason }` as `detail`.
 pub const EVENT_SCRIPT_ERROR: &str = "lcc:script-error";
 /// Event fired when the consent manager hits a problem it worked around, with `{ message }` as `detail`.

@@ -1,14 +1,18 @@
 //! Browser adapters that carry out what [`crate::core`] decides: storage,
 //! script activation, events, time and randomness. No decision is made here.
 
+mod cleanup;
 mod clock;
 mod events;
 mod scripts;
 mod session;
 mod storage;
+mod sync;
 
+pub use cleanup::*;
 pub use clock::*;
 pub use events::*;
 pub use scripts::*;
 pub use session::*;
 pub use storage::*;
+pub use sync::*;

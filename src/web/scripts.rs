@@ -14,21 +14,13 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Element, HtmlScriptElement};
 
-use crate::core::{
-    granted_service_scripts, plan_activation, ConsentConfig, ConsentRecord, PageScript,
-};
+use crate::core::{granted_service_scripts, plan_activation, ConsentConfig, ConsentRecord, PageScript};
 use crate::web::events::{dispatch, report, EVENT_SCRIPT_ERROR};
 
 /// Marks a placeholder the gate has taken charge of.
 const SEEN_ATTR: &str = "data-lcc-state";
 /// Attributes that describe the gate, not the script: not copied to the live script.
-const GATE_ATTRS: [&str; 5] = [
-    "type",
-    "data-category",
-    "data-service",
-    "data-type",
-    SEEN_ATTR,
-];
+const GATE_ATTRS: [&str; 5] = ["type", "data-category", "data-service", "data-type", SEEN_ATTR];
 
 struct Gated {
     placeholder: HtmlScriptElement,
@@ -67,10 +59,7 @@ impl ScriptGate {
         let selector = format!("script[type=\"text/plain\"][data-category]:not([{SEEN_ATTR}])");
         if let Ok(list) = doc.query_selector_all(&selector) {
             for i in 0..list.length() {
-                let Some(el) = list
-                    .item(i)
-                    .and_then(|n| n.dyn_into::<HtmlScriptElement>().ok())
-                else {
+                let Some(el) = list.item(i).and_then(|n| n.dyn_into::<HtmlScriptElement>().ok()) else {
                     continue;
                 };
                 let _ = el.set_attribute(SEEN_ATTR, "blocked");
@@ -86,8 +75,7 @@ impl ScriptGate {
             }
         }
         // A data-category script without type="text/plain" has already run: tell the site owner.
-        let unblocked =
-            format!("script[data-category]:not([type=\"text/plain\"]):not([{SEEN_ATTR}])");
+        let unblocked = format!("script[data-category]:not([type=\"text/plain\"]):not([{SEEN_ATTR}])");
         if let Ok(list) = doc.query_selector_all(&unblocked) {
             for i in 0..list.length() {
                 let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
@@ -149,11 +137,7 @@ impl ScriptGate {
 fn revive(placeholder: &HtmlScriptElement) -> Option<Pending> {
     let doc = placeholder.owner_document()?;
     let el: HtmlScriptElement = doc.create_element("script").ok()?.dyn_into().ok()?;
-    for name in placeholder
-        .get_attribute_names()
-        .iter()
-        .filter_map(|n| n.as_string())
-    {
+    for name in placeholder.get_attribute_names().iter().filter_map(|n| n.as_string()) {
         if GATE_ATTRS.contains(&name.as_str()) {
             continue;
         }
@@ -161,10 +145,7 @@ fn revive(placeholder: &HtmlScriptElement) -> Option<Pending> {
             let _ = el.set_attribute(&name, &v);
         }
     }
-    if let Some(t) = placeholder
-        .get_attribute("data-type")
-        .filter(|t| !t.is_empty())
-    {
+    if let Some(t) = placeholder.get_attribute("data-type").filter(|t| !t.is_empty()) {
         el.set_type(&t);
     }
     // The nonce attribute reads as "" once the browser hides it: copy the property.

@@ -5,35 +5,50 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::core::{
-    assess, diff, record_decision, Changes, Choice, ConsentConfig, ConsentRecord, Method,
-    PromptReason,
+    assess, decode_history, denied_services, diff, encode_history, plan_erase, plan_opt_outs, push_history,
+    record_decision, Changes, Choice, ConsentConfig, ConsentRecord, HistoryEntry, Method, PromptReason,
 };
+use crate::web::cleanup::{apply_erase, call_opt_outs, cookie_names, location, reload, storage_keys, CleanupReport};
 use crate::web::clock::{now_ms, random_bytes};
-use crate::web::events::{dispatch_json, report, EVENT_CHANGE, EVENT_CONSENT};
+use crate::web::events::{dispatch_json, report, EVENT_CHANGE, EVENT_CLEANUP, EVENT_CONSENT};
 use crate::web::scripts::ScriptGate;
 use crate::web::storage::ConsentStorage;
+use crate::web::sync::broadcast;
 
 /// The consent state of this page view and the effects that follow from it.
 ///
 /// Create one with [`ConsentSession::start`]; the UI and the JS API both drive it.
-#[derive(Debug)]
 pub struct ConsentSession {
     cfg: Arc<ConsentConfig>,
     storage: ConsentStorage,
+    history: ConsentStorage,
     gate: RefCell<ScriptGate>,
     record: RefCell<Option<ConsentRecord>>,
     prompt: RefCell<Option<PromptReason>>,
+    cleanup: RefCell<Option<CleanupReport>>,
+    listeners: RefCell<Vec<Rc<dyn Fn()>>>,
+}
+
+impl std::fmt::Debug for ConsentSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConsentSession")
+            .field("record", &self.record.borrow())
+            .field("prompt", &self.prompt.borrow())
+            .field("storage", &self.storage)
+            .finish()
+    }
 }
 
 impl ConsentSession {
     /// Reads the stored decision and runs the scripts it allows.
     pub fn start(cfg: Arc<ConsentConfig>) -> Rc<Self> {
         let storage = ConsentStorage::open(&cfg.storage_key);
-        Self::start_with(cfg, storage)
+        let history = ConsentStorage::open(&cfg.history_key());
+        Self::start_with(cfg, storage, history)
     }
 
     /// Like [`ConsentSession::start`], with a given storage (for tests and custom backends).
-    pub fn start_with(cfg: Arc<ConsentConfig>, storage: ConsentStorage) -> Rc<Self> {
+    pub fn start_with(cfg: Arc<ConsentConfig>, storage: ConsentStorage, history: ConsentStorage) -> Rc<Self> {
         let stored = storage.load();
         let assessment = assess(stored.as_deref(), &cfg, now_ms());
         if let Some(reason) = &assessment.prompt {
@@ -46,12 +61,19 @@ impl ConsentSession {
         let session = Rc::new(ConsentSession {
             cfg,
             storage,
+            history,
             gate: RefCell::default(),
             record: RefCell::new(assessment.record),
             prompt: RefCell::new(assessment.prompt),
+            cleanup: RefCell::default(),
+            listeners: RefCell::default(),
         });
         session.report_storage_errors();
         session.refresh_scripts();
+        // Cookies of refused services that are back (or were set outside the gate) go again.
+        if session.record.borrow().is_some() {
+            session.clean_up();
+        }
         session
     }
 
@@ -86,26 +108,112 @@ impl ConsentSession {
     /// Saves the visitor's choice, runs what it newly allows, and tells the page.
     pub fn decide(&self, choice: &Choice, method: Method) -> Changes {
         let previous = self.record();
-        let record = record_decision(
-            &self.cfg,
-            previous.as_ref(),
-            choice,
-            method,
-            now_ms(),
-            random_bytes(),
-        );
+        let record = record_decision(&self.cfg, previous.as_ref(), choice, method, now_ms(), random_bytes());
         let encoded = record.encode();
         self.storage.save(&encoded);
         self.report_storage_errors();
         let changes = diff(&self.cfg, previous.as_ref(), Some(&record));
-        self.record.replace(Some(record));
-        self.prompt.replace(None);
+        let history = push_history(self.history(), HistoryEntry::new(&record, &changes));
+        self.history.save(&encode_history(&history));
+        broadcast(&self.cfg.storage_key, &encoded);
+        self.apply(previous.as_ref(), Some(record), None, &encoded)
+    }
+
+    /// The visitor's recent decisions on this device, oldest first.
+    pub fn history(&self) -> Vec<HistoryEntry> {
+        decode_history(self.history.load().as_deref())
+    }
+
+    /// Takes on a decision made elsewhere (another tab): the stored value is
+    /// assessed exactly as at start-up, then applied like a local decision.
+    /// A value equal to the current record changes nothing.
+    pub fn adopt(&self, stored: Option<&str>) {
+        let assessment = assess(stored, &self.cfg, now_ms());
+        let previous = self.record();
+        if assessment.record == previous {
+            return;
+        }
+        if let Some(value) = stored {
+            // Keep this tab's fallback copy in step when its storage is memory-only.
+            if !self.storage.is_persistent() {
+                self.storage.save(value);
+            }
+        }
+        self.apply(
+            previous.as_ref(),
+            assessment.record,
+            assessment.prompt,
+            stored.unwrap_or_default(),
+        );
+    }
+
+    /// Calls `f` after every change of the record in force (local or from another tab).
+    pub fn subscribe(&self, f: impl Fn() + 'static) {
+        self.listeners.borrow_mut().push(Rc::new(f));
+    }
+
+    fn apply(
+        &self,
+        previous: Option<&ConsentRecord>,
+        record: Option<ConsentRecord>,
+        prompt: Option<PromptReason>,
+        encoded: &str,
+    ) -> Changes {
+        let changes = diff(&self.cfg, previous, record.as_ref());
+        let decided = record.is_some();
+        self.record.replace(record);
+        self.prompt.replace(prompt);
         self.refresh_scripts();
-        dispatch_json(EVENT_CONSENT, &encoded);
+        call_opt_outs(&plan_opt_outs(&self.cfg, &changes.revoked_services));
+        if decided {
+            self.clean_up();
+            dispatch_json(EVENT_CONSENT, encoded);
+        }
         if !changes.is_empty() {
             dispatch_json(EVENT_CHANGE, &changes_json(&changes));
         }
+        let listeners: Vec<_> = self.listeners.borrow().clone();
+        for f in listeners {
+            f();
+        }
+        if changes.has_revocation() && self.cfg.reload_on_revoke {
+            // Scripts already running cannot be unloaded: start a clean page view.
+            reload();
+        }
         changes
+    }
+
+    /// What the last clean-up removed and could not remove.
+    pub fn last_cleanup(&self) -> Option<CleanupReport> {
+        self.cleanup.borrow().clone()
+    }
+
+    /// Removes cookies and storage keys of every service the current record does not grant.
+    fn clean_up(&self) {
+        let record = self.record();
+        let (host, path) = location();
+        let denied = denied_services(&self.cfg, record.as_ref());
+        let plan = plan_erase(
+            &self.cfg,
+            record.as_ref(),
+            &denied,
+            &cookie_names(),
+            &storage_keys(),
+            &host,
+            &path,
+        );
+        if plan.is_empty() {
+            return;
+        }
+        let result = apply_erase(&plan);
+        if !result.remaining_cookies.is_empty() {
+            report(&format!(
+                "could not remove cookies {:?}: they are set on a domain or path this page cannot reach, or were written again",
+                result.remaining_cookies
+            ));
+        }
+        dispatch_json(EVENT_CLEANUP, &result.to_json());
+        self.cleanup.replace(Some(result));
     }
 
     fn report_storage_errors(&self) {

@@ -39,12 +39,8 @@ fn js_error_text(e: &JsValue) -> Option<String> {
     if let Some(s) = e.as_string() {
         return Some(s);
     }
-    let msg = js_sys::Reflect::get(e, &"message".into())
-        .ok()?
-        .as_string()?;
-    let name = js_sys::Reflect::get(e, &"name".into())
-        .ok()
-        .and_then(|n| n.as_string());
+    let msg = js_sys::Reflect::get(e, &"message".into()).ok()?.as_string()?;
+    let name = js_sys::Reflect::get(e, &"name".into()).ok().and_then(|n| n.as_string());
     Some(match name {
         Some(n) => format!("{n}: {msg}"),
         None => msg,
@@ -73,9 +69,7 @@ pub struct LocalStore {
 
 impl fmt::Debug for LocalStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LocalStore")
-            .field("key", &self.key)
-            .finish()
+        f.debug_struct("LocalStore").field("key", &self.key).finish()
     }
 }
 
@@ -84,26 +78,17 @@ const PROBE_KEY: &str = "lcc_probe";
 impl LocalStore {
     /// Checks that localStorage can be reached, written and cleared, then opens it under `key`.
     pub fn probe(key: &str) -> Result<Self, StorageError> {
-        let window = web_sys::window()
-            .ok_or_else(|| StorageError::Unavailable(JsValue::from_str("no window")))?;
+        let window = web_sys::window().ok_or_else(|| StorageError::Unavailable(JsValue::from_str("no window")))?;
         // The getter itself may throw (SecurityError) or return null.
         match window.local_storage() {
             Ok(Some(_)) => {}
-            Ok(None) => {
-                return Err(StorageError::Unavailable(JsValue::from_str(
-                    "localStorage is null",
-                )))
-            }
+            Ok(None) => return Err(StorageError::Unavailable(JsValue::from_str("localStorage is null"))),
             Err(e) => return Err(StorageError::Unavailable(e)),
         }
         // The getter just succeeded, so gloo-storage's handle accessor will too.
         let storage = <gloo_storage::LocalStorage as gloo_storage::Storage>::raw();
-        storage
-            .set_item(PROBE_KEY, "1")
-            .map_err(StorageError::SetItemFailed)?;
-        storage
-            .remove_item(PROBE_KEY)
-            .map_err(StorageError::RemoveItemFailed)?;
+        storage.set_item(PROBE_KEY, "1").map_err(StorageError::SetItemFailed)?;
+        storage.remove_item(PROBE_KEY).map_err(StorageError::RemoveItemFailed)?;
         Ok(LocalStore {
             key: key.to_owned(),
             storage,
@@ -113,9 +98,7 @@ impl LocalStore {
 
 impl ConsentStore for LocalStore {
     fn load(&self) -> Result<Option<String>, StorageError> {
-        self.storage
-            .get_item(&self.key)
-            .map_err(StorageError::GetItemFailed)
+        self.storage.get_item(&self.key).map_err(StorageError::GetItemFailed)
     }
     fn save(&self, value: &str) -> Result<(), StorageError> {
         self.storage

@@ -6,14 +6,8 @@ use leptos_consent::core::{ConsentConfig, ConsentRecord};
 /// The demo site's config, read out of `index.html` so the tests and the demo never drift apart.
 pub fn demo_config_json() -> String {
     let html = include_str!("../../index.html");
-    let start = html
-        .find(r#"id="cc-config">"#)
-        .expect("config script in index.html")
-        + r#"id="cc-config">"#.len();
-    let end = start
-        + html[start..]
-            .find("</script>")
-            .expect("end of config script");
+    let start = html.find(r#"id="cc-config">"#).expect("config script in index.html") + r#"id="cc-config">"#.len();
+    let end = start + html[start..].find("</script>").expect("end of config script");
     html[start..end].to_owned()
 }
 

@@ -97,6 +97,15 @@ test("choosing one service in the modal runs only that service, and reopening sh
   assert.equal(await page.locator("#lcc-cat-necessary").isChecked(), true);
   assert.equal(await page.locator("#lcc-cat-necessary").isDisabled(), true);
   await modal.locator("[data-category=performance] summary").click();
+  const gaCookies = modal.locator("[data-service=google-analytics] table tbody tr");
+  assert.deepEqual(
+    (await gaCookies.allInnerTexts()).map((row) => row.split("\t").map((c) => c.trim())),
+    [
+      ["_ga", "Google Ireland Ltd.", "Tells visitors apart.", "2 years"],
+      ["_ga_*", "Google Ireland Ltd.", "Keeps the state of the current session.", "2 years"],
+      ["_gid", "Google Ireland Ltd.", "Tells visitors apart for 24 hours.", "24 hours"],
+    ],
+  );
   await page.getByRole("switch", { name: "Google Analytics" }).check();
   assert.equal(await page.locator("#lcc-cat-performance").isChecked(), true, "category follows its service");
   await page.getByTestId("lcc-save").click();

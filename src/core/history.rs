@@ -1,0 +1,95 @@
+//! The visitor's own timeline of decisions, and the receipt they can download.
+
+use serde::{Deserialize, Serialize};
+
+use super::decision::Changes;
+use super::record::{ConsentRecord, Method};
+
+/// How many decisions the local history keeps.
+pub const HISTORY_LIMIT: usize = 20;
+
+/// One decision in the visitor's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryEntry {
+    /// When (Unix ms).
+    pub at: u64,
+    /// Where it was given.
+    pub via: Method,
+    /// The config revision in force.
+    pub rev: u32,
+    /// Categories and services granted by this decision that were not before.
+    pub granted: Vec<String>,
+    /// Categories and services this decision took back.
+    pub revoked: Vec<String>,
+}
+
+impl HistoryEntry {
+    /// The entry for a decision that produced `record` with `changes`.
+    pub fn new(record: &ConsentRecord, changes: &Changes) -> Self {
+        let join = |a: &[String], b: &[String]| a.iter().chain(b).cloned().collect();
+        HistoryEntry {
+            at: record.last_decision_ms,
+            via: record.method,
+            rev: record.revision,
+            granted: join(&changes.granted_categories, &changes.granted_services),
+            revoked: join(&changes.revoked_categories, &changes.revoked_services),
+        }
+    }
+}
+
+/// Reads a stored history. It only ever informs the visitor and grants
+/// nothing, so anything unreadable is simply an empty history.
+pub fn decode_history(stored: Option<&str>) -> Vec<HistoryEntry> {
+    stored
+        .filter(|s| s.len() <= 64 * 1024)
+        .and_then(|s| serde_json::from_str::<Vec<HistoryEntry>>(s).ok())
+        .map(|mut v| {
+            let excess = v.len().saturating_sub(HISTORY_LIMIT);
+            v.drain(..excess);
+            v
+        })
+        .unwrap_or_default()
+}
+
+/// Appends an entry, keeping the last [`HISTORY_LIMIT`].
+pub fn push_history(mut history: Vec<HistoryEntry>, entry: HistoryEntry) -> Vec<HistoryEntry> {
+    history.push(entry);
+    let excess = history.len().saturating_sub(HISTORY_LIMIT);
+    history.drain(..excess);
+    history
+}
+
+/// Encodes a history for storage.
+pub fn encode_history(history: &[HistoryEntry]) -> String {
+    serde_json::to_string(history).unwrap_or_else(|_| "[]".into())
+}
+
+#[derive(Serialize)]
+struct Receipt<'a> {
+    receipt: &'static str,
+    consent_id: &'a str,
+    first_decision: u64,
+    last_decision: u64,
+    revision: u32,
+    given_via: &'static str,
+    categories: &'a std::collections::BTreeMap<String, bool>,
+    services: &'a std::collections::BTreeMap<String, bool>,
+    history: &'a [HistoryEntry],
+}
+
+/// The visitor's consent receipt: the stored record and its history, as JSON.
+pub fn receipt_json(record: &ConsentRecord, history: &[HistoryEntry]) -> String {
+    let r = Receipt {
+        receipt: "leptos-consent/1",
+        consent_id: &record.consent_id,
+        first_decision: record.first_decision_ms,
+        last_decision: record.last_decision_ms,
+        revision: record.revision,
+        given_via: record.method.as_str(),
+        categories: &record.categories,
+        services: &record.services,
+        history,
+    };
+    serde_json::to_string_pretty(&r).unwrap_or_default()
+}

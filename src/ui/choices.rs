@@ -1,0 +1,152 @@
+//! The category and service switches, shared by the preferences modal and the
+//! preference center. They edit a draft [`Choice`]; nothing is saved here.
+
+use std::sync::Arc;
+
+use leptos::ev;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::core::{Category, Choice, ConsentConfig, Service, Texts};
+
+/// One section per category, each with its switch, description and services.
+/// `prefix` keeps element ids unique when several lists share a page.
+pub fn choice_list(cfg: &Arc<ConsentConfig>, draft: RwSignal<Choice>, prefix: &str) -> impl IntoView {
+    let t = &cfg.texts;
+    cfg.categories
+        .iter()
+        .map(|c| category_view(c, cfg, t, draft, prefix))
+        .collect_view()
+}
+
+fn category_view(
+    cat: &Category,
+    cfg: &Arc<ConsentConfig>,
+    t: &Texts,
+    draft: RwSignal<Choice>,
+    prefix: &str,
+) -> impl IntoView {
+    let input_id = format!("{prefix}-cat-{}", cat.id);
+    let desc_id = format!("{prefix}-cat-{}-desc", cat.id);
+    let (id, read_only) = (cat.id.clone(), cat.read_only);
+    let checked = {
+        let id = id.clone();
+        move || draft.with(|c| c.category(&id))
+    };
+    let on_change = {
+        let cfg = cfg.clone();
+        move |e: ev::Event| {
+            let on = target_checked(&e);
+            draft.update(|c| c.set_category(&cfg, &id, on));
+        }
+    };
+    let badge = read_only.then(|| view! { <span class="lcc-badge">{t.always_on.clone()}</span> });
+    let services = (!cat.services.is_empty()).then(|| {
+        let label = format!("{} ({})", t.show_services, cat.services.len());
+        let items = cat
+            .services
+            .iter()
+            .map(|s| service_view(s, cfg, t, draft, read_only, prefix))
+            .collect_view();
+        view! {
+            <details class="lcc-services">
+                <summary class="lcc-services__summary">{label}</summary>
+                <ul class="lcc-services__list">{items}</ul>
+            </details>
+        }
+    });
+    view! {
+        <section class="lcc-category" data-category=cat.id.clone()>
+            <div class="lcc-category__head">
+                <input type="checkbox" role="switch" class="lcc-switch" id=input_id.clone()
+                    aria-describedby=desc_id.clone()
+                    prop:checked=checked
+                    disabled=read_only
+                    on:change=on_change />
+                <label class="lcc-category__title" for=input_id>{cat.title.clone()}</label>
+                {badge}
+            </div>
+            <p id=desc_id class="lcc-category__text">{cat.description.clone()}</p>
+            {services}
+        </section>
+    }
+}
+
+fn service_view(
+    svc: &Service,
+    cfg: &Arc<ConsentConfig>,
+    t: &Texts,
+    draft: RwSignal<Choice>,
+    read_only: bool,
+    prefix: &str,
+) -> impl IntoView {
+    let input_id = format!("{prefix}-svc-{}", svc.id);
+    let desc_id = format!("{prefix}-svc-{}-desc", svc.id);
+    let id = svc.id.clone();
+    let checked = {
+        let id = id.clone();
+        move || read_only || draft.with(|c| c.service(&id))
+    };
+    let on_change = {
+        let cfg = cfg.clone();
+        move |e: ev::Event| {
+            let on = target_checked(&e);
+            draft.update(|c| c.set_service(&cfg, &id, on));
+        }
+    };
+    let cookies = (!svc.cookies.is_empty()).then(|| {
+        let rows = svc
+            .cookies
+            .iter()
+            .map(|k| {
+                view! {
+                    <tr>
+                        <td><code>{k.name.clone()}</code></td>
+                        <td>{svc.provider.clone()}</td>
+                        <td>{k.purpose.clone()}</td>
+                        <td>{k.duration.clone()}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <table class="lcc-cookies">
+                <caption class="lcc-sr-only">{format!("{}: {}", svc.title, t.cookie_name)}</caption>
+                <thead><tr>
+                    <th scope="col">{t.cookie_name.clone()}</th>
+                    <th scope="col">{t.cookie_provider.clone()}</th>
+                    <th scope="col">{t.cookie_purpose.clone()}</th>
+                    <th scope="col">{t.cookie_duration.clone()}</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+    });
+    view! {
+        <li class="lcc-service" data-service=svc.id.clone()>
+            <div class="lcc-service__head">
+                <input type="checkbox" role="switch" class="lcc-switch" id=input_id.clone()
+                    aria-describedby=desc_id.clone()
+                    prop:checked=checked
+                    disabled=read_only
+                    on:change=on_change />
+                <label class="lcc-service__title" for=input_id>{svc.title.clone()}</label>
+            </div>
+            <div id=desc_id class="lcc-service__text">
+                <p>{svc.purpose.clone()}</p>
+                <p>{format!("{} {}", t.provider, svc.provider)} " · "
+                    <a class="lcc-link" href=svc.privacy_policy_url.clone() target="_blank" rel="noopener noreferrer">
+                        {t.service_policy_label.clone()}
+                    </a>
+                </p>
+            </div>
+            {cookies}
+        </li>
+    }
+}
+
+fn target_checked(e: &ev::Event) -> bool {
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .is_some_and(|i| i.checked())
+}
