@@ -11,11 +11,20 @@ export const CHROMIUM_ARGS = [
 /// The demo's stand-in tag scripts (monitor.js is the demo's log, not a tag).
 export const TAG_PATH = /\/tags\/(gtag|mixpanel|algolia)-standin\.js$/;
 
-export async function launch() {
-  const server = await startServer(DIST);
+const HERE = new URL(".", import.meta.url).pathname;
+/// Extra paths the test server serves next to dist/: test pages and the real
+/// vendor libraries from npm (served locally; there is no internet here).
+export const MOUNTS = {
+  "/shop/": `${HERE}pages/shop`,
+  "/vendor/mixpanel/": `${HERE}node_modules/mixpanel-browser/dist`,
+  "/vendor/search-insights/": `${HERE}node_modules/search-insights/dist`,
+};
+
+export async function launch({ args = [] } = {}) {
+  const server = await startServer(DIST, 0, MOUNTS);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...args],
   });
   return {
     server,

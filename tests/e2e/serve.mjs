@@ -16,16 +16,26 @@ const TYPES = {
   ".ico": "image/x-icon",
 };
 
-export function startServer(dir, port = 0) {
-  const root = resolve(dir);
+/// `mounts` maps URL prefixes (ending in "/") to other directories.
+export function startServer(dir, port = 0, mounts = {}) {
+  const roots = [
+    ...Object.entries(mounts).map(([prefix, d]) => [prefix, resolve(d)]),
+    ["/", resolve(dir)],
+  ];
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url, "http://127.0.0.1");
-      let path = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, "");
+      const pathname = decodeURIComponent(url.pathname);
+      const [prefix, root] = roots.find(([p]) => pathname.startsWith(p));
+      const path = normalize("/" + pathname.slice(prefix.length));
       let file = join(root, path);
       if (!file.startsWith(root)) throw new Error("outside root");
       if ((await stat(file).catch(() => null))?.isDirectory()) file = join(file, "index.html");
-      const body = await readFile(file);
+      let body = await readFile(file);
+      // Test pages only: `?reload_on_revoke=false` turns the reload off in the page's inline config.
+      if (prefix !== "/" && url.searchParams.get("reload_on_revoke") === "false") {
+        body = body.toString().replace('"revision": 1,', '"revision": 1, "reload_on_revoke": false,');
+      }
       res.writeHead(200, {
         "content-type": TYPES[extname(file)] ?? "application/octet-stream",
         "cache-control": extname(file) === ".html" ? "no-cache" : "public, max-age=3600",
