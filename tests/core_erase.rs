@@ -171,3 +171,33 @@ fn a_first_visit_refusal_revokes_nothing_but_clears_cookies_set_before_consent()
     let all = record_decision(&cfg, None, &Choice::accept_all(&cfg), Method::Banner, T0, SEED);
     assert!(denied_services(&cfg, Some(&all)).is_empty());
 }
+
+#[test]
+fn path_matching_follows_rfc_6265() {
+    use leptos_consent::core::path_matches;
+    assert!(path_matches("/", "/shop/blog/a.html"));
+    assert!(path_matches("/shop", "/shop/blog/a.html"));
+    assert!(path_matches("/shop/", "/shop/blog/a.html"));
+    assert!(path_matches("/shop/blog/a.html", "/shop/blog/a.html"));
+    assert!(!path_matches("/shop/blog/a.html/", "/shop/blog/a.html"));
+    assert!(!path_matches("/sho", "/shop/blog"));
+    assert!(!path_matches("/other", "/shop"));
+}
+
+#[test]
+fn http_only_probes_cover_invisible_exact_names_on_readable_forms() {
+    use leptos_consent::core::plan_http_only_probe;
+    let cfg = demo_config();
+    let (denied, _) = withdraw_all(&cfg);
+    let denied: Vec<String> = denied;
+    let forms = plan_http_only_probe(&cfg, &denied, &s(&["_ALGOLIA"]), "www.shop.example.test", "/shop/blog");
+    let names: std::collections::BTreeSet<_> = forms.iter().map(|f| f.name.as_str()).collect();
+    // _ga_* and mp_*_mixpanel are patterns (cannot be probed); _ALGOLIA is visible (erased normally).
+    assert_eq!(names.into_iter().collect::<Vec<_>>(), vec!["_ga", "_gid"]);
+    // 4 domain forms x paths "/", "/shop", "/shop/", "/shop/blog" for each name.
+    assert_eq!(forms.len(), 2 * 4 * 4);
+    assert!(
+        forms.iter().all(|f| f.path != "/shop/blog/"),
+        "a path this page cannot read is never probed"
+    );
+}

@@ -222,3 +222,50 @@ pub fn plan_opt_outs(cfg: &ConsentConfig, revoked: &[String]) -> Vec<VendorOptOu
     }
     out
 }
+
+/// Whether a cookie with path `cookie_path` is sent to (and readable at) `request_path` (RFC 6265 §5.1.4).
+pub fn path_matches(cookie_path: &str, request_path: &str) -> bool {
+    request_path == cookie_path
+        || (request_path.starts_with(cookie_path)
+            && (cookie_path.ends_with('/') || request_path.as_bytes().get(cookie_path.len()) == Some(&b'/')))
+}
+
+/// Cookie forms to probe for HttpOnly copies after a clean-up: every
+/// exact-named cookie (no `*`) of a denied service that the page cannot read,
+/// on every candidate domain and on every candidate path readable from here.
+/// A script's write to such a form is refused by the browser if an HttpOnly
+/// cookie sits there, which is how the page learns of a cookie it cannot see.
+pub fn plan_http_only_probe(
+    cfg: &ConsentConfig,
+    denied: &[String],
+    visible: &[String],
+    host: &str,
+    current_path: &str,
+) -> Vec<CookieDeletion> {
+    let mut forms = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
+    for (_, s) in cfg.services().filter(|(_, s)| denied.contains(&s.id)) {
+        for rule in &s.cookies {
+            let name = rule.name.as_str();
+            if name.contains('*') || names.contains(&name) || visible.iter().any(|v| v == name) {
+                continue;
+            }
+            names.push(name);
+            let domains: Vec<&str> = rule.domain.as_deref().into_iter().collect();
+            let paths: Vec<&str> = rule.path.as_deref().into_iter().collect();
+            for domain in candidate_domains(host, &domains) {
+                for path in candidate_paths(current_path, &paths)
+                    .into_iter()
+                    .filter(|p| path_matches(p, current_path))
+                {
+                    forms.push(CookieDeletion {
+                        name: name.to_owned(),
+                        domain: domain.clone(),
+                        path,
+                    });
+                }
+            }
+        }
+    }
+    forms
+}

@@ -22,6 +22,9 @@ pub struct HistoryEntry {
     pub granted: Vec<String>,
     /// Categories and services this decision took back.
     pub revoked: Vec<String>,
+    /// Cookies the clean-up after this decision could not remove.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left_behind: Vec<String>,
 }
 
 impl HistoryEntry {
@@ -34,6 +37,7 @@ impl HistoryEntry {
             rev: record.revision,
             granted: join(&changes.granted_categories, &changes.granted_services),
             revoked: join(&changes.revoked_categories, &changes.revoked_services),
+            left_behind: Vec::new(),
         }
     }
 }

@@ -58,9 +58,16 @@ pub fn PreferenceCenter(
     let cleanup = {
         let t = t.clone();
         move || {
-            let remaining = ctx.cleanup().get().map(|c| c.remaining_cookies).unwrap_or_default();
-            (!remaining.is_empty()).then(|| {
-                let items = remaining
+            // What this page's clean-up could not remove, or, after the reload
+            // that follows a withdrawal, what the last decision recorded.
+            let mut left = ctx.cleanup().get().map(|c| c.left_behind()).unwrap_or_default();
+            if let Some(last) = ctx.history().get().last() {
+                left.extend(last.left_behind.iter().cloned());
+            }
+            left.sort();
+            left.dedup();
+            (!left.is_empty()).then(|| {
+                let items = left
                     .into_iter()
                     .map(|n| view! { <li><code>{n}</code></li> })
                     .collect_view();

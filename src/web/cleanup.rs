@@ -3,7 +3,7 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::core::{ErasePlan, VendorOptOut};
+use crate::core::{CookieDeletion, ErasePlan, VendorOptOut};
 
 /// What a clean-up did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -15,6 +15,9 @@ pub struct CleanupReport {
     pub remaining_cookies: Vec<String>,
     /// localStorage / sessionStorage keys removed.
     pub removed_keys: Vec<String>,
+    /// Configured cookies the page cannot see but that exist as HttpOnly
+    /// cookies: only the site's server can remove them.
+    pub http_only_cookies: Vec<String>,
 }
 
 impl CleanupReport {
@@ -22,11 +25,25 @@ impl CleanupReport {
     pub fn to_json(&self) -> String {
         let list = |v: &[String]| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
         format!(
-            r#"{{"removed_cookies":{},"remaining_cookies":{},"removed_keys":{}}}"#,
+            r#"{{"removed_cookies":{},"remaining_cookies":{},"removed_keys":{},"http_only_cookies":{}}}"#,
             list(&self.removed_cookies),
             list(&self.remaining_cookies),
-            list(&self.removed_keys)
+            list(&self.removed_keys),
+            list(&self.http_only_cookies)
         )
+    }
+
+    /// Everything that could not be removed, for the visitor.
+    pub fn left_behind(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .remaining_cookies
+            .iter()
+            .chain(&self.http_only_cookies)
+            .cloned()
+            .collect();
+        v.sort();
+        v.dedup();
+        v
     }
 }
 
@@ -104,6 +121,41 @@ pub fn apply_erase(plan: &ErasePlan) -> CleanupReport {
         }
     }
     report
+}
+
+const PROBE_VALUE: &str = "lcc-httponly-probe";
+
+/// Writes a probe value to each form and reads it back: a form the browser
+/// refuses to write holds an HttpOnly cookie. Every probe written is expired
+/// again at once. Returns the names found, or nothing when cookies are off.
+pub fn probe_http_only(forms: &[CookieDeletion]) -> Vec<String> {
+    let Some(doc) = html_document() else { return Vec::new() };
+    let readable = |doc: &web_sys::HtmlDocument, needle: &str| doc.cookie().unwrap_or_default().contains(needle);
+    // Control: with cookies disabled every write "fails"; that proves nothing.
+    let _ = doc.set_cookie("lcc_probe_ctl=1; Path=/");
+    let cookies_work = readable(&doc, "lcc_probe_ctl=1");
+    let _ = doc.set_cookie("lcc_probe_ctl=; Max-Age=0; Path=/");
+    if !cookies_work {
+        return Vec::new();
+    }
+    let mut found: Vec<String> = Vec::new();
+    for form in forms {
+        if found.contains(&form.name) {
+            continue;
+        }
+        let mut write = format!("{}={PROBE_VALUE}; Path={}", form.name, form.path);
+        if let Some(d) = &form.domain {
+            write.push_str("; Domain=");
+            write.push_str(d);
+        }
+        let _ = doc.set_cookie(&write);
+        if readable(&doc, &format!("{}={PROBE_VALUE}", form.name)) {
+            let _ = doc.set_cookie(&form.header());
+        } else {
+            found.push(form.name.clone());
+        }
+    }
+    found
 }
 
 fn call(target: &JsValue, method: &str, args: &[JsValue]) -> bool {

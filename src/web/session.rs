@@ -5,10 +5,13 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::core::{
-    assess, decode_history, denied_services, diff, encode_history, plan_erase, plan_opt_outs, push_history,
-    record_decision, Changes, Choice, ConsentConfig, ConsentRecord, HistoryEntry, Method, PromptReason,
+    assess, decode_history, denied_services, diff, encode_history, plan_erase, plan_http_only_probe, plan_opt_outs,
+    push_history, record_decision, Changes, Choice, ConsentConfig, ConsentRecord, HistoryEntry, Method, PromptReason,
 };
-use crate::web::cleanup::{apply_erase, call_opt_outs, cookie_names, location, reload, storage_keys, CleanupReport};
+use crate::web::cleanup::{
+    apply_erase, call_opt_outs, cookie_names, location, probe_http_only as probe_http_only_cookies, reload,
+    storage_keys, CleanupReport,
+};
 use crate::web::clock::{now_ms, random_bytes};
 use crate::web::events::{dispatch_json, report, EVENT_CHANGE, EVENT_CLEANUP, EVENT_CONSENT};
 use crate::web::scripts::ScriptGate;
@@ -72,7 +75,7 @@ impl ConsentSession {
         session.refresh_scripts();
         // Cookies of refused services that are back (or were set outside the gate) go again.
         if session.record.borrow().is_some() {
-            session.clean_up();
+            session.clean_up(false);
         }
         session
     }
@@ -112,11 +115,13 @@ impl ConsentSession {
         let encoded = record.encode();
         self.storage.save(&encoded);
         self.report_storage_errors();
-        let changes = diff(&self.cfg, previous.as_ref(), Some(&record));
-        let history = push_history(self.history(), HistoryEntry::new(&record, &changes));
-        self.history.save(&encode_history(&history));
+        let mut entry = HistoryEntry::new(&record, &diff(&self.cfg, previous.as_ref(), Some(&record)));
         broadcast(&self.cfg.storage_key, &encoded);
-        self.apply(previous.as_ref(), Some(record), None, &encoded)
+        let changes = self.apply(previous.as_ref(), Some(record), None, &encoded, true);
+        entry.left_behind = self.last_cleanup().map(|c| c.left_behind()).unwrap_or_default();
+        self.history.save(&encode_history(&push_history(self.history(), entry)));
+        self.finish(&changes);
+        changes
     }
 
     /// The visitor's recent decisions on this device, oldest first.
@@ -139,12 +144,14 @@ impl ConsentSession {
                 self.storage.save(value);
             }
         }
-        self.apply(
+        let changes = self.apply(
             previous.as_ref(),
             assessment.record,
             assessment.prompt,
             stored.unwrap_or_default(),
+            false,
         );
+        self.finish(&changes);
     }
 
     /// Calls `f` after every change of the record in force (local or from another tab).
@@ -158,6 +165,7 @@ impl ConsentSession {
         record: Option<ConsentRecord>,
         prompt: Option<PromptReason>,
         encoded: &str,
+        probe_http_only: bool,
     ) -> Changes {
         let changes = diff(&self.cfg, previous, record.as_ref());
         let decided = record.is_some();
@@ -166,12 +174,17 @@ impl ConsentSession {
         self.refresh_scripts();
         call_opt_outs(&plan_opt_outs(&self.cfg, &changes.revoked_services));
         if decided {
-            self.clean_up();
+            self.clean_up(probe_http_only);
             dispatch_json(EVENT_CONSENT, encoded);
         }
         if !changes.is_empty() {
             dispatch_json(EVENT_CHANGE, &changes_json(&changes));
         }
+        changes
+    }
+
+    /// Tells the subscribers, then reloads after a withdrawal if configured.
+    fn finish(&self, changes: &Changes) {
         let listeners: Vec<_> = self.listeners.borrow().clone();
         for f in listeners {
             f();
@@ -180,7 +193,6 @@ impl ConsentSession {
             // Scripts already running cannot be unloaded: start a clean page view.
             reload();
         }
-        changes
     }
 
     /// What the last clean-up removed and could not remove.
@@ -188,28 +200,41 @@ impl ConsentSession {
         self.cleanup.borrow().clone()
     }
 
-    /// Removes cookies and storage keys of every service the current record does not grant.
-    fn clean_up(&self) {
+    /// Removes cookies and storage keys of every service the current record
+    /// does not grant. After a decision (`probe_http_only`), also looks for
+    /// HttpOnly copies of their cookies, which only the server can remove.
+    fn clean_up(&self, probe_http_only: bool) {
         let record = self.record();
         let (host, path) = location();
         let denied = denied_services(&self.cfg, record.as_ref());
+        let visible = cookie_names();
         let plan = plan_erase(
             &self.cfg,
             record.as_ref(),
             &denied,
-            &cookie_names(),
+            &visible,
             &storage_keys(),
             &host,
             &path,
         );
-        if plan.is_empty() {
+        let mut result = if plan.is_empty() {
+            CleanupReport::default()
+        } else {
+            apply_erase(&plan)
+        };
+        if probe_http_only {
+            let visible = cookie_names();
+            result.http_only_cookies =
+                probe_http_only_cookies(&plan_http_only_probe(&self.cfg, &denied, &visible, &host, &path));
+        }
+        if plan.is_empty() && result.http_only_cookies.is_empty() {
+            self.cleanup.replace(None);
             return;
         }
-        let result = apply_erase(&plan);
-        if !result.remaining_cookies.is_empty() {
+        let left = result.left_behind();
+        if !left.is_empty() {
             report(&format!(
-                "could not remove cookies {:?}: they are set on a domain or path this page cannot reach, or were written again",
-                result.remaining_cookies
+                "could not remove cookies {left:?}: HttpOnly, set on a domain or path this page cannot reach, or written again"
             ));
         }
         dispatch_json(EVENT_CLEANUP, &result.to_json());

@@ -98,3 +98,42 @@ test("withdrawing on the preference center removes the cookies and reports nothi
   assert.equal(await page.getByTestId("lcc-pc-cleanup").count(), 0, "nothing reported as left behind");
   await context.close();
 });
+
+test("an HttpOnly tracker cookie the page cannot remove is reported to the visitor and through an event", async () => {
+  const v = await openDemo(env);
+  const { page, context } = v;
+  await page.getByTestId("lcc-accept-all").click();
+  await settleRuns(page, 5);
+  // A server-set copy of _gid that scripts cannot read or delete.
+  await context.addCookies([{ name: "_gid", value: "server", domain: "127.0.0.1", path: "/", httpOnly: true }]);
+  await openCenter(page);
+  await settleRuns(page, 3);
+  await Promise.all([page.waitForEvent("load"), page.getByTestId("lcc-pc-reject-all").click()]);
+  // The page reloaded after the withdrawal: the report survives in the decision history.
+  await page.getByTestId("lcc-preference-center").waitFor();
+  const warning = page.getByTestId("lcc-pc-cleanup");
+  await warning.waitFor();
+  assert.deepEqual(await warning.locator("li").allTextContents(), ["_gid"]);
+  const history = JSON.parse(await page.evaluate(() => localStorage.getItem("lcc_consent_history")));
+  assert.deepEqual(history.at(-1).left_behind, ["_gid"]);
+  // Everything a script can remove is gone; the HttpOnly copy is still there, as reported.
+  assert.deepEqual(
+    (await context.cookies()).filter((c) => /^(_ga|_gid|mp_|_ALGOLIA)/.test(c.name)).map((c) => `${c.name}${c.httpOnly ? " (HttpOnly)" : ""}`),
+    ["_gid (HttpOnly)"],
+  );
+  await context.close();
+});
+
+test("the lcc:cleanup event names HttpOnly cookies when no reload follows", async () => {
+  const v = await openDemo(env);
+  const { page, context } = v;
+  await context.addCookies([{ name: "_ga", value: "server", domain: "127.0.0.1", path: "/", httpOnly: true }]);
+  await openCenter(page);
+  const report = page.evaluate(() => new Promise((ok) => addEventListener("lcc:cleanup", (e) => ok(e.detail), { once: true })));
+  await page.getByTestId("lcc-pc-reject-all").click(); // a first-visit refusal: no reload
+  const detail = await report;
+  assert.deepEqual(detail.http_only_cookies, ["_ga"]);
+  await page.getByTestId("lcc-pc-cleanup").waitFor();
+  assert.deepEqual(await page.getByTestId("lcc-pc-cleanup").locator("li").allTextContents(), ["_ga"]);
+  await context.close();
+});
