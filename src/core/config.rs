@@ -291,8 +291,28 @@ impl ConsentConfig {
         format!("{}_history", self.storage_key)
     }
 
+    /// The storage key under which the fingerprint of the last config text
+    /// that validated is kept (see [`config_fingerprint`]).
+    pub fn fingerprint_key(&self) -> String {
+        format!("{}_config", self.storage_key)
+    }
+
     /// Lifetime of a decision in milliseconds.
     pub fn expiry_ms(&self) -> u64 {
         u64::from(self.expires_after_days) * 86_400_000
     }
+}
+
+/// FNV-1a over the UTF-16 code units of a config's text, as 8 hex digits.
+///
+/// The boot script (boot/logic.mjs computes the same) takes its fast path for a
+/// returning visitor only when the page's config text has this fingerprint
+/// stored, that is, when this crate has validated exactly that text before.
+pub fn config_fingerprint(text: &str) -> String {
+    let mut h: u32 = 0x811c_9dc5;
+    for unit in text.encode_utf16() {
+        h ^= u32::from(unit);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    format!("{h:08x}")
 }

@@ -1,0 +1,217 @@
+// The returning-visitor decisions of leptos-consent, in plain JS for the boot script.
+//
+// This is a port of src/core/record.rs, decision.rs and gate.rs, kept small on
+// purpose. It must decide exactly as the Rust core does: tests/shared-cases
+// holds a table of cases (hand-written and generated from the Rust core) that
+// both implementations run (cargo test; node --test tests/e2e/boot-logic.test.mjs).
+
+const RECORD_VERSION = 1;
+const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
+const MAX_RECORD_BYTES = 16 * 1024;
+const DAY_MS = 86400000;
+const NECESSARY = "necessary";
+const METHODS = ["banner", "preferences", "api"];
+const FIELDS = ["v", "id", "first", "last", "rev", "categories", "services", "via"];
+const UUID_V4 = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$/;
+// Rust's str::trim (Unicode White_Space): unlike JS trim, it keeps U+FEFF and strips U+0085.
+const TRIM = /^[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+
+/** FNV-1a over the UTF-16 code units of `text`, as 8 hex digits (the config fingerprint). */
+export function fingerprint(text) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return ("0000000" + h.toString(16)).slice(-8);
+}
+
+// A strict JSON reader, as strict as serde_json with serde's derive: duplicate
+// keys and numbers other than plain integers are errors. Integers stay raw text.
+// Returns undefined for anything malformed.
+function parse(text) {
+  let i = 0;
+  const ws = () => {
+    while (" \t\n\r".includes(text[i]) && i < text.length) i++;
+  };
+  const fail = () => {
+    throw 0;
+  };
+  const value = () => {
+    ws();
+    const c = text[i];
+    if (c === "{") {
+      i++;
+      const out = new Map();
+      ws();
+      if (text[i] === "}") return i++, out;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        const k = string();
+        if (out.has(k)) fail();
+        ws();
+        if (text[i++] !== ":") fail();
+        out.set(k, value());
+        ws();
+        const d = text[i++];
+        if (d === "}") return out;
+        if (d !== ",") fail();
+      }
+    }
+    if (c === '"') return string();
+    const m = /^(?:true|false|null|-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?)/.exec(text.slice(i, i + 400));
+    if (!m) fail(); // arrays are never part of a record
+    i += m[0].length;
+    return m[0] === "true" ? true : m[0] === "false" ? false : m[0] === "null" ? null : { n: m[0] };
+  };
+  const string = () => {
+    const m = /^"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/.exec(text.slice(i));
+    if (!m) fail();
+    i += m[0].length;
+    const s = JSON.parse(m[0]);
+    // serde_json refuses escaped lone surrogates.
+    if (/[\ud800-\udbff](?![\udc00-\udfff])|(?:^|[^\ud800-\udbff])[\udc00-\udfff]/.test(s)) fail();
+    return s;
+  };
+  try {
+    const v = value();
+    ws();
+    return i === text.length ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// An unsigned integer of at most `max`, from a raw number token; NaN otherwise.
+// Above 2^53 the value is approximate, which only ever lies in the far future.
+function uint(v, max) {
+  return v && /^\d+$/.test(v.n) && +v.n <= max ? +v.n : NaN;
+}
+
+function boolMap(v) {
+  if (!(v instanceof Map)) return;
+  const out = Object.create(null); // ids such as "__proto__" stay plain keys
+  for (const [k, b] of v) {
+    if (typeof b !== "boolean") return;
+    out[k] = b;
+  }
+  return out;
+}
+
+/** Decodes a stored value into a record, or returns undefined (corrupt, unknown version). */
+export function decodeRecord(stored) {
+  if (stored.length > MAX_RECORD_BYTES) return;
+  // Rust receives storage strings with lone surrogates replaced.
+  const o = parse(stored.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?:^|[^\ud800-\udbff])[\udc00-\udfff]/g, (s) => s.slice(0, -1) + "\ufffd"));
+  if (!(o instanceof Map) || uint(o.get("v"), 4294967295) !== RECORD_VERSION) return;
+  for (const k of o.keys()) if (!FIELDS.includes(k)) return;
+  const r = {
+    id: o.get("id"),
+    first: uint(o.get("first"), 18446744073709551615),
+    last: uint(o.get("last"), 18446744073709551615),
+    rev: uint(o.get("rev"), 4294967295),
+    categories: boolMap(o.get("categories")),
+    services: boolMap(o.get("services")),
+    via: o.get("via"),
+  };
+  if (typeof r.id !== "string" || r.first !== r.first || r.last !== r.last || r.rev !== r.rev) return;
+  if (!r.categories || !r.services || !METHODS.includes(r.via)) return;
+  return r;
+}
+
+const own = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+
+/** The config's category with this id. */
+function category(cfg, id) {
+  return cfg.categories.find((c) => c.id === id);
+}
+
+/** [category, service] for a service id. */
+function service(cfg, id) {
+  for (const c of cfg.categories) for (const s of c.services || []) if (s.id === id) return [c, s];
+}
+
+function check(cfg, r, now) {
+  if (!UUID_V4.test(r.id)) return false;
+  if (r.first > r.last || r.last > now + MAX_CLOCK_SKEW_MS) return false;
+  for (const id in r.categories) {
+    const c = category(cfg, id);
+    if (!c || (c.read_only && !r.categories[id])) return false;
+  }
+  for (const id in r.services) {
+    const cs = service(cfg, id);
+    if (!cs || (r.services[id] && r.categories[cs[0].id] === false)) return false;
+  }
+  return true;
+}
+
+/**
+ * Reads a stored value against the config at `now` (Unix ms):
+ * `{ prompt, record }` where `record` is the trusted record or undefined.
+ */
+export function assess(stored, cfg, now) {
+  const r = stored == null ? undefined : decodeRecord(stored);
+  if (!r || !check(cfg, r, now) || r.rev !== (cfg.revision || 0)) return { prompt: true };
+  const days = cfg.expires_after_days == null ? 182 : cfg.expires_after_days;
+  if (r.last + days * DAY_MS <= now) return { prompt: true };
+  let prompt = false;
+  for (const c of cfg.categories) {
+    if (!own(r.categories, c.id)) prompt = true;
+    for (const s of c.services || []) if (!own(r.services, s.id)) prompt = true;
+  }
+  return { prompt, record: r };
+}
+
+/** Whether a category is granted: read-only always, others by an explicit true. */
+export function categoryGranted(cfg, r, id) {
+  const c = category(cfg, id);
+  return !!c && (!!c.read_only || (!!r && r.categories[id] === true && own(r.categories, id)));
+}
+
+function categoryRefused(cfg, r, id) {
+  const c = category(cfg, id);
+  return !!c && !c.read_only && !!r && own(r.categories, id) && r.categories[id] === false;
+}
+
+/** Whether a service is granted: its category granted and an explicit true for it. */
+export function serviceGranted(cfg, r, id) {
+  const cs = service(cfg, id);
+  if (!cs) return false;
+  if (cs[0].read_only) return true;
+  return categoryGranted(cfg, r, cs[0].id) && !!r && own(r.services, id) && r.services[id] === true;
+}
+
+function serviceRefused(cfg, r, id) {
+  const cs = service(cfg, id);
+  return !!cs && !cs[0].read_only && !!r && own(r.services, id) && r.services[id] === false;
+}
+
+/**
+ * Whether a gated script with these attributes may run under `r`:
+ * true, false, or a string saying why it never can (a mistake in the page).
+ */
+export function gate(cfg, r, categoryAttr, serviceAttr) {
+  let cat = categoryAttr.replace(TRIM, "");
+  const negated = cat[0] === "!";
+  if (negated) cat = cat.slice(1).replace(TRIM, "");
+  if (!cat) return "empty data-category";
+  if (!category(cfg, cat)) return `data-category "${cat}" is not in the config`;
+  let svc = serviceAttr == null ? "" : serviceAttr.replace(TRIM, "");
+  if (!svc) return negated ? categoryRefused(cfg, r, cat) : categoryGranted(cfg, r, cat);
+  if (negated) return "data-category=\"!…\" cannot be combined with data-service";
+  const svcNegated = svc[0] === "!";
+  if (svcNegated) svc = svc.slice(1).replace(TRIM, "");
+  const cs = service(cfg, svc);
+  if (!cs) return `data-service "${svc}" is not in the config`;
+  if (cs[0].id !== cat) return `data-service "${svc}" does not belong to category "${cat}"`;
+  return svcNegated ? serviceRefused(cfg, r, svc) : serviceGranted(cfg, r, svc);
+}
+
+/** The scripts configured on granted services, in config order: [serviceId, {src, integrity}]. */
+export function serviceScripts(cfg, r) {
+  const out = [];
+  for (const c of cfg.categories)
+    for (const s of c.services || []) if (serviceGranted(cfg, r, s.id)) for (const src of s.scripts || []) out.push([s.id, src]);
+  return out;
+}

@@ -1,0 +1,260 @@
+//! The returning-visitor path has two implementations: the Rust core (used by
+//! the wasm UI) and boot/logic.mjs (the small boot script that runs granted tags
+//! while the page parses). This file holds them to the same answers:
+//!
+//! - `tests/shared-cases/cases.json`: hand-written cases with the expected
+//!   outcome; checked here against the core and by
+//!   `tests/e2e/boot-logic.test.mjs` against logic.js;
+//! - generated cases: random stored values and gate attributes (valid records,
+//!   then mutations), with the core's outcome, written to
+//!   `target/shared-cases/generated.json` for the JS side to replay.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use common::{demo_config_json, DAY, T0};
+use leptos_consent::core::{
+    assess, category_granted, config_fingerprint, granted_service_scripts, plan_activation, record_decision,
+    service_granted, Choice, ConsentConfig, Method, PageScript,
+};
+use serde_json::{json, Value};
+
+/// What both implementations must agree on for one case.
+fn outcome(cfg: &ConsentConfig, stored: Option<&str>, now: u64, scripts: &[(String, Option<String>)]) -> Value {
+    let a = assess(stored, cfg, now);
+    let r = a.record.as_ref();
+    let mut granted: Vec<&str> = cfg
+        .categories
+        .iter()
+        .filter(|c| category_granted(cfg, r, &c.id))
+        .map(|c| c.id.as_str())
+        .collect();
+    granted.extend(
+        cfg.services()
+            .filter(|(_, s)| service_granted(cfg, r, &s.id))
+            .map(|(_, s)| s.id.as_str()),
+    );
+    let page: Vec<PageScript> = scripts
+        .iter()
+        .map(|(c, s)| PageScript {
+            category: c.clone(),
+            service: s.clone(),
+            done: false,
+        })
+        .collect();
+    let plan = plan_activation(cfg, r, &page);
+    let service_scripts: Vec<String> = granted_service_scripts(cfg, r)
+        .iter()
+        .map(|(s, src)| format!("{s} {}", src.src))
+        .collect();
+    json!({
+        "prompt": a.prompt.is_some(),
+        "granted": granted,
+        "run": plan.run,
+        "rejected": plan.rejected.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
+        "service_scripts": service_scripts,
+    })
+}
+
+fn scripts_of(case: &Value) -> Vec<(String, Option<String>)> {
+    case["scripts"]
+        .as_array()
+        .map(|v| {
+            v.iter()
+                .map(|s| (s[0].as_str().unwrap_or_default().to_owned(), s[1].as_str().map(str::to_owned)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn table() -> Value {
+    serde_json::from_str(include_str!("shared-cases/cases.json")).expect("cases.json is JSON")
+}
+
+#[test]
+fn hand_written_cases_hold_in_the_core() {
+    let table = table();
+    let configs = &table["configs"];
+    let mut n = 0;
+    for case in table["cases"].as_array().expect("cases") {
+        let name = case["name"].as_str().unwrap_or("?");
+        let cfg_text = configs[case["config"].as_str().expect("config name")].to_string();
+        let cfg = ConsentConfig::from_json(&cfg_text).unwrap_or_else(|e| panic!("{name}: config: {e}"));
+        let got = outcome(
+            &cfg,
+            case["stored"].as_str(),
+            case["now"].as_u64().expect("now"),
+            &scripts_of(case),
+        );
+        assert_eq!(got, case["expect"], "case {name:?}");
+        n += 1;
+    }
+    assert!(n >= 20, "only {n} cases");
+}
+
+#[test]
+fn fingerprint_matches_the_published_vectors() {
+    // The same vectors are checked against logic.js.
+    for v in table()["fingerprints"].as_array().expect("fingerprints") {
+        assert_eq!(config_fingerprint(v[0].as_str().unwrap()), v[1].as_str().unwrap(), "{v}");
+    }
+}
+
+/// A small deterministic generator (xorshift64*), so failures reproduce.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<T: Copy>(&mut self, v: &[T]) -> T {
+        v[self.below(v.len())]
+    }
+    fn bytes(&mut self) -> [u8; 16] {
+        let mut b = [0; 16];
+        for x in &mut b {
+            *x = self.next() as u8;
+        }
+        b
+    }
+}
+
+/// The configs the generated cases run against: the demo's, and variants.
+fn configs() -> Vec<Value> {
+    let demo: Value = serde_json::from_str(&demo_config_json()).unwrap();
+    let mut bumped = demo.clone();
+    bumped["revision"] = json!(2);
+    let mut short = demo.clone();
+    short["expires_after_days"] = json!(1);
+    let mut grown = demo.clone();
+    grown["categories"].as_array_mut().unwrap().push(json!({
+        "id": "social", "title": "Social", "description": "Share buttons."
+    }));
+    vec![demo, bumped, short, grown]
+}
+
+const FRAGMENTS: &[(&str, &[&str])] = &[
+    ("\"v\":1", &["\"v\":2", "\"v\":1.0", "\"v\":\"1\"", "\"v\":1,\"v\":1", "\"v\":-1", "\"v\":01"]),
+    ("true", &["false", "1", "\"true\"", "null", "True", "true ", " true"]),
+    ("false", &["true", "0", "null"]),
+    ("\"rev\":1", &["\"rev\":0", "\"rev\":2", "\"rev\":1e0", "\"rev\":4294967297"]),
+    ("\"via\":\"banner\"", &["\"via\":\"api\"", "\"via\":\"Banner\"", "\"via\":\"x\"", "\"via\":null"]),
+    ("\"performance\"", &["\"perf\"", "\"\\u0070erformance\"", "\"__proto__\"", "\"necessary\""]),
+    ("\"marketing\":", &["\"marketing\":true,\"marketing\":", "\"toString\":"]),
+    ("\"mixpanel\"", &["\"google-analytics\"", "\"\\ud800\"", "\"constructor\""]),
+    ("{", &["{ ", "{\n", "{\"x\":1,", "["]),
+    ("}", &["} ", "}}", "},", "}\u{feff}"]),
+    ("\"id\":\"", &["\"id\":\"x", "\"id\":\"0"]),
+];
+
+#[test]
+fn generated_cases_are_written_for_the_js_side() {
+    let configs = configs();
+    let parsed: Vec<ConsentConfig> = configs
+        .iter()
+        .map(|c| ConsentConfig::from_json(&c.to_string()).expect("variant config is valid"))
+        .collect();
+    let base = &parsed[0];
+    let attrs: &[&str] = &[
+        "necessary",
+        "performance",
+        "!performance",
+        " marketing ",
+        "!\u{85}marketing",
+        "\u{feff}marketing",
+        "functionality",
+        "third-party",
+        "unknown",
+        "",
+        "!",
+        "! third-party",
+        "social",
+    ];
+    let services: &[Option<&str>] = &[
+        None,
+        None,
+        Some("google-analytics"),
+        Some("!google-analytics"),
+        Some("mixpanel"),
+        Some(" mixpanel\u{85}"),
+        Some("algolia"),
+        Some("!algolia"),
+        Some("nope"),
+        Some(""),
+        Some("\u{a0}"),
+    ];
+    let mut rng = Rng(0x5eed_1234_abcd_0001);
+    let mut cases = Vec::new();
+    for n in 0..4000 {
+        let now = T0 + (rng.next() % (400 * DAY));
+        // A real decision made some time ago under the base config...
+        let mut choice = Choice::reject_all(base);
+        for c in &base.categories {
+            if rng.below(2) == 0 {
+                choice.set_category(base, &c.id, true);
+            }
+        }
+        for (_, s) in base.services() {
+            if rng.below(3) == 0 {
+                choice.set_service(base, &s.id, rng.below(2) == 0);
+            }
+        }
+        let at = now.saturating_sub(rng.next() % (3 * DAY)).saturating_add(if rng.below(10) == 0 {
+            10 * 60 * 1000
+        } else {
+            0
+        });
+        let method = rng.pick(&[Method::Banner, Method::Preferences, Method::Api]);
+        let mut stored = Some(record_decision(base, None, &choice, method, at, rng.bytes()).encode());
+        // ...then mutated, up to three times.
+        for _ in 0..rng.below(4) {
+            let s = stored.take().unwrap_or_default();
+            stored = Some(match rng.below(6) {
+                0..=2 => {
+                    let (from, tos) = rng.pick(FRAGMENTS);
+                    match s.find(from) {
+                        Some(_) => s.replacen(from, rng.pick(tos), 1),
+                        None => s,
+                    }
+                }
+                3 => {
+                    let mut s = s;
+                    for _ in 0..=rng.below(5) {
+                        s.pop();
+                    }
+                    s
+                }
+                4 => format!("{s}{}", rng.pick(&[" ", "\n", "x", "\t", "\u{2028}"])),
+                _ => s.replace(':', rng.pick(&[":", " : ", ":\r"])),
+            });
+        }
+        if n % 97 == 0 {
+            stored = None;
+        }
+        let which = rng.below(configs.len());
+        let scripts: Vec<(String, Option<String>)> = (0..rng.below(6))
+            .map(|_| (rng.pick(attrs).to_owned(), rng.pick(services).map(str::to_owned)))
+            .collect();
+        let expect = outcome(&parsed[which], stored.as_deref(), now, &scripts);
+        cases.push(json!({
+            "name": format!("generated {n}"),
+            "config": which,
+            "stored": stored,
+            "now": now,
+            "scripts": scripts,
+            "expect": expect,
+        }));
+    }
+    // The generator must reach both answers often, or it proves little.
+    let prompts = cases.iter().filter(|c| c["expect"]["prompt"] == json!(true)).count();
+    assert!(prompts > 400 && prompts < 3600, "{prompts} prompts of 4000");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/shared-cases");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = json!({ "configs": configs, "cases": cases });
+    std::fs::write(dir.join("generated.json"), out.to_string()).unwrap();
+}

@@ -1,0 +1,48 @@
+// The boot script's decisions (boot/logic.mjs) against the Rust core's, on the
+// shared table of cases: the hand-written ones and the ones `cargo test`
+// generates from the core (tests/core_shared_cases.rs).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, existsSync } from "node:fs";
+import { assess, categoryGranted, fingerprint, gate, serviceGranted, serviceScripts } from "../../boot/logic.mjs";
+
+const root = new URL("../../", import.meta.url);
+
+function outcome(cfg, stored, now, scripts) {
+  const { prompt, record } = assess(stored, cfg, now);
+  const granted = cfg.categories.filter((c) => categoryGranted(cfg, record, c.id)).map((c) => c.id);
+  for (const c of cfg.categories)
+    for (const s of c.services || []) if (serviceGranted(cfg, record, s.id)) granted.push(s.id);
+  const run = [];
+  const rejected = [];
+  scripts.forEach(([category, service], i) => {
+    const g = gate(cfg, record, category, service);
+    if (typeof g === "string") rejected.push(i);
+    else if (g) run.push(i);
+  });
+  const service_scripts = serviceScripts(cfg, record).map(([id, src]) => `${id} ${src.src}`);
+  return { prompt, granted, run, rejected, service_scripts };
+}
+
+function replay(table) {
+  let n = 0;
+  for (const c of table.cases) {
+    const cfg = table.configs[c.config];
+    assert.deepEqual(outcome(cfg, c.stored, c.now, c.scripts), c.expect, `${c.name}: ${JSON.stringify(c.stored)}`);
+    n++;
+  }
+  return n;
+}
+
+test("hand-written shared cases: the boot decides as the core", () => {
+  const table = JSON.parse(readFileSync(new URL("tests/shared-cases/cases.json", root)));
+  assert.ok(replay(table) >= 20);
+  for (const [text, hash] of table.fingerprints) assert.equal(fingerprint(text), hash, text);
+});
+
+test("generated shared cases: the boot decides as the core", () => {
+  const file = new URL("target/shared-cases/generated.json", root);
+  assert.ok(existsSync(file), "run `cargo test --test core_shared_cases` first: it writes the generated cases");
+  const n = replay(JSON.parse(readFileSync(file)));
+  assert.ok(n >= 4000, `${n} cases`);
+});
