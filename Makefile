@@ -10,6 +10,7 @@ SHELL := /bin/bash
 TRUNK_VERSION := 0.21.14
 WASM_BINDGEN_VERSION := 0.2.130
 BINARYEN_VERSION := 132
+ESBUILD_VERSION := 0.28.2
 CARGO_BIN := $(HOME)/.cargo/bin
 TOOLS := $(CURDIR)/tools
 export PATH := $(TOOLS)/bin:$(CARGO_BIN):$(PATH)
@@ -18,7 +19,7 @@ export CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 E2E := tests/e2e
 
-.PHONY: help demo test build serve tools tool-target tool-trunk tool-wasm-bindgen tool-wasm-opt \
+.PHONY: help demo test build dist serve tools tool-target tool-trunk tool-wasm-bindgen tool-wasm-opt tool-esbuild \
 	browser node-deps lint test-native test-browser test-e2e size clean
 
 help:
@@ -27,7 +28,7 @@ help:
 
 ## ---- installs (each one skips itself when already satisfied) ----
 
-tools: tool-target tool-trunk tool-wasm-bindgen tool-wasm-opt
+tools: tool-target tool-trunk tool-wasm-bindgen tool-wasm-opt tool-esbuild
 
 tool-target:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
@@ -49,6 +50,13 @@ $(TOOLS)/bin/wasm-opt:
 	printf '#!/bin/sh\nexec node "%s/binaryen/node_modules/binaryen/bin/wasm-opt" "$$@"\n' "$(TOOLS)" > $@
 	chmod +x $@
 
+# esbuild bundles and minifies the boot script (boot/*.mjs) and the wasm-bindgen glue.
+tool-esbuild: $(TOOLS)/bin/esbuild
+$(TOOLS)/bin/esbuild:
+	mkdir -p $(TOOLS)/esbuild $(TOOLS)/bin
+	cd $(TOOLS)/esbuild && npm install --no-audit --no-fund --silent esbuild@$(ESBUILD_VERSION)
+	ln -sf $(TOOLS)/esbuild/node_modules/.bin/esbuild $@
+
 browser:
 	@if [ ! -x "$(CHROMIUM)" ] || [ ! -x "$(CHROMEDRIVER)" ]; then \
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium chromium-driver; fi
@@ -60,11 +68,27 @@ $(E2E)/node_modules/.installed: $(E2E)/package.json $(E2E)/package-lock.json
 
 ## ---- build and serve ----
 
-build: tools
+# The distribution, with stable names (what a plain HTML site embeds):
+#   leptos-consent-boot.js   every page view: decides for a returning visitor, runs granted tags
+#   leptos-consent.js, leptos-consent_bg.wasm, leptos-consent.css   the UI, loaded only when needed
+WASM_OUT := target/wasm32-unknown-unknown/release/leptos_consent.wasm
+DIST := dist
+dist: tools
+	cargo build --release --target wasm32-unknown-unknown --lib --features embed
+	rm -rf $(DIST) && mkdir -p $(DIST) target/bindgen
+	wasm-bindgen --target web --no-typescript --out-dir target/bindgen --out-name leptos-consent $(WASM_OUT)
+	wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int \
+	  --enable-reference-types --enable-multivalue --strip-debug --strip-producers target/bindgen/leptos-consent_bg.wasm -o $(DIST)/leptos-consent_bg.wasm
+	esbuild target/bindgen/leptos-consent.js --minify --format=esm --log-level=warning --outfile=$(DIST)/leptos-consent.js
+	esbuild boot/boot.mjs --bundle --minify --format=iife --target=es2019 --log-level=warning --outfile=$(DIST)/leptos-consent-boot.js
+	esbuild style/consent.css --minify --log-level=warning --outfile=$(DIST)/leptos-consent.css
+
+# The demo site (index.html, preferences.html, the tag stand-ins) with dist/ inside, in site/.
+build: dist
 	trunk build --release --offline
 
 serve:
-	node $(E2E)/serve.mjs dist 8080
+	node $(E2E)/serve.mjs site 8080
 
 demo: build
 	@echo "serving the demo on http://127.0.0.1:8080 (Ctrl-C to stop)"
@@ -88,8 +112,12 @@ test-browser: tools browser
 test-e2e: build browser node-deps
 	cd $(E2E) && node --test --test-concurrency=1 *.test.mjs
 
-test: lint test-native test-browser test-e2e
+# Size budgets on the release distribution (bench/budgets.json): bytes, never time.
+size: dist
+	node bench/size.mjs $(DIST)
+
+test: lint test-native test-browser test-e2e size
 	@echo "make test: all tiers passed"
 
 clean:
-	rm -rf dist target/wasm32-unknown-unknown/release
+	rm -rf dist site target/wasm32-unknown-unknown/release target/bindgen

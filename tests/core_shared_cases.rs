@@ -61,7 +61,12 @@ fn scripts_of(case: &Value) -> Vec<(String, Option<String>)> {
         .as_array()
         .map(|v| {
             v.iter()
-                .map(|s| (s[0].as_str().unwrap_or_default().to_owned(), s[1].as_str().map(str::to_owned)))
+                .map(|s| {
+                    (
+                        s[0].as_str().unwrap_or_default().to_owned(),
+                        s[1].as_str().map(str::to_owned),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -96,7 +101,11 @@ fn hand_written_cases_hold_in_the_core() {
 fn fingerprint_matches_the_published_vectors() {
     // The same vectors are checked against logic.js.
     for v in table()["fingerprints"].as_array().expect("fingerprints") {
-        assert_eq!(config_fingerprint(v[0].as_str().unwrap()), v[1].as_str().unwrap(), "{v}");
+        assert_eq!(
+            config_fingerprint(v[0].as_str().unwrap()),
+            v[1].as_str().unwrap(),
+            "{v}"
+        );
     }
 }
 
@@ -139,14 +148,39 @@ fn configs() -> Vec<Value> {
 }
 
 const FRAGMENTS: &[(&str, &[&str])] = &[
-    ("\"v\":1", &["\"v\":2", "\"v\":1.0", "\"v\":\"1\"", "\"v\":1,\"v\":1", "\"v\":-1", "\"v\":01"]),
+    (
+        "\"v\":1",
+        &[
+            "\"v\":2",
+            "\"v\":1.0",
+            "\"v\":\"1\"",
+            "\"v\":1,\"v\":1",
+            "\"v\":-1",
+            "\"v\":01",
+        ],
+    ),
     ("true", &["false", "1", "\"true\"", "null", "True", "true ", " true"]),
     ("false", &["true", "0", "null"]),
-    ("\"rev\":1", &["\"rev\":0", "\"rev\":2", "\"rev\":1e0", "\"rev\":4294967297"]),
-    ("\"via\":\"banner\"", &["\"via\":\"api\"", "\"via\":\"Banner\"", "\"via\":\"x\"", "\"via\":null"]),
-    ("\"performance\"", &["\"perf\"", "\"\\u0070erformance\"", "\"__proto__\"", "\"necessary\""]),
-    ("\"marketing\":", &["\"marketing\":true,\"marketing\":", "\"toString\":"]),
-    ("\"mixpanel\"", &["\"google-analytics\"", "\"\\ud800\"", "\"constructor\""]),
+    (
+        "\"rev\":1",
+        &["\"rev\":0", "\"rev\":2", "\"rev\":1e0", "\"rev\":4294967297"],
+    ),
+    (
+        "\"via\":\"banner\"",
+        &["\"via\":\"api\"", "\"via\":\"Banner\"", "\"via\":\"x\"", "\"via\":null"],
+    ),
+    (
+        "\"performance\"",
+        &["\"perf\"", "\"\\u0070erformance\"", "\"__proto__\"", "\"necessary\""],
+    ),
+    (
+        "\"marketing\":",
+        &["\"marketing\":true,\"marketing\":", "\"toString\":"],
+    ),
+    (
+        "\"mixpanel\"",
+        &["\"google-analytics\"", "\"\\ud800\"", "\"constructor\""],
+    ),
     ("{", &["{ ", "{\n", "{\"x\":1,", "["]),
     ("}", &["} ", "}}", "},", "}\u{feff}"]),
     ("\"id\":\"", &["\"id\":\"x", "\"id\":\"0"]),
@@ -204,11 +238,9 @@ fn generated_cases_are_written_for_the_js_side() {
                 choice.set_service(base, &s.id, rng.below(2) == 0);
             }
         }
-        let at = now.saturating_sub(rng.next() % (3 * DAY)).saturating_add(if rng.below(10) == 0 {
-            10 * 60 * 1000
-        } else {
-            0
-        });
+        let at = now
+            .saturating_sub(rng.next() % (3 * DAY))
+            .saturating_add(if rng.below(10) == 0 { 10 * 60 * 1000 } else { 0 });
         let method = rng.pick(&[Method::Banner, Method::Preferences, Method::Api]);
         let mut stored = Some(record_decision(base, None, &choice, method, at, rng.bytes()).encode());
         // ...then mutated, up to three times.

@@ -4,12 +4,13 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::core::ConsentConfig;
+use crate::core::{config_fingerprint, ConsentConfig, Method};
 use crate::ui::{install_page_triggers, ConsentBanner, ConsentContext, PreferenceCenter, PreferencesModal};
-use crate::web::{listen, report, ConsentSession};
+use crate::web::{listen, report, ConsentSession, ConsentStorage};
 
 /// Id of the `<script type="application/json">` element holding the config.
 pub const CONFIG_ELEMENT_ID: &str = "cc-config";
@@ -20,6 +21,17 @@ pub const PREFERENCE_CENTER_ATTR: &str = "data-cc-preference-center";
 /// config it reports why and does nothing else: no gated script runs.
 /// The config is read from the element's text, or fetched from its `data-src` URL.
 pub fn start() {
+    start_ui(None, None);
+}
+
+/// Entry point called by the boot script (`leptos-consent-boot.js`) when the
+/// page needs the UI. `previous` is the stored value the boot script ran the
+/// page under, if it did; `action` a `data-cc` trigger clicked before the UI
+/// was loaded (`show-preferencesModal`, `show-consentModal`, `accept-all`,
+/// `accept-necessary`), performed once the UI is up.
+#[wasm_bindgen]
+pub fn start_ui(previous: Option<String>, action: Option<String>) {
+    let hand_over = HandOver { previous, action };
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
@@ -32,13 +44,13 @@ pub fn start() {
     match el.get_attribute("data-src") {
         Some(url) => wasm_bindgen_futures::spawn_local(async move {
             match fetch_text(&url).await {
-                Ok(text) => boot(&doc, &text),
+                Ok(text) => boot(&doc, &text, hand_over),
                 Err(e) => report(&format!(
                     "could not load the consent config from {url}: {e}; nothing will run"
                 )),
             }
         }),
-        None => boot(&doc, &el.text_content().unwrap_or_default()),
+        None => boot(&doc, &el.text_content().unwrap_or_default(), hand_over),
     }
 }
 
@@ -59,7 +71,13 @@ async fn fetch_text(url: &str) -> Result<String, String> {
         .ok_or_else(|| "unreadable body".to_owned())
 }
 
-fn boot(doc: &web_sys::Document, text: &str) {
+/// What the boot script passed on.
+struct HandOver {
+    previous: Option<String>,
+    action: Option<String>,
+}
+
+fn boot(doc: &web_sys::Document, text: &str, hand_over: HandOver) {
     let cfg = match ConsentConfig::from_json(text) {
         Ok(cfg) => Arc::new(cfg),
         Err(e) => {
@@ -68,7 +86,12 @@ fn boot(doc: &web_sys::Document, text: &str) {
             return;
         }
     };
-    let session = ConsentSession::start(cfg);
+    // From now on the boot script may decide for a returning visitor on its own.
+    ConsentStorage::open(&cfg.fingerprint_key()).save(&config_fingerprint(text));
+    let session = match &hand_over.previous {
+        Some(previous) => ConsentSession::start_after(cfg, previous),
+        None => ConsentSession::start(cfg),
+    };
     listen(&session);
     let Some(body) = doc.body() else { return };
     let Some(root) = doc
@@ -92,6 +115,13 @@ fn boot(doc: &web_sys::Document, text: &str) {
         let ctx = ConsentContext::new(session);
         provide_context(ctx);
         install_page_triggers(ctx);
+        match hand_over.action.as_deref() {
+            Some("show-preferencesModal") => ctx.open_preferences(),
+            Some("show-consentModal") => ctx.show_banner(),
+            Some("accept-all") => ctx.accept_all(Method::Api),
+            Some("accept-necessary") => ctx.reject_all(Method::Api),
+            _ => {}
+        }
         if let Some(center) = center {
             // Same reactive owner and context: the center and the modal share state.
             leptos::mount::mount_to(center, move || {

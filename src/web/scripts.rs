@@ -19,6 +19,9 @@ use crate::web::events::{dispatch, report, EVENT_SCRIPT_ERROR};
 
 /// Marks a placeholder the gate has taken charge of.
 const SEEN_ATTR: &str = "data-lcc-state";
+/// Marks a live script inserted for a service's configured `scripts` entry
+/// (by this gate or by the boot script), as `service-id`.
+const SERVICE_ATTR: &str = "data-lcc-service";
 /// Attributes that describe the gate, not the script: not copied to the live script.
 const GATE_ATTRS: [&str; 5] = ["type", "data-category", "data-service", "data-type", SEEN_ATTR];
 
@@ -116,9 +119,10 @@ impl ScriptGate {
                 queue.push(p);
             }
         }
+        let already = inserted_service_scripts();
         for (service, source) in granted_service_scripts(cfg, record) {
             let key = format!("{service} {}", source.src);
-            if !self.services_run.insert(key) {
+            if !self.services_run.insert(key.clone()) || already.contains(&key) {
                 continue;
             }
             if let Some(p) = configured(service, &source.src, source.integrity.as_deref()) {
@@ -172,6 +176,7 @@ fn configured(service: &str, src: &str, integrity: Option<&str>) -> Option<Pendi
         el.set_cross_origin(Some("anonymous"));
     }
     let _ = el.set_attribute("data-service", service);
+    let _ = el.set_attribute(SERVICE_ATTR, service);
     if let Some(nonce) = page_nonce(&doc) {
         el.set_nonce(&nonce);
     }
@@ -180,6 +185,24 @@ fn configured(service: &str, src: &str, integrity: Option<&str>) -> Option<Pendi
         external: true,
         after: None,
     })
+}
+
+/// `"service src"` of every configured service script already on the page.
+fn inserted_service_scripts() -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return out;
+    };
+    if let Ok(list) = doc.query_selector_all(&format!("script[{SERVICE_ATTR}]")) {
+        for i in 0..list.length() {
+            if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                let service = el.get_attribute(SERVICE_ATTR).unwrap_or_default();
+                let src = el.get_attribute("src").unwrap_or_default();
+                out.insert(format!("{service} {src}"));
+            }
+        }
+    }
+    out
 }
 
 /// The nonce of the first script on the page that has one.

@@ -53,7 +53,34 @@ impl ConsentSession {
     /// Like [`ConsentSession::start`], with a given storage (for tests and custom backends).
     pub fn start_with(cfg: Arc<ConsentConfig>, storage: ConsentStorage, history: ConsentStorage) -> Rc<Self> {
         let stored = storage.load();
-        let assessment = assess(stored.as_deref(), &cfg, now_ms());
+        let session = Self::open(cfg, storage, history, stored.as_deref());
+        // Cookies of refused services that are back (or were set outside the gate) go again.
+        if session.record.borrow().is_some() {
+            session.clean_up(false);
+        }
+        session
+    }
+
+    /// Takes over a page that the boot script ran under the stored value
+    /// `previous`: the session starts from that state (the boot script already
+    /// ran what it grants), then adopts what storage holds now, so a decision
+    /// made meanwhile (in another tab) is applied here, withdrawal included.
+    pub fn start_after(cfg: Arc<ConsentConfig>, previous: &str) -> Rc<Self> {
+        let storage = ConsentStorage::open(&cfg.storage_key);
+        let history = ConsentStorage::open(&cfg.history_key());
+        let session = Self::open(cfg, storage, history, Some(previous));
+        let now = session.storage.load();
+        session.adopt(now.as_deref());
+        session
+    }
+
+    fn open(
+        cfg: Arc<ConsentConfig>,
+        storage: ConsentStorage,
+        history: ConsentStorage,
+        stored: Option<&str>,
+    ) -> Rc<Self> {
+        let assessment = assess(stored, &cfg, now_ms());
         if let Some(reason) = &assessment.prompt {
             match reason {
                 PromptReason::Unreadable(e) => report(&format!("ignoring stored consent: {e}")),
@@ -73,10 +100,6 @@ impl ConsentSession {
         });
         session.report_storage_errors();
         session.refresh_scripts();
-        // Cookies of refused services that are back (or were set outside the gate) go again.
-        if session.record.borrow().is_some() {
-            session.clean_up(false);
-        }
         session
     }
 

@@ -3,7 +3,7 @@
 import { chromium } from "playwright-core";
 import { startServer } from "./serve.mjs";
 
-export const DIST = new URL("../../dist/", import.meta.url).pathname;
+export const DIST = new URL("../../site/", import.meta.url).pathname;
 export const CHROMIUM_ARGS = [
   "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -59,12 +59,28 @@ export async function openDemo(env, { init = [], route } = {}) {
 export async function goto(visit, path = "/") {
   const { page } = visit;
   await page.goto(new URL(path, visit.base).href);
-  await page.waitForSelector("#lcc-root [data-testid=lcc-preferences]", { state: "attached", timeout: 15000 });
+  await ready(page);
 }
 
 export async function reload(visit) {
   await visit.page.reload();
-  await visit.page.waitForSelector("#lcc-root [data-testid=lcc-preferences]", { state: "attached", timeout: 15000 });
+  await ready(visit.page);
+}
+
+/// Waits until the consent manager has settled the page view: either the boot
+/// script decided on its own (a returning visitor) or the UI is mounted.
+export async function ready(page) {
+  await page.waitForFunction(
+    () => window.__lccBoot === "returning" || document.querySelector("#lcc-root [data-testid=lcc-preferences]"),
+    null,
+    { timeout: 15000 },
+  );
+}
+
+/// Loads the consent UI on a page where the boot script decided alone, as a
+/// visitor's first click on "Cookie settings" would, without opening anything.
+export async function ensureUi(page) {
+  await page.waitForSelector("#lcc-root [data-testid=lcc-preferences]", { state: "attached", timeout: 15000 });
 }
 
 /// Which demo tags ran on this page view, in order.

@@ -1,7 +1,7 @@
 // Two tabs of the same site stay in step without a reload.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { bannerVisible, launch, settleRuns, trackerCookies } from "./harness.mjs";
+import { bannerVisible, launch, settleRuns, trackerCookies, ready } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -12,7 +12,7 @@ async function tab(context) {
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   await page.goto(env.server.url + "/");
-  await page.waitForSelector("#lcc-root [data-testid=lcc-preferences]", { state: "attached" });
+  await ready(page);
   return { page, errors };
 }
 
@@ -35,7 +35,7 @@ test("accept in tab A closes tab B's banner and runs its scripts; withdraw in B 
   const aReloaded = a.page.waitForEvent("load", { timeout: 5000 });
   await Promise.all([b.page.waitForEvent("load"), b.page.getByTestId("lcc-prefs-reject-all").click()]);
   await aReloaded;
-  await a.page.waitForSelector("#lcc-root [data-testid=lcc-preferences]", { state: "attached" });
+  await ready(a.page);
   assert.equal(await bannerVisible(a.page), false);
   assert.deepEqual(await settleRuns(a.page, 1), ["no-analytics"]);
   await a.page.waitForTimeout(2500);

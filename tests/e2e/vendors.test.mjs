@@ -2,7 +2,7 @@
 // and the gtag stand-in, on www.shop.example.test under a nested path.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { launch, settleRuns } from "./harness.mjs";
+import { launch, settleRuns, ready } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch({ args: ["--host-resolver-rules=MAP *.example.test 127.0.0.1"] }); });
@@ -21,7 +21,7 @@ async function open({ reloadOnRevoke = true } = {}) {
   page.on("pageerror", (e) => errors.push(String(e)));
   const query = reloadOnRevoke ? "" : "?reload_on_revoke=false";
   await page.goto(`http://www.shop.example.test:${env.server.port}/shop/blog/article.html${query}`);
-  await page.waitForSelector("#lcc-root [data-testid=lcc-preferences]", { state: "attached" });
+  await ready(page);
   return { context, page, errors };
 }
 
@@ -52,7 +52,7 @@ test("real vendor cookies on their real domains are all removed on withdrawal an
 
   await page.getByTestId("settings").click();
   await Promise.all([page.waitForEvent("load"), page.getByTestId("lcc-prefs-reject-all").click()]);
-  await page.waitForSelector("#lcc-root [data-testid=lcc-preferences]", { state: "attached" });
+  await ready(page);
   assert.deepEqual(await trackers(context), []);
   assert.deepEqual(await vendorKeys(page), []);
   await page.waitForTimeout(10_000);

@@ -1,7 +1,7 @@
 // Withdrawal in the same page: vendor opt-outs, cookies removed, one reload, nothing comes back.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { bannerVisible, launch, openDemo, settleRuns, stored, tagRuns, trackerCookies } from "./harness.mjs";
+import { bannerVisible, launch, openDemo, settleRuns, stored, tagRuns, trackerCookies, ready } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -19,7 +19,7 @@ test("withdrawing everything removes the tracker cookies, reloads once, and they
   await page.getByTestId("footer-cookie-settings").click();
   await page.getByTestId("lcc-preferences").waitFor({ state: "visible" });
   await Promise.all([page.waitForEvent("load"), page.getByTestId("lcc-prefs-reject-all").click()]);
-  await page.waitForSelector("#lcc-root [data-testid=lcc-preferences]", { state: "attached" });
+  await ready(page);
   assert.equal(await bannerVisible(page), false);
   assert.deepEqual(await settleRuns(page, 1), ["no-analytics"], "only the refusal script runs after the reload");
   assert.deepEqual(await trackerCookies(context), []);
@@ -57,7 +57,7 @@ test("revoking one service removes only its cookies", async () => {
   await modal.locator("[data-category=marketing] summary").click();
   await page.getByRole("switch", { name: "Mixpanel" }).uncheck();
   await Promise.all([page.waitForEvent("load"), page.getByTestId("lcc-save").click()]);
-  await page.waitForSelector("#lcc-root [data-testid=lcc-preferences]", { state: "attached" });
+  await ready(page);
   assert.deepEqual([...(await settleRuns(page, 4))].sort(), ["algolia", "ga", "ga-config", "reading-list"]);
   assert.deepEqual(await trackerCookies(context), ["_ALGOLIA", "_ga", "_ga_DEMO123", "_gid"]);
   await context.close();

@@ -1,0 +1,43 @@
+// Size guard on the release distribution (deterministic bytes, not time).
+// `node bench/size.mjs [dist]`: prints raw, gzip and brotli sizes per file and
+// per page-view kind, and exits 1 when a total is over its budget in budgets.json.
+import { readFileSync } from "node:fs";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+
+const dir = process.argv[2] || "dist";
+const budgets = JSON.parse(readFileSync(new URL("budgets.json", import.meta.url)));
+
+/// What each kind of page view downloads from the distribution.
+export const VIEWS = {
+  // A returning visitor with a standing decision: the boot script only.
+  returning_visitor: ["leptos-consent-boot.js"],
+  // A first visit: the boot script, then the UI for the banner.
+  first_visit: ["leptos-consent-boot.js", "leptos-consent.css", "leptos-consent.js", "leptos-consent_bg.wasm"],
+};
+
+export function measure(file) {
+  const body = readFileSync(`${dir}/${file}`);
+  return {
+    raw: body.length,
+    gzip: gzipSync(body, { level: 9 }).length,
+    brotli: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  };
+}
+
+const files = [...new Set(Object.values(VIEWS).flat())];
+const sizes = Object.fromEntries(files.map((f) => [f, measure(f)]));
+const rows = ["| file | raw | gzip | brotli |", "|---|---:|---:|---:|"];
+for (const f of files) rows.push(`| ${f} | ${sizes[f].raw} | ${sizes[f].gzip} | ${sizes[f].brotli} |`);
+let over = false;
+for (const [view, list] of Object.entries(VIEWS)) {
+  const total = (k) => list.reduce((n, f) => n + sizes[f][k], 0);
+  const budget = budgets[view];
+  const ok = total("brotli") <= budget;
+  over ||= !ok;
+  rows.push(`| **${view}** total | ${total("raw")} | ${total("gzip")} | ${total("brotli")} (budget ${budget}${ok ? "" : ", OVER"}) |`);
+}
+console.log(rows.join("\n"));
+if (over) {
+  console.error("size budget exceeded: see bench/budgets.json");
+  process.exit(1);
+}

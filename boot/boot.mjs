@@ -1,0 +1,204 @@
+// leptos-consent boot script: the only code a returning visitor's page view needs.
+//
+// Loaded with one classic <script> tag in the page head. It reads the stored
+// decision and, when it stands (a current record under a config text the wasm
+// has validated before), runs the granted tag scripts while the page parses.
+// Everything else (a first visit, a stale or unreadable record, blocked
+// storage, a click on "Cookie settings", a decision made in another tab, the
+// preference-center page) hands over to the wasm UI, loaded on demand from the
+// same folder. After the hand-over the wasm owns the page; this script stops.
+import { assess, fingerprint, gate, serviceScripts } from "./logic.mjs";
+
+const doc = document;
+const win = window;
+const me = doc.currentScript;
+const base = me && me.src ? me.src.replace(/[^/]*$/, "") : "/";
+const nonce = (me && me.nonce) || "";
+const GATED = 'script[type="text/plain"][data-category]:not([data-lcc-state])';
+const COPY_SKIP = ["type", "data-category", "data-service", "data-type", "data-lcc-state"];
+
+let handedOver = false;
+let uiModule;
+let observer;
+let active; // the stored value this page view runs under
+const seen = new WeakSet();
+const cleanups = [];
+
+const warn = (message) => {
+  try {
+    console.warn("leptos-consent: " + message);
+    win.dispatchEvent(new CustomEvent("lcc:error", { detail: { message } }));
+  } catch {
+    /* a broken host page must not stop consent */
+  }
+};
+
+const on = (target, type, fn, opts) => {
+  target.addEventListener(type, fn, opts);
+  cleanups.push(() => target.removeEventListener(type, fn, opts));
+};
+
+/** Starts fetching the UI (stylesheet, glue and wasm) without running it. */
+function warm() {
+  if (!uiModule) {
+    const css = doc.createElement("link");
+    css.rel = "stylesheet";
+    css.href = base + "leptos-consent.css";
+    if (nonce) css.nonce = nonce;
+    (doc.head || doc.documentElement).appendChild(css);
+    const wasm = doc.createElement("link");
+    wasm.rel = "preload";
+    wasm.as = "fetch";
+    wasm.crossOrigin = "anonymous";
+    wasm.href = base + "leptos-consent_bg.wasm";
+    (doc.head || doc.documentElement).appendChild(wasm);
+    uiModule = import(base + "leptos-consent.js");
+  }
+  return uiModule;
+}
+
+/**
+ * Hands the page over to the wasm UI. `previous` is the stored value this page
+ * view ran under (the UI applies what changed since, withdrawal included);
+ * `action` is a `data-cc` trigger that was clicked before the UI was there.
+ */
+function handOver(previous, action) {
+  if (handedOver) return;
+  handedOver = true;
+  if (observer) observer.disconnect();
+  cleanups.forEach((f) => f());
+  warm()
+    .then((m) => m.default({ module_or_path: base + "leptos-consent_bg.wasm" }).then(() => m.start_ui(previous, action)))
+    .catch((e) => warn("the consent UI could not load (" + e + "); tags stay as they are"));
+}
+
+// Across every activation of this page view: scripts execute in the order they
+// were found (document order), external ones downloading together.
+let loading = [];
+let chain = Promise.resolve();
+
+/** Queues scripts behind everything queued before; an inline one waits for the external ones ahead. */
+function runInOrder(queue) {
+  for (const el of queue) {
+    if (el.src) {
+      el.async = false;
+      loading.push(
+        new Promise((done) => {
+          el.onload = done;
+          el.onerror = () => {
+            warn("gated script " + el.src + " failed to load");
+            win.dispatchEvent(new CustomEvent("lcc:script-error", { detail: { src: el.src } }));
+            done();
+          };
+        }),
+      );
+      chain = chain.then(() => el.__lccInsert());
+    } else {
+      const wait = loading;
+      loading = [];
+      chain = chain.then(() => Promise.all(wait)).then(() => el.__lccInsert());
+    }
+  }
+}
+
+function live(attrs, text, insert) {
+  const el = doc.createElement("script");
+  for (const [k, v] of attrs) el.setAttribute(k, v);
+  if (text != null) el.text = text;
+  el.__lccInsert = insert.bind(null, el);
+  return el;
+}
+
+/** Activates what the record grants and has not run yet. */
+function activate(cfg, record) {
+  const queue = [];
+  for (const ph of doc.querySelectorAll(GATED)) {
+    if (seen.has(ph)) continue;
+    seen.add(ph);
+    const verdict = gate(cfg, record, ph.getAttribute("data-category"), ph.getAttribute("data-service"));
+    if (typeof verdict === "string") {
+      warn((ph.src || "an inline script") + " will never run: " + verdict);
+    } else if (verdict) {
+      ph.setAttribute("data-lcc-state", "done");
+      const attrs = [...ph.attributes].filter((a) => !COPY_SKIP.includes(a.name)).map((a) => [a.name, a.value]);
+      const type = ph.getAttribute("data-type");
+      if (type) attrs.push(["type", type]);
+      const el = live(attrs, ph.src ? null : ph.text, (s) => ph.parentNode && ph.parentNode.insertBefore(s, ph.nextSibling));
+      el.nonce = ph.nonce || nonce;
+      queue.push(el);
+    }
+  }
+  const present = [...doc.querySelectorAll("script[data-lcc-service]")].map(
+    (s) => s.getAttribute("data-lcc-service") + " " + s.getAttribute("src"),
+  );
+  for (const [id, src] of serviceScripts(cfg, record)) {
+    if (present.includes(id + " " + src.src)) continue;
+    present.push(id + " " + src.src);
+    const attrs = [["src", src.src], ["data-service", id], ["data-lcc-service", id]];
+    if (src.integrity) attrs.push(["integrity", src.integrity], ["crossorigin", "anonymous"]);
+    const el = live(attrs, null, (s) => (doc.head || doc.documentElement).appendChild(s));
+    if (nonce) el.nonce = nonce;
+    queue.push(el);
+  }
+  runInOrder(queue);
+}
+
+function boot() {
+  const cfgEl = doc.getElementById("cc-config");
+  if (!cfgEl || cfgEl.hasAttribute("data-src") || doc.querySelector("[data-cc-preference-center]")) return handOver();
+  let cfg, key, stored, known, text;
+  try {
+    text = cfgEl.textContent;
+    cfg = JSON.parse(text);
+    key = cfg.storage_key || "lcc_consent";
+    stored = localStorage.getItem(key);
+    known = localStorage.getItem(key + "_config");
+  } catch {
+    return handOver(); // unreadable config or blocked storage: the UI reports and falls back
+  }
+  // Only a config text the wasm has validated before is trusted here.
+  if (known !== fingerprint(text)) return handOver();
+  const { prompt, record } = assess(stored, cfg, Date.now());
+  if (prompt) return handOver();
+  active = stored;
+  win.__lccBoot = "returning";
+  activate(cfg, record);
+  observer = new MutationObserver(() => activate(cfg, record));
+  observer.observe(doc.documentElement, { childList: true, subtree: true });
+
+  // A change made elsewhere (another tab, or back from the bfcache): the UI applies it.
+  const changed = () => {
+    let now;
+    try {
+      now = localStorage.getItem(key);
+    } catch {
+      now = null;
+    }
+    if (now !== active) handOver(active);
+  };
+  on(win, "storage", (e) => e.key === key && changed());
+  on(win, "pageshow", (e) => e.persisted && changed());
+  if (win.BroadcastChannel) {
+    const ch = new BroadcastChannel("lcc:" + key);
+    ch.onmessage = changed;
+    cleanups.push(() => ch.close());
+  }
+  // Page triggers: the first click loads the UI, which then performs it.
+  on(doc, "click", (e) => {
+    const t = e.target && e.target.closest && e.target.closest("[data-cc]");
+    if (!t) return;
+    e.preventDefault();
+    handOver(active, t.getAttribute("data-cc"));
+  });
+  // Intent to open the settings: start fetching the UI before the click.
+  const intent = (e) => e.target && e.target.closest && e.target.closest("[data-cc]") && warm();
+  on(doc, "pointerover", intent, { passive: true });
+  on(doc, "focusin", intent);
+}
+
+try {
+  boot();
+} catch (e) {
+  warn("boot failed (" + e + "); loading the full UI");
+  handOver();
+}

@@ -1,0 +1,108 @@
+// The returning visitor's page view: the boot script alone decides, runs the
+// granted tags, and the UI (glue, wasm, stylesheet) is neither fetched nor run
+// until the visitor asks for it or something changes.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { bannerVisible, launch, openDemo, ready, reload, settleRuns, trackerCookies } from "./harness.mjs";
+
+let env;
+before(async () => { env = await launch(); });
+after(async () => { await env?.close(); });
+
+const UI = /\/dist\/leptos-consent(\.js|_bg\.wasm|\.css)$/;
+
+/// Records the UI files the page requests from now on.
+function watchUi(page) {
+  const seen = [];
+  page.on("request", (r) => {
+    const path = new URL(r.url()).pathname;
+    if (UI.test(path)) seen.push(path);
+  });
+  return seen;
+}
+
+async function acceptedVisitor() {
+  const v = await openDemo(env);
+  await v.page.getByTestId("lcc-accept-all").click();
+  await settleRuns(v.page, 5);
+  return v;
+}
+
+test("a returning visitor's tags run in order without the UI being fetched", async () => {
+  const v = await acceptedVisitor();
+  const { page, context } = v;
+  const ui = watchUi(page);
+  await reload(v);
+  assert.equal(await page.evaluate(() => window.__lccBoot), "returning");
+  const runs = await settleRuns(page, 5);
+  assert.deepEqual([...runs].sort(), ["algolia", "ga", "ga-config", "mixpanel", "reading-list"]);
+  // The page's gated scripts run in document order (the inline gtag config after the
+  // external gtag it needs), even though the parser hands them over in several batches.
+  // Algolia is configured on its service, not in the page: it may start first.
+  assert.deepEqual(runs.filter((r) => r !== "algolia"), ["ga", "ga-config", "mixpanel", "reading-list"]);
+  assert.equal(await bannerVisible(page), false);
+  await page.waitForTimeout(500);
+  assert.deepEqual(ui, [], "no UI file requested");
+  assert.equal(await page.locator("#lcc-root").count(), 0, "no UI mounted");
+  assert.deepEqual(v.errors, []);
+  await context.close();
+});
+
+test("Cookie settings on a returning page loads the UI and opens the stored choice", async () => {
+  const v = await acceptedVisitor();
+  const { page, context } = v;
+  await reload(v);
+  const ui = watchUi(page);
+  await page.getByTestId("footer-cookie-settings").click();
+  await page.getByTestId("lcc-preferences").waitFor({ state: "visible" });
+  assert.ok(ui.some((p) => p.endsWith("_bg.wasm")), `UI loaded on demand: ${ui}`);
+  assert.equal(await page.locator("#lcc-cat-marketing").isChecked(), true);
+  // The UI took over without running anything a second time.
+  const runs = await settleRuns(page, 5);
+  assert.equal(runs.length, 5, `each tag once: ${runs}`);
+  // Escape returns focus to the link that opened it.
+  await page.keyboard.press("Escape");
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "footer-cookie-settings");
+  assert.deepEqual(v.errors, []);
+  await context.close();
+});
+
+test("a config text the wasm has not validated makes the boot script hand over", async () => {
+  const v = await acceptedVisitor();
+  const { page, context } = v;
+  // As after a deploy that changed the config: the stored fingerprint no longer matches.
+  await page.evaluate(() => localStorage.setItem("lcc_consent_config", "00000000"));
+  const ui = watchUi(page);
+  await reload(v);
+  assert.equal(await page.evaluate(() => window.__lccBoot), undefined);
+  assert.ok(ui.some((p) => p.endsWith("_bg.wasm")), "the UI validated the config");
+  assert.equal((await settleRuns(page, 5)).length, 5, "the stored choice still holds, each tag once");
+  // The wasm recorded the fingerprint again: the next view is fast.
+  const ui2 = watchUi(page);
+  await reload(v);
+  assert.equal(await page.evaluate(() => window.__lccBoot), "returning");
+  assert.deepEqual(ui2.filter((p) => p.endsWith("_bg.wasm")), []);
+  await context.close();
+});
+
+test("a withdrawal in another tab tears down a tab the boot script ran alone", async () => {
+  const v = await acceptedVisitor();
+  const { context } = v;
+  await reload(v); // tab A: boot path only
+  const a = v.page;
+  assert.equal(await a.evaluate(() => window.__lccBoot), "returning");
+  await settleRuns(a, 5);
+  const b = await context.newPage();
+  await b.goto(env.server.url + "/");
+  await ready(b);
+  await b.getByTestId("footer-cookie-settings").click();
+  const aReloaded = a.waitForEvent("load", { timeout: 10000 });
+  await Promise.all([b.waitForEvent("load"), b.getByTestId("lcc-prefs-reject-all").click()]);
+  await aReloaded;
+  await ready(a);
+  assert.deepEqual(await settleRuns(a, 1), ["no-analytics"]);
+  await a.waitForTimeout(2500);
+  assert.deepEqual(await trackerCookies(context), [], "tab A's trackers did not write again");
+  assert.deepEqual(v.errors, []);
+  await context.close();
+});
