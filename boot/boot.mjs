@@ -7,7 +7,7 @@
 // storage, a click on "Cookie settings", a decision made in another tab, the
 // preference-center page) hands over to the wasm UI, loaded on demand from the
 // same folder. After the hand-over the wasm owns the page; this script stops.
-import { assess, fingerprint, gate, serviceScripts } from "./logic.mjs";
+import { assess, BANNER_TEXTS, fingerprint, gate, safeUrl, serviceScripts } from "./logic.mjs";
 
 const doc = document;
 const win = window;
@@ -38,14 +38,23 @@ const on = (target, type, fn, opts) => {
   cleanups.push(() => target.removeEventListener(type, fn, opts));
 };
 
-/** Starts fetching the UI (stylesheet, glue and wasm) without running it. */
-function warm() {
-  if (!uiModule) {
-    const css = doc.createElement("link");
+let css;
+/** The UI's stylesheet, added to the page once. */
+function stylesheet() {
+  if (!css) {
+    css = doc.createElement("link");
     css.rel = "stylesheet";
     css.href = base + "leptos-consent.css";
     if (nonce) css.nonce = nonce;
     (doc.head || doc.documentElement).appendChild(css);
+  }
+  return css;
+}
+
+/** Starts fetching the UI (stylesheet, glue and wasm) without running it. */
+function warm() {
+  if (!uiModule) {
+    stylesheet();
     const wasm = doc.createElement("link");
     wasm.rel = "preload";
     wasm.as = "fetch";
@@ -68,7 +77,7 @@ function handOver(previous, action) {
   if (observer) observer.disconnect();
   cleanups.forEach((f) => f());
   warm()
-    .then((m) => m.default({ module_or_path: base + "leptos-consent_bg.wasm" }).then(() => m.start_ui(previous, action)))
+    .then((m) => m.default({ module_or_path: base + "leptos-consent_bg.wasm" }).then(() => m.start_ui(previous, pending || action)))
     .catch((e) => warn("the consent UI could not load (" + e + "); tags stay as they are"));
 }
 
@@ -143,6 +152,66 @@ function activate(cfg, record) {
   runInOrder(queue);
 }
 
+// A first-layer button pressed before the UI arrived: the UI carries it out on arrival.
+let pending;
+
+const element = (tag, attrs, ...children) => {
+  const el = doc.createElement(tag);
+  for (const k in attrs) el.setAttribute(k, attrs[k]);
+  el.append(...children); // strings become text nodes: config text is never parsed as HTML
+  return el;
+};
+
+/**
+ * Draws the first layer while the UI loads, so the banner paints with the page.
+ * It decides nothing itself: a press is remembered and carried out by the UI
+ * (which validates the config first), the button showing it is in progress.
+ * The UI replaces this banner with its own, identical one, in the same frame.
+ */
+function firstLayer(cfg) {
+  const given = cfg.texts || {};
+  const t = {};
+  for (const k in BANNER_TEXTS) t[k] = typeof given[k] === "string" && given[k] ? given[k] : BANNER_TEXTS[k];
+  const text = element("p", { id: "lcc-boot-text", class: "lcc-banner__text" }, t.banner_description);
+  if (safeUrl(cfg.privacy_policy_url)) {
+    text.append(" ", element("a", { class: "lcc-link", href: cfg.privacy_policy_url }, t.privacy_policy_label));
+  }
+  const button = (id, label, action) => {
+    const b = element("button", { type: "button", class: "lcc-btn", "data-testid": id }, label);
+    b.onclick = () => {
+      if (pending) return;
+      pending = action;
+      b.setAttribute("aria-busy", "true");
+    };
+    return b;
+  };
+  const banner = element(
+    "section",
+    { class: "lcc-banner", role: "region", "aria-labelledby": "lcc-boot-title", "aria-describedby": "lcc-boot-text", "data-testid": "lcc-banner", hidden: "" },
+    element("div", { class: "lcc-banner__body" }, element("h2", { id: "lcc-boot-title", class: "lcc-banner__title" }, t.banner_title), text),
+    element(
+      "div",
+      { class: "lcc-banner__actions" },
+      button("lcc-accept-all", t.accept_all, "banner:accept-all"),
+      button("lcc-reject-all", t.reject_all, "banner:reject-all"),
+      button("lcc-manage", t.manage, "banner:manage"),
+    ),
+  );
+  const root = element("div", { class: "lcc-root", id: "lcc-boot" }, banner);
+  // Shown once styled: an unstyled banner would shift the page.
+  const link = stylesheet();
+  const show = () => (banner.hidden = false);
+  if (link.sheet) show();
+  link.addEventListener("load", show);
+  link.addEventListener("error", show);
+  // Placed as soon as the parser has made <body>.
+  const place = () => doc.body && (doc.body.appendChild(root), true);
+  if (!place()) {
+    const wait = new MutationObserver(() => place() && wait.disconnect());
+    wait.observe(doc.documentElement, { childList: true });
+  }
+}
+
 function boot() {
   const cfgEl = doc.getElementById("cc-config");
   if (!cfgEl || cfgEl.hasAttribute("data-src") || doc.querySelector("[data-cc-preference-center]")) return handOver();
@@ -151,15 +220,21 @@ function boot() {
     text = cfgEl.textContent;
     cfg = JSON.parse(text);
     key = cfg.storage_key || "lcc_consent";
+  } catch {
+    return handOver(); // an unreadable config: the UI reports exactly what is wrong
+  }
+  let prompt = true;
+  let record;
+  try {
     stored = localStorage.getItem(key);
     known = localStorage.getItem(key + "_config");
+    ({ prompt, record } = assess(stored, cfg, Date.now()));
   } catch {
-    return handOver(); // unreadable config or blocked storage: the UI reports and falls back
+    /* blocked storage: the visitor is asked, the UI keeps the answer for this page view */
   }
-  // Only a config text the wasm has validated before is trusted here.
-  if (known !== fingerprint(text)) return handOver();
-  const { prompt, record } = assess(stored, cfg, Date.now());
-  if (prompt) return handOver();
+  if (prompt) firstLayer(cfg);
+  // Only a config text the wasm has validated before is trusted to decide here.
+  if (prompt || known !== fingerprint(text)) return handOver();
   active = stored;
   win.__lccBoot = "returning";
   activate(cfg, record);

@@ -215,3 +215,21 @@ export function serviceScripts(cfg, r) {
     for (const s of c.services || []) if (serviceGranted(cfg, r, s.id)) for (const src of s.scripts || []) out.push([s.id, src]);
   return out;
 }
+
+/** Whether a URL may become a link: http(s) or relative, as src/core/validate.rs `check_url`. */
+export function safeUrl(url) {
+  if (typeof url !== "string" || !url || /[\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/.test(url)) return false;
+  const m = /^([^/?#]*?):/.exec(url);
+  return !m || /^https?$/i.test(m[1]);
+}
+
+/** The first layer's English defaults (src/core/config.rs `Texts::default`; a test holds them equal). */
+export const BANNER_TEXTS = {
+  banner_title: "We use cookies",
+  banner_description:
+    "We use cookies and similar technologies to measure how the site is used, remember your settings and show relevant offers. You choose which ones we may use; you can change your mind at any time.",
+  privacy_policy_label: "Privacy policy",
+  accept_all: "Accept all",
+  reject_all: "Reject all",
+  manage: "Manage preferences",
+};

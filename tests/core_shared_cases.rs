@@ -14,7 +14,7 @@ mod common;
 
 use common::{demo_config_json, DAY, T0};
 use leptos_consent::core::{
-    assess, category_granted, config_fingerprint, granted_service_scripts, plan_activation, record_decision,
+    assess, category_granted, check_url, config_fingerprint, granted_service_scripts, plan_activation, record_decision,
     service_granted, Choice, ConsentConfig, Method, PageScript,
 };
 use serde_json::{json, Value};
@@ -107,6 +107,28 @@ fn fingerprint_matches_the_published_vectors() {
             "{v}"
         );
     }
+}
+
+#[test]
+fn url_rule_matches_the_published_cases() {
+    // The boot script renders the privacy link itself: it must refuse exactly what validation refuses.
+    for v in table()["urls"].as_array().expect("urls") {
+        let url = v[0].as_str().unwrap();
+        assert_eq!(check_url("u", url).is_ok(), v[1].as_bool().unwrap(), "{url:?}");
+    }
+}
+
+/// The first-layer texts the boot script draws before the UI is loaded.
+fn banner_texts() -> Value {
+    let t = leptos_consent::core::Texts::default();
+    json!({
+        "banner_title": t.banner_title,
+        "banner_description": t.banner_description,
+        "privacy_policy_label": t.privacy_policy_label,
+        "accept_all": t.accept_all,
+        "reject_all": t.reject_all,
+        "manage": t.manage,
+    })
 }
 
 /// A small deterministic generator (xorshift64*), so failures reproduce.
@@ -287,6 +309,6 @@ fn generated_cases_are_written_for_the_js_side() {
     assert!(prompts > 400 && prompts < 3600, "{prompts} prompts of 4000");
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/shared-cases");
     std::fs::create_dir_all(&dir).unwrap();
-    let out = json!({ "configs": configs, "cases": cases });
+    let out = json!({ "configs": configs, "cases": cases, "banner_texts": banner_texts() });
     std::fs::write(dir.join("generated.json"), out.to_string()).unwrap();
 }

@@ -1,6 +1,8 @@
 //! The plain-HTML drop-in: reads the JSON config from the page and mounts the
 //! banner and the preferences modal. No consent logic lives here.
 
+use std::cell::Cell;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -14,6 +16,8 @@ use crate::web::{listen, report, ConsentSession, ConsentStorage};
 
 /// Id of the `<script type="application/json">` element holding the config.
 pub const CONFIG_ELEMENT_ID: &str = "cc-config";
+/// Id of the first layer the boot script draws while the UI loads.
+const BOOT_BANNER_ID: &str = "lcc-boot";
 /// Attribute marking where the preference center goes on a plain HTML page.
 pub const PREFERENCE_CENTER_ATTR: &str = "data-cc-preference-center";
 
@@ -83,6 +87,10 @@ fn boot(doc: &web_sys::Document, text: &str, hand_over: HandOver) {
         Err(e) => {
             web_sys::console::error_1(&format!("leptos-consent: {e}; gated scripts stay blocked").into());
             report(&e.to_string());
+            // No decision can be taken under a broken config: the boot script's banner goes too.
+            if let Some(boot) = doc.get_element_by_id(BOOT_BANNER_ID) {
+                boot.remove();
+            }
             return;
         }
     };
@@ -111,17 +119,13 @@ fn boot(doc: &web_sys::Document, text: &str, hand_over: HandOver) {
         .ok()
         .flatten()
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    let mounted: Rc<Cell<Option<ConsentContext>>> = Rc::default();
+    let mounted_in = mounted.clone();
     leptos::mount::mount_to(root, move || {
         let ctx = ConsentContext::new(session);
+        mounted_in.set(Some(ctx));
         provide_context(ctx);
         install_page_triggers(ctx);
-        match hand_over.action.as_deref() {
-            Some("show-preferencesModal") => ctx.open_preferences(),
-            Some("show-consentModal") => ctx.show_banner(),
-            Some("accept-all") => ctx.accept_all(Method::Api),
-            Some("accept-necessary") => ctx.reject_all(Method::Api),
-            _ => {}
-        }
         if let Some(center) = center {
             // Same reactive owner and context: the center and the modal share state.
             leptos::mount::mount_to(center, move || {
@@ -139,4 +143,55 @@ fn boot(doc: &web_sys::Document, text: &str, hand_over: HandOver) {
         }
     })
     .forget();
+    // Same task as the mount: the boot script's banner gives way to ours without a frame between.
+    replace_boot_banner(doc);
+    if let Some(ctx) = mounted.get() {
+        perform(ctx, doc, hand_over.action.as_deref());
+    }
+}
+
+/// Removes the first layer the boot script drew while the UI loaded, moving
+/// keyboard focus to the same button of the UI's banner.
+fn replace_boot_banner(doc: &web_sys::Document) {
+    let Some(boot) = doc.get_element_by_id(BOOT_BANNER_ID) else {
+        return;
+    };
+    let focused = doc
+        .active_element()
+        .filter(|el| boot.contains(Some(el)))
+        .and_then(|el| el.get_attribute("data-testid"));
+    boot.remove();
+    if let Some(id) = focused {
+        focus(doc, &id);
+    }
+}
+
+fn focus(doc: &web_sys::Document, testid: &str) {
+    if let Some(el) = doc
+        .query_selector(&format!("#lcc-root [data-testid=\"{testid}\"]"))
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
+/// Carries out what the visitor asked for before the UI was there: a page
+/// trigger (`data-cc`) or a first-layer button of the boot script's banner.
+fn perform(ctx: ConsentContext, doc: &web_sys::Document, action: Option<&str>) {
+    match action {
+        Some("show-preferencesModal") => ctx.open_preferences(),
+        Some("show-consentModal") => ctx.show_banner(),
+        Some("accept-all") => ctx.accept_all(Method::Api),
+        Some("accept-necessary") => ctx.reject_all(Method::Api),
+        Some("banner:accept-all") => ctx.accept_all(Method::Banner),
+        Some("banner:reject-all") => ctx.reject_all(Method::Banner),
+        Some("banner:manage") => {
+            // Escape from the modal returns focus to the banner's Manage button.
+            focus(doc, "lcc-manage");
+            ctx.open_preferences();
+        }
+        _ => {}
+    }
 }

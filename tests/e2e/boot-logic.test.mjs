@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, existsSync } from "node:fs";
-import { assess, categoryGranted, fingerprint, gate, serviceGranted, serviceScripts } from "../../boot/logic.mjs";
+import { assess, BANNER_TEXTS, categoryGranted, fingerprint, gate, safeUrl, serviceGranted, serviceScripts } from "../../boot/logic.mjs";
 
 const root = new URL("../../", import.meta.url);
 
@@ -38,11 +38,14 @@ test("hand-written shared cases: the boot decides as the core", () => {
   const table = JSON.parse(readFileSync(new URL("tests/shared-cases/cases.json", root)));
   assert.ok(replay(table) >= 20);
   for (const [text, hash] of table.fingerprints) assert.equal(fingerprint(text), hash, text);
+  for (const [url, ok] of table.urls) assert.equal(safeUrl(url), ok, JSON.stringify(url));
 });
 
 test("generated shared cases: the boot decides as the core", () => {
   const file = new URL("target/shared-cases/generated.json", root);
   assert.ok(existsSync(file), "run `cargo test --test core_shared_cases` first: it writes the generated cases");
-  const n = replay(JSON.parse(readFileSync(file)));
+  const generated = JSON.parse(readFileSync(file));
+  const n = replay(generated);
   assert.ok(n >= 4000, `${n} cases`);
+  assert.deepEqual(BANNER_TEXTS, generated.banner_texts, "the boot banner's defaults are the core's");
 });

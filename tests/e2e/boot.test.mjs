@@ -3,7 +3,7 @@
 // until the visitor asks for it or something changes.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { bannerVisible, launch, openDemo, ready, reload, settleRuns, trackerCookies } from "./harness.mjs";
+import { bannerVisible, launch, openDemo, ready, reload, settleRuns, tagRuns, trackerCookies } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -104,5 +104,83 @@ test("a withdrawal in another tab tears down a tab the boot script ran alone", a
   await a.waitForTimeout(2500);
   assert.deepEqual(await trackerCookies(context), [], "tab A's trackers did not write again");
   assert.deepEqual(v.errors, []);
+  await context.close();
+});
+
+/// Opens the demo as a first visit, with the wasm held back for `delayMs`
+/// (a slow connection), and returns as soon as the page has loaded.
+async function slowUiVisit(delayMs, { mutate } = {}) {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  let release;
+  const held = new Promise((ok) => (release = ok));
+  await page.route("**/leptos-consent_bg.wasm", async (route) => {
+    await Promise.race([held, new Promise((ok) => setTimeout(ok, delayMs))]);
+    await route.continue();
+  });
+  if (mutate) {
+    await page.route("**/", async (route) => {
+      const res = await route.fetch();
+      await route.fulfill({ response: res, body: mutate(await res.text()) });
+    });
+  }
+  await page.goto(env.server.url + "/");
+  return { context, page, errors, release };
+}
+
+const uiMounted = (page) => page.locator("#lcc-root [data-testid=lcc-preferences]").count();
+
+test("the first layer paints before the UI arrives, and a press made meanwhile is carried out", async () => {
+  const { context, page, errors, release } = await slowUiVisit(60_000);
+  const banner = page.getByTestId("lcc-banner");
+  await banner.waitFor({ state: "visible" });
+  assert.equal(await uiMounted(page), 0, "the banner is up before the wasm");
+  assert.equal(await page.getByTestId("lcc-accept-all").textContent(), "Accept all");
+  await page.getByTestId("lcc-accept-all").click();
+  assert.equal(await page.getByTestId("lcc-accept-all").getAttribute("aria-busy"), "true");
+  await page.waitForTimeout(300);
+  assert.deepEqual(await tagRuns(page), [], "nothing runs before the UI has validated the config");
+  release();
+  const runs = await settleRuns(page, 5);
+  assert.deepEqual([...runs].sort(), ["algolia", "ga", "ga-config", "mixpanel", "reading-list"]);
+  assert.equal(await page.getByTestId("lcc-banner").count(), 1, "one banner, the UI's");
+  assert.equal(await bannerVisible(page), false);
+  assert.equal(JSON.parse(await page.evaluate(() => localStorage.getItem("lcc_consent"))).via, "banner");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("Manage pressed by keyboard before the UI arrives opens the modal; Escape returns to Manage", async () => {
+  const { context, page, release } = await slowUiVisit(60_000);
+  await page.getByTestId("lcc-banner").waitFor({ state: "visible" });
+  await page.getByTestId("lcc-manage").focus();
+  await page.keyboard.press("Enter");
+  release();
+  await page.getByTestId("lcc-preferences").waitFor({ state: "visible" });
+  await page.keyboard.press("Escape");
+  await page.getByTestId("lcc-preferences").waitFor({ state: "hidden" });
+  assert.equal(await page.evaluate(() => document.activeElement?.closest("#lcc-root") !== null), true);
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "lcc-manage");
+  assert.equal(await page.evaluate(() => localStorage.getItem("lcc_consent")), null, "nothing stored");
+  await context.close();
+});
+
+test("under a config the UI refuses, the early banner goes away and a press grants nothing", async () => {
+  const { context, page, release } = await slowUiVisit(60_000, {
+    mutate: (html) => html.replace('"expires_after_days": 182', '"expires_after_days": 999'),
+  });
+  await page.getByTestId("lcc-banner").waitFor({ state: "visible" });
+  const reported = page.evaluate(
+    () => new Promise((ok) => addEventListener("lcc:error", (e) => ok(e.detail.message), { once: true })),
+  );
+  await page.getByTestId("lcc-accept-all").click();
+  release();
+  assert.match(await reported, /expires_after_days/);
+  await page.getByTestId("lcc-banner").waitFor({ state: "detached" });
+  await page.waitForTimeout(500);
+  assert.deepEqual(await tagRuns(page), []);
+  assert.equal(await page.evaluate(() => localStorage.getItem("lcc_consent")), null);
   await context.close();
 });
