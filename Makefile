@@ -71,10 +71,10 @@ $(E2E)/node_modules/.installed: $(E2E)/package.json $(E2E)/package-lock.json
 # The distribution, with stable names (what a plain HTML site embeds):
 #   leptos-consent-boot.js   every page view: decides for a returning visitor, runs granted tags
 #   leptos-consent.js, leptos-consent_bg.wasm, leptos-consent.css   the UI, loaded only when needed
-WASM_OUT := target/wasm32-unknown-unknown/release/leptos_consent.wasm
+WASM_OUT := target/wasm32-unknown-unknown/release/lcc-ui.wasm
 DIST := dist
 dist: tools
-	cargo build --release --target wasm32-unknown-unknown --lib --features embed
+	cargo build --release --target wasm32-unknown-unknown --bin lcc-ui --features embed
 	rm -rf $(DIST) && mkdir -p $(DIST) target/bindgen
 	wasm-bindgen --target web --no-typescript --out-dir target/bindgen --out-name leptos-consent $(WASM_OUT)
 	wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int \

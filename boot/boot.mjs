@@ -77,7 +77,11 @@ function handOver(previous, action) {
   if (observer) observer.disconnect();
   cleanups.forEach((f) => f());
   warm()
-    .then((m) => m.default({ module_or_path: base + "leptos-consent_bg.wasm" }).then(() => m.start_ui(previous, pending || action)))
+    .then((m) => {
+      // Read by the wasm's main when it starts, after the download: a press made meanwhile counts.
+      win.__lccHandOver = () => ({ previous, action: pending || action });
+      return m.default({ module_or_path: base + "leptos-consent_bg.wasm" });
+    })
     .catch((e) => warn("the consent UI could not load (" + e + "); tags stay as they are"));
 }
 
@@ -123,6 +127,9 @@ function activate(cfg, record) {
   const queue = [];
   for (const ph of doc.querySelectorAll(GATED)) {
     if (seen.has(ph)) continue;
+    // While the page parses, an inline script's text may still be arriving: it is
+    // complete once the parser has moved past it. It and all after it wait till then.
+    if (!ph.src && !ph.nextSibling && doc.readyState === "loading") break;
     seen.add(ph);
     const verdict = gate(cfg, record, ph.getAttribute("data-category"), ph.getAttribute("data-service"));
     if (typeof verdict === "string") {
@@ -240,6 +247,7 @@ function boot() {
   activate(cfg, record);
   observer = new MutationObserver(() => activate(cfg, record));
   observer.observe(doc.documentElement, { childList: true, subtree: true });
+  on(doc, "DOMContentLoaded", () => activate(cfg, record));
 
   // A change made elsewhere (another tab, or back from the bfcache): the UI applies it.
   const changed = () => {

@@ -28,6 +28,23 @@ pub fn start() {
     start_ui(None, None);
 }
 
+/// Starts the UI with what the boot script passed on: it sets
+/// `window.__lccHandOver` to a function returning `{ previous, action }`
+/// (see [`start_ui`]) before loading the wasm. Without it, starts afresh.
+pub fn start_from_boot() {
+    let read = |obj: &wasm_bindgen::JsValue, key: &str| {
+        js_sys::Reflect::get(obj, &key.into()).ok().and_then(|v| v.as_string())
+    };
+    let handed = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &"__lccHandOver".into()).ok())
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| f.call0(&wasm_bindgen::JsValue::NULL).ok());
+    match handed {
+        Some(h) => start_ui(read(&h, "previous"), read(&h, "action")),
+        None => start_ui(None, None),
+    }
+}
+
 /// Entry point called by the boot script (`leptos-consent-boot.js`) when the
 /// page needs the UI. `previous` is the stored value the boot script ran the
 /// page under, if it did; `action` a `data-cc` trigger clicked before the UI
