@@ -1,6 +1,7 @@
 // A small static file server for the built demo: 127.0.0.1 only, ordinary cache headers.
 // `node serve.mjs <dir> <port>` serves until stopped; tests import `startServer`.
 import { createServer } from "node:http";
+import { brotliCompressSync, constants } from "node:zlib";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36,10 +37,17 @@ export function startServer(dir, port = 0, mounts = {}) {
       if (prefix !== "/" && url.searchParams.get("reload_on_revoke") === "false") {
         body = body.toString().replace('"revision": 1,', '"revision": 1, "reload_on_revoke": false,');
       }
-      res.writeHead(200, {
+      const headers = {
         "content-type": TYPES[extname(file)] ?? "application/octet-stream",
         "cache-control": extname(file) === ".html" ? "no-cache" : "public, max-age=3600",
-      });
+        vary: "accept-encoding",
+      };
+      // Brotli, as a production server would send it (so byte counts are realistic).
+      if (TYPES[extname(file)] && /\bbr\b/.test(req.headers["accept-encoding"] || "")) {
+        body = brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
+        headers["content-encoding"] = "br";
+      }
+      res.writeHead(200, headers);
       res.end(body);
     } catch {
       res.writeHead(404, { "content-type": "text/plain" });
