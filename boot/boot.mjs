@@ -82,7 +82,14 @@ function handOver(previous, action) {
       win.__lccHandOver = () => ({ previous, action: pending || action });
       return m.default({ module_or_path: base + "leptos-consent_bg.wasm" });
     })
-    .catch((e) => warn("the consent UI could not load (" + e + "); tags stay as they are"));
+    .catch((e) => {
+      // Nothing can be decided without the UI: the early banner goes (no button may
+      // look as if it worked), nothing optional runs, and the site owner is told.
+      const early = doc.getElementById("lcc-boot");
+      if (early) early.remove();
+      pending = undefined;
+      warn("the consent UI could not load (" + e + "); nothing optional runs on this page view");
+    });
 }
 
 // Across every activation of this page view: scripts execute in the order they

@@ -184,3 +184,22 @@ test("under a config the UI refuses, the early banner goes away and a press gran
   assert.equal(await page.evaluate(() => localStorage.getItem("lcc_consent")), null);
   await context.close();
 });
+
+test("if the UI cannot load, the early banner goes, nothing runs and the site owner is told", async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.route("**/leptos-consent_bg.wasm", (route) => route.fulfill({ status: 404, body: "blocked" }));
+  await page.addInitScript(() => {
+    window.__lccErrors = [];
+    addEventListener("lcc:error", (e) => window.__lccErrors.push(e.detail.message));
+  });
+  await page.goto(env.server.url + "/");
+  await page.waitForFunction(() => window.__lccErrors.some((m) => m.includes("could not load")), null, { timeout: 10000 });
+  assert.equal(await page.getByTestId("lcc-banner").count(), 0);
+  await page.waitForTimeout(500);
+  assert.deepEqual(await tagRuns(page), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
