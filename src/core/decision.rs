@@ -257,8 +257,9 @@ pub fn record_decision(
     }
 }
 
-/// What changed between two states, as ids.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What changed between two states, as ids. Serialises with its field names
+/// (the `detail` of the `lcc:change` event).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Changes {
     /// Categories granted now that were not before.
     pub granted_categories: Vec<String>,

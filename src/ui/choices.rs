@@ -7,7 +7,8 @@ use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::core::{Category, Choice, ConsentConfig, Service, Texts};
+use crate::core::{Category, Choice, ConsentConfig, Method, Service, Texts};
+use crate::ui::ConsentContext;
 
 /// One section per category, each with its switch, description and services.
 /// `prefix` keeps element ids unique when several lists share a page.
@@ -17,6 +18,30 @@ pub fn choice_list(cfg: &Arc<ConsentConfig>, draft: RwSignal<Choice>, prefix: &s
         .iter()
         .map(|c| category_view(c, cfg, t, draft, prefix))
         .collect_view()
+}
+
+/// Test ids of the three second-layer buttons: accept all, reject all, save.
+pub type ActionIds = [&'static str; 3];
+
+/// Accept all, Reject all and Save (the draft), with equal weight, in a row
+/// with class `class`. Shared by the preferences modal and the preference center.
+pub fn choice_actions(
+    ctx: ConsentContext,
+    draft: RwSignal<Choice>,
+    class: &'static str,
+    ids: ActionIds,
+) -> impl IntoView {
+    let t = ctx.config().texts.clone();
+    view! {
+        <div class=class>
+            <button type="button" class="lcc-btn" data-testid=ids[0]
+                on:click=move |_| ctx.accept_all(Method::Preferences)>{t.accept_all.clone()}</button>
+            <button type="button" class="lcc-btn" data-testid=ids[1]
+                on:click=move |_| ctx.reject_all(Method::Preferences)>{t.reject_all.clone()}</button>
+            <button type="button" class="lcc-btn" data-testid=ids[2]
+                on:click=move |_| ctx.save(&draft.get_untracked(), Method::Preferences)>{t.save.clone()}</button>
+        </div>
+    }
 }
 
 fn category_view(

@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::core::{Choice, HistoryEntry, Method, Texts};
-use crate::ui::{choice_list, ConsentContext};
+use crate::core::{Choice, HistoryEntry, Texts};
+use crate::ui::{choice_actions, choice_list, ConsentContext};
 
 /// The preference center. Renders inline (not as a modal) and always shows the
 /// **stored** choice. When it is on a page, the banner stays closed: the same
@@ -91,14 +91,7 @@ pub fn PreferenceCenter(
             {status}
             {cleanup}
             <div class="lcc-center__choices">{choice_list(&cfg, draft, "lcc-pc")}</div>
-            <div class="lcc-center__actions">
-                <button type="button" class="lcc-btn" data-testid="lcc-pc-accept-all"
-                    on:click=move |_| ctx.accept_all(Method::Preferences)>{t.accept_all.clone()}</button>
-                <button type="button" class="lcc-btn" data-testid="lcc-pc-reject-all"
-                    on:click=move |_| ctx.reject_all(Method::Preferences)>{t.reject_all.clone()}</button>
-                <button type="button" class="lcc-btn" data-testid="lcc-pc-save"
-                    on:click=move |_| ctx.save(&draft.get_untracked(), Method::Preferences)>{t.save.clone()}</button>
-            </div>
+            {choice_actions(ctx, draft, "lcc-center__actions", ["lcc-pc-accept-all", "lcc-pc-reject-all", "lcc-pc-save"])}
             <h3 class="lcc-center__subtitle">{t.history_title.clone()}</h3>
             {history}
             <button type="button" class="lcc-btn lcc-center__receipt" data-testid="lcc-pc-receipt"

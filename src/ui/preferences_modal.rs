@@ -6,8 +6,8 @@ use leptos::html::Dialog;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::core::{Choice, Method};
-use crate::ui::{choice_list, ConsentContext};
+use crate::core::Choice;
+use crate::ui::{choice_actions, choice_list, ConsentContext};
 
 /// The preferences modal. A real modal dialog: focus moves in and is kept
 /// inside; Escape or the close button close it without saving and return
@@ -100,14 +100,7 @@ pub fn PreferencesModal(
                 <p id="lcc-prefs-text" class="lcc-modal__text">{t.preferences_description.clone()}</p>
                 {categories}
             </div>
-            <div class="lcc-modal__actions">
-                <button type="button" class="lcc-btn" data-testid="lcc-prefs-accept-all"
-                    on:click=move |_| ctx.accept_all(Method::Preferences)>{t.accept_all.clone()}</button>
-                <button type="button" class="lcc-btn" data-testid="lcc-prefs-reject-all"
-                    on:click=move |_| ctx.reject_all(Method::Preferences)>{t.reject_all.clone()}</button>
-                <button type="button" class="lcc-btn" data-testid="lcc-save"
-                    on:click=move |_| ctx.save(&draft.get_untracked(), Method::Preferences)>{t.save.clone()}</button>
-            </div>
+            {choice_actions(ctx, draft, "lcc-modal__actions", ["lcc-prefs-accept-all", "lcc-prefs-reject-all", "lcc-save"])}
         </dialog>
     }
 }

@@ -5,8 +5,8 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::core::{CookieDeletion, ErasePlan, VendorOptOut};
 
-/// What a clean-up did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What a clean-up did. Serialises (for the `lcc:cleanup` event) with its field names.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct CleanupReport {
     /// Cookies that were present and are gone.
     pub removed_cookies: Vec<String>,
@@ -23,14 +23,8 @@ pub struct CleanupReport {
 impl CleanupReport {
     /// The report as JSON, for the `lcc:cleanup` event.
     pub fn to_json(&self) -> String {
-        let list = |v: &[String]| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
-        format!(
-            r#"{{"removed_cookies":{},"remaining_cookies":{},"removed_keys":{},"http_only_cookies":{}}}"#,
-            list(&self.removed_cookies),
-            list(&self.remaining_cookies),
-            list(&self.removed_keys),
-            list(&self.http_only_cookies)
-        )
+        // Plain lists of strings: serialising cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
     }
 
     /// Everything that could not be removed, for the visitor.
