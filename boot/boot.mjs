@@ -7,6 +7,7 @@
 // storage, a click on "Cookie settings", a decision made in another tab, the
 // preference-center page) hands over to the wasm UI, loaded on demand from the
 // same folder. After the hand-over the wasm owns the page; this script stops.
+import { createApi, listen, modal, refuse, setState } from "./api.mjs";
 import { assess, BANNER_TEXTS, fingerprint, gate, safeUrl, serviceScripts } from "./logic.mjs";
 
 const doc = document;
@@ -66,6 +67,43 @@ function warm() {
   return uiModule;
 }
 
+// window.CookieConsent calls that wait for the UI, and the UI's function that carries them out.
+const calls = [];
+let uiCall;
+
+/** What the wasm UI connects to (src/embed: `connect`). */
+const bridge = {
+  attach(call) {
+    uiCall = call;
+    calls.splice(0).forEach(([m, a]) => call(m, a));
+  },
+  state(text, stored, prompt) {
+    try {
+      setState(JSON.parse(text), stored, prompt);
+    } catch {
+      /* the wasm validated this text: it parses */
+    }
+  },
+  refused() {
+    refuse();
+    modal("banner", false);
+    calls.length = 0;
+  },
+};
+
+/** Carries out an API call in the UI, loading the UI first if it is not there. */
+function forward(method, args) {
+  let json;
+  try {
+    json = JSON.stringify(args);
+  } catch (e) {
+    return warn("CookieConsent." + method + ": arguments are not plain data (" + e + ")");
+  }
+  if (uiCall) return uiCall(method, json);
+  calls.push([method, json]);
+  handOver(active);
+}
+
 /**
  * Hands the page over to the wasm UI. `previous` is the stored value this page
  * view ran under (the UI applies what changed since, withdrawal included);
@@ -79,15 +117,16 @@ function handOver(previous, action) {
   warm()
     .then((m) => {
       // Read by the wasm's main when it starts, after the download: a press made meanwhile counts.
-      win.__lccHandOver = () => ({ previous, action: pending || action });
+      win.__lccHandOver = () => ({ previous, action: pending || action, bridge });
       return m.default({ module_or_path: base + "leptos-consent_bg.wasm" });
     })
     .catch((e) => {
       // Nothing can be decided without the UI: the early banner goes (no button may
       // look as if it worked), nothing optional runs, and the site owner is told.
-      const early = doc.getElementById("lcc-boot");
       if (early) early.remove();
+      modal("banner", false);
       pending = undefined;
+      calls.length = 0;
       warn("the consent UI could not load (" + e + "); nothing optional runs on this page view");
     });
 }
@@ -168,6 +207,9 @@ function activate(cfg, record) {
 
 // A first-layer button pressed before the UI arrived: the UI carries it out on arrival.
 let pending;
+// CookieConsent.hide() before the UI arrived.
+let hidden = false;
+let early; // the first layer drawn here, until the UI replaces it
 
 const element = (tag, attrs, ...children) => {
   const el = doc.createElement(tag);
@@ -211,10 +253,14 @@ function firstLayer(cfg) {
       button("lcc-manage", t.manage, "banner:manage"),
     ),
   );
-  const root = element("div", { class: "lcc-root", id: "lcc-boot" }, banner);
+  const root = (early = element("div", { class: "lcc-root", id: "lcc-boot" }, banner));
   // Shown once styled: an unstyled banner would shift the page.
   const link = stylesheet();
-  const show = () => (banner.hidden = false);
+  const show = () => {
+    if (hidden) return;
+    banner.hidden = false;
+    modal("banner", true);
+  };
   if (link.sheet) show();
   link.addEventListener("load", show);
   link.addEventListener("error", show);
@@ -226,9 +272,12 @@ function firstLayer(cfg) {
   }
 }
 
-function boot() {
-  const cfgEl = doc.getElementById("cc-config");
-  if (!cfgEl || cfgEl.hasAttribute("data-src") || doc.querySelector("[data-cc-preference-center]")) return handOver();
+let started = false;
+
+/** Starts on the config element's text: decides for a returning visitor, or hands over to the UI. */
+function boot(cfgEl) {
+  started = true;
+  if (cfgEl.hasAttribute("data-src") || doc.querySelector("[data-cc-preference-center]")) return handOver();
   let cfg, key, stored, known, text;
   try {
     text = cfgEl.textContent;
@@ -246,9 +295,12 @@ function boot() {
   } catch {
     /* blocked storage: the visitor is asked, the UI keeps the answer for this page view */
   }
+  const trusted = known === fingerprint(text);
+  // Answers before the UI validated the config only from a text it validated before.
+  if (trusted) setState(cfg, record ? stored : null, prompt);
   if (prompt) firstLayer(cfg);
   // Only a config text the wasm has validated before is trusted to decide here.
-  if (prompt || known !== fingerprint(text)) return handOver();
+  if (prompt || !trusted) return handOver();
   active = stored;
   win.__lccBoot = "returning";
   activate(cfg, record);
@@ -273,21 +325,73 @@ function boot() {
     ch.onmessage = changed;
     cleanups.push(() => ch.close());
   }
-  // Page triggers: the first click loads the UI, which then performs it.
-  on(doc, "click", (e) => {
-    const t = e.target && e.target.closest && e.target.closest("[data-cc]");
-    if (!t) return;
-    e.preventDefault();
-    handOver(active, t.getAttribute("data-cc"));
-  });
   // Intent to open the settings: start fetching the UI before the click.
   const intent = (e) => e.target && e.target.closest && e.target.closest("[data-cc]") && warm();
   on(doc, "pointerover", intent, { passive: true });
   on(doc, "focusin", intent);
 }
 
+// Page triggers (vanilla-cookieconsent's names) clicked before the UI is there: the
+// click loads the UI, which carries it out. From then on the UI handles them itself.
+const TRIGGERS = {
+  "show-preferencesModal": ["showPreferences"],
+  "show-consentModal": ["show"],
+  "accept-all": ["acceptCategory", ["all"]],
+  "accept-necessary": ["acceptCategory", [[]]],
+  "accept-custom": ["acceptCategory"],
+};
+doc.addEventListener("click", (e) => {
+  const t = !uiCall && e.target && e.target.closest && e.target.closest("[data-cc]");
+  const call = t && TRIGGERS[t.getAttribute("data-cc")];
+  if (!call) return;
+  e.preventDefault();
+  forward(call[0], call[1] || []);
+});
+
+/** Starts on the page's config element, if there is one yet. */
+function tryStart() {
+  const el = !started && doc.getElementById("cc-config");
+  if (el) boot(el);
+  return started;
+}
+
+if (win.CookieConsent) warn("window.CookieConsent was already defined (a second consent manager on the page?); replacing it");
+win.CookieConsent = createApi({
+  nonce,
+  forward,
+  run(text) {
+    if (started) return; // run() twice, or a page that has #cc-config too: harmless
+    if (text != null) {
+      const el = doc.createElement("script");
+      el.type = "application/json";
+      el.id = "cc-config";
+      el.textContent = text;
+      (doc.head || doc.documentElement).appendChild(el);
+    }
+    try {
+      if (!tryStart()) warn("CookieConsent.run() found no config: pass one, or add <script type=\"application/json\" id=\"cc-config\">");
+    } catch (e) {
+      warn("boot failed (" + e + "); loading the full UI");
+      handOver();
+    }
+  },
+  hide(name) {
+    if (name === "banner" && early && early.isConnected) {
+      hidden = true;
+      early.firstChild.hidden = true;
+      modal("banner", false);
+    }
+    return handedOver;
+  },
+});
+listen();
+
 try {
-  boot();
+  // The config may also come later: in the body, or through CookieConsent.run(config).
+  if (!tryStart()) {
+    doc.addEventListener("DOMContentLoaded", tryStart, { once: true });
+    win.addEventListener("load", () => started || warn("no consent config on the page: add <script type=\"application/json\" id=\"cc-config\"> or call CookieConsent.run(config); nothing optional runs"), { once: true });
+  }
 } catch (e) {
   warn("boot failed (" + e + "); loading the full UI");
   handOver();

@@ -192,6 +192,45 @@ pub fn plan_erase(
     plan
 }
 
+/// Plans `eraseCookies(names, path?, domain?)`: every cookie present on the
+/// page whose name matches one of `names` (exact or `*` patterns), expired on
+/// the given path (default: every path the page can see cookies from) and
+/// on the given domain, host-only, or (default) the host and its parents.
+pub fn plan_erase_cookies(
+    names: &[String],
+    path: Option<&str>,
+    domain: Option<&str>,
+    present_cookies: &[String],
+    host: &str,
+    current_path: &str,
+) -> ErasePlan {
+    let domains = match domain {
+        Some(d) => vec![None, Some(d.trim_start_matches('.').to_ascii_lowercase())],
+        None => candidate_domains(host, &[]),
+    };
+    let paths = match path {
+        Some(p) => vec![p.to_owned()],
+        None => candidate_paths(current_path, &[]),
+    };
+    let mut plan = ErasePlan::default();
+    for name in present_cookies {
+        if plan.cookie_names.contains(name) || !names.iter().any(|p| glob_match(p, name)) {
+            continue;
+        }
+        for d in &domains {
+            for p in &paths {
+                plan.cookies.push(CookieDeletion {
+                    name: name.clone(),
+                    domain: d.clone(),
+                    path: p.clone(),
+                });
+            }
+        }
+        plan.cookie_names.push(name.clone());
+    }
+    plan
+}
+
 /// A vendor opt-out to call on the page when its service is denied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VendorOptOut {

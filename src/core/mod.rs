@@ -3,6 +3,7 @@
 //! Nothing here touches the browser; time and randomness come in as
 //! arguments, so every rule is tested natively with `cargo test`.
 
+mod api;
 mod config;
 mod decision;
 mod erase;
@@ -12,6 +13,7 @@ mod pattern;
 mod record;
 mod validate;
 
+pub use api::*;
 pub use config::*;
 pub use decision::*;
 pub use erase::*;

@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::core::{config_fingerprint, ConsentConfig, Method};
+use crate::core::{config_fingerprint, ApiCommand, ConsentConfig, Method};
 use crate::ui::{install_page_triggers, ConsentBanner, ConsentContext, PreferenceCenter, PreferencesModal};
 use crate::web::{listen, report, ConsentSession, ConsentStorage};
 
@@ -40,7 +40,13 @@ pub fn start_from_boot() {
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
         .and_then(|f| f.call0(&wasm_bindgen::JsValue::NULL).ok());
     match handed {
-        Some(h) => start_ui(read(&h, "previous"), read(&h, "action")),
+        Some(h) => start_with(HandOver {
+            previous: read(&h, "previous"),
+            action: read(&h, "action"),
+            bridge: js_sys::Reflect::get(&h, &"bridge".into())
+                .ok()
+                .filter(|b| b.is_object()),
+        }),
         None => start_ui(None, None),
     }
 }
@@ -52,7 +58,14 @@ pub fn start_from_boot() {
 /// `accept-necessary`), performed once the UI is up.
 #[wasm_bindgen]
 pub fn start_ui(previous: Option<String>, action: Option<String>) {
-    let hand_over = HandOver { previous, action };
+    start_with(HandOver {
+        previous,
+        action,
+        bridge: None,
+    });
+}
+
+fn start_with(hand_over: HandOver) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
@@ -96,6 +109,10 @@ async fn fetch_text(url: &str) -> Result<String, String> {
 struct HandOver {
     previous: Option<String>,
     action: Option<String>,
+    /// The boot script's `window.CookieConsent` side: `attach(call)` hands it
+    /// the function that carries out API calls, `state(config, record, prompt)`
+    /// keeps its answers (`acceptedCategory`, …) in step with the session.
+    bridge: Option<wasm_bindgen::JsValue>,
 }
 
 fn boot(doc: &web_sys::Document, text: &str, hand_over: HandOver) {
@@ -104,9 +121,18 @@ fn boot(doc: &web_sys::Document, text: &str, hand_over: HandOver) {
         Err(e) => {
             web_sys::console::error_1(&format!("leptos-consent: {e}; gated scripts stay blocked").into());
             report(&e.to_string());
-            // No decision can be taken under a broken config: the boot script's banner goes too.
+            // No decision can be taken under a broken config: the boot script's banner goes too,
+            // and its API answers nothing but "not granted".
             if let Some(boot) = doc.get_element_by_id(BOOT_BANNER_ID) {
                 boot.remove();
+            }
+            if let Some(refused) = hand_over
+                .bridge
+                .as_ref()
+                .and_then(|b| js_sys::Reflect::get(b, &"refused".into()).ok())
+                .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            {
+                let _ = refused.call0(&wasm_bindgen::JsValue::NULL);
             }
             return;
         }
@@ -162,8 +188,44 @@ fn boot(doc: &web_sys::Document, text: &str, hand_over: HandOver) {
     .forget();
     // Same task as the mount: the boot script's banner gives way to ours without a frame between.
     replace_boot_banner(doc);
-    if let Some(ctx) = mounted.get() {
-        perform(ctx, doc, hand_over.action.as_deref());
+    let Some(ctx) = mounted.get() else { return };
+    if let Some(bridge) = &hand_over.bridge {
+        connect(bridge, ctx, text);
+    }
+    perform(ctx, doc, hand_over.action.as_deref());
+}
+
+/// Connects the boot script's `window.CookieConsent` to this session: calls
+/// made before and after the UI arrived are carried out here, and every change
+/// of the record is published back, so that its synchronous answers
+/// (`acceptedCategory`, `validConsent`, …) are the session's.
+fn connect(bridge: &wasm_bindgen::JsValue, ctx: ConsentContext, text: &str) {
+    let method = |name: &str| {
+        js_sys::Reflect::get(bridge, &name.into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    };
+    if let Some(state) = method("state") {
+        let text = wasm_bindgen::JsValue::from_str(text);
+        let publish = move || {
+            let record = ctx.record().get_untracked();
+            let encoded = record.map_or(wasm_bindgen::JsValue::NULL, |r| r.encode().into());
+            let prompt = ctx.must_ask();
+            let _ = state.call3(&wasm_bindgen::JsValue::NULL, &text, &encoded, &prompt.into());
+        };
+        publish();
+        ctx.subscribe(publish);
+    }
+    if let Some(attach) = method("attach") {
+        let call = wasm_bindgen::closure::Closure::<dyn Fn(String, String)>::new(move |name: String, args: String| {
+            match ApiCommand::parse(&name, &args) {
+                Ok(cmd) => ctx.command(cmd),
+                Err(e) => report(&e.to_string()),
+            }
+        });
+        let _ = attach.call1(&wasm_bindgen::JsValue::NULL, call.as_ref());
+        // Lives as long as the page.
+        call.forget();
     }
 }
 

@@ -6,9 +6,10 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::core::{
-    category_granted, receipt_json, service_granted, Choice, ConsentConfig, ConsentRecord, HistoryEntry, Method,
+    accept_categories, accept_services, category_granted, receipt_json, service_granted, ApiCommand, Choice,
+    ConsentConfig, ConsentRecord, HistoryEntry, Method,
 };
-use crate::web::{download_text, CleanupReport, ConsentSession};
+use crate::web::{dispatch_json, download_text, report, CleanupReport, ConsentSession, EVENT_MODAL};
 
 /// Shared consent state for the components of one page. `Copy`, so closures
 /// can capture it freely.
@@ -20,6 +21,7 @@ pub struct ConsentContext {
     banner_open: RwSignal<bool>,
     banner_suppressed: RwSignal<bool>,
     preferences_open: RwSignal<bool>,
+    modal_draft: RwSignal<Choice>,
     announcement: RwSignal<String>,
     history: RwSignal<Vec<HistoryEntry>>,
     cleanup: RwSignal<Option<CleanupReport>>,
@@ -33,6 +35,7 @@ impl ConsentContext {
         let banner_open = RwSignal::new(session.prompt().is_some());
         let history = RwSignal::new(session.history());
         let cleanup = RwSignal::new(session.last_cleanup());
+        let modal_draft = RwSignal::new(Choice::from_record(session.config(), session.record().as_ref()));
         // Decisions from other tabs (and our own) arrive through the session.
         let weak = Rc::downgrade(&session);
         session.subscribe(move || {
@@ -43,16 +46,35 @@ impl ConsentContext {
                 cleanup.set(s.last_cleanup());
             }
         });
-        ConsentContext {
+        let ctx = ConsentContext {
             session: StoredValue::new_local(session),
             config,
             record,
             banner_open,
             banner_suppressed: RwSignal::new(false),
             preferences_open: RwSignal::new(false),
+            modal_draft,
             announcement: RwSignal::new(String::new()),
             history,
             cleanup,
+        };
+        ctx.announce_modals();
+        ctx
+    }
+
+    /// Tells the page when the banner or the preferences modal shows or hides
+    /// (an `lcc:modal` event with `{ modal: "banner" | "preferences", open }`).
+    fn announce_modals(self) {
+        let banner = self.banner_open();
+        let preferences = self.preferences_open;
+        for (name, open) in [("banner", banner), ("preferences", preferences.into())] {
+            Effect::new(move |was: Option<bool>| {
+                let now = open.get();
+                if was.map_or(now, |w| w != now) {
+                    dispatch_json(EVENT_MODAL, &format!(r#"{{"modal":"{name}","open":{now}}}"#));
+                }
+                now
+            });
         }
     }
 
@@ -112,6 +134,17 @@ impl ConsentContext {
         self.announcement.into()
     }
 
+    /// Whether the visitor has yet to decide (or decide again): no current
+    /// record, or one without a switch for every category and service.
+    pub fn must_ask(&self) -> bool {
+        self.session.get_value().prompt().is_some()
+    }
+
+    /// Calls `f` after every change of the record in force, local or from another tab.
+    pub fn subscribe(&self, f: impl Fn() + 'static) {
+        self.session.get_value().subscribe(f);
+    }
+
     /// Whether a category is granted (reactive).
     pub fn is_category_granted(&self, id: &str) -> bool {
         let cfg = self.config();
@@ -150,6 +183,84 @@ impl ConsentContext {
     /// Closes the preferences modal without saving.
     pub fn close_preferences(&self) {
         self.preferences_open.set(false);
+    }
+
+    /// The switches of the preferences modal, as the visitor is setting them.
+    pub fn modal_draft(&self) -> RwSignal<Choice> {
+        self.modal_draft
+    }
+
+    /// Saves the preferences modal's switches (`data-cc="accept-custom"`).
+    pub fn save_modal_draft(&self) {
+        self.save(&self.modal_draft.get_untracked(), Method::Preferences);
+    }
+
+    /// Hides the first-layer banner without deciding: the visitor is asked
+    /// again on the next page view.
+    pub fn hide_banner(&self) {
+        self.banner_open.set(false);
+    }
+
+    /// Carries out a call of the JS API (`window.CookieConsent`). A call that
+    /// names unknown categories or services does the rest and reports them.
+    pub fn command(&self, cmd: ApiCommand) {
+        let cfg = self.config();
+        let stored = || Choice::from_record(&cfg, self.record.get_untracked().as_ref());
+        let unknown = |what: &str, names: Vec<String>| {
+            if !names.is_empty() {
+                report(&format!("{what} {names:?} not in the config; ignored"));
+            }
+        };
+        match cmd {
+            ApiCommand::Show => self.show_banner(),
+            ApiCommand::Hide => self.hide_banner(),
+            ApiCommand::ShowPreferences => self.open_preferences(),
+            ApiCommand::HidePreferences => self.close_preferences(),
+            ApiCommand::AcceptCategory { categories, exclude } => {
+                // Without names, vanilla-cookieconsent saves the open modal's switches.
+                let current = if categories.is_none() && self.preferences_open.get_untracked() {
+                    self.modal_draft.get_untracked()
+                } else {
+                    stored()
+                };
+                let (choice, names) = accept_categories(&cfg, &current, categories.as_ref(), &exclude);
+                unknown("CookieConsent.acceptCategory: categories", names);
+                self.save(&choice, Method::Api);
+            }
+            ApiCommand::AcceptService { services, category } => {
+                match accept_services(&cfg, &stored(), &services, &category) {
+                    Some((choice, names)) => {
+                        unknown(
+                            &format!("CookieConsent.acceptService: services of \"{category}\""),
+                            names,
+                        );
+                        self.save(&choice, Method::Api);
+                    }
+                    None => report(&format!(
+                        "CookieConsent.acceptService: category \"{category}\" is not in the config; nothing changed"
+                    )),
+                }
+            }
+            ApiCommand::EraseCookies { names, path, domain } => {
+                let result = self
+                    .session
+                    .get_value()
+                    .erase_cookies(&names, path.as_deref(), domain.as_deref());
+                if !result.remaining_cookies.is_empty() {
+                    report(&format!(
+                        "CookieConsent.eraseCookies: could not remove {:?} (HttpOnly, or set on a domain or path this page cannot reach)",
+                        result.remaining_cookies
+                    ));
+                }
+            }
+            ApiCommand::Reset { erase } => {
+                self.preferences_open.set(false);
+                self.hide_banner();
+                if erase {
+                    self.session.get_value().forget();
+                }
+            }
+        }
     }
 
     /// Shows the first-layer banner again.

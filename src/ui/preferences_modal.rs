@@ -21,7 +21,7 @@ pub fn PreferencesModal(
     let ctx = ConsentContext::expect();
     let cfg = ctx.config();
     let t = cfg.texts.clone();
-    let draft = RwSignal::new(Choice::from_record(&cfg, ctx.record().get_untracked().as_ref()));
+    let draft = ctx.modal_draft();
     let dialog = NodeRef::<Dialog>::new();
     let opener = StoredValue::new_local(None::<web_sys::HtmlElement>);
 

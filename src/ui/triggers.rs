@@ -9,7 +9,8 @@ use crate::ui::ConsentContext;
 
 /// Listens for clicks on `[data-cc]` elements anywhere in the document, for
 /// the life of the page: `show-preferencesModal`, `show-consentModal`,
-/// `accept-all` and `accept-necessary`.
+/// `accept-all`, `accept-necessary` and `accept-custom` (saves the
+/// preferences modal's switches).
 pub fn install_page_triggers(ctx: ConsentContext) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
@@ -38,6 +39,10 @@ pub fn install_page_triggers(ctx: ConsentContext) {
             }
             "accept-necessary" => {
                 ctx.reject_all(Method::Api);
+                true
+            }
+            "accept-custom" => {
+                ctx.save_modal_draft();
                 true
             }
             _ => false,

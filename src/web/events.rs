@@ -10,6 +10,9 @@ pub const EVENT_CHANGE: &str = "lcc:change";
 pub const EVENT_CLEANUP: &str = "lcc:cleanup";
 /// Event fired once per failing gated script, with `{ src, reason }` as `detail`.
 pub const EVENT_SCRIPT_ERROR: &str = "lcc:script-error";
+/// Event fired when the banner or the preferences modal shows or hides, with
+/// `{ modal: "banner" | "preferences", open }` as `detail`.
+pub const EVENT_MODAL: &str = "lcc:modal";
 /// Event fired when the consent manager hits a problem it worked around, with `{ message }` as `detail`.
 pub const EVENT_ERROR: &str = "lcc:error";
 

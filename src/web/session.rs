@@ -5,8 +5,9 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::core::{
-    assess, decode_history, denied_services, diff, encode_history, plan_erase, plan_http_only_probe, plan_opt_outs,
-    push_history, record_decision, Changes, Choice, ConsentConfig, ConsentRecord, HistoryEntry, Method, PromptReason,
+    assess, decode_history, denied_services, diff, encode_history, plan_erase, plan_erase_cookies,
+    plan_http_only_probe, plan_opt_outs, push_history, record_decision, Changes, Choice, ConsentConfig, ConsentRecord,
+    HistoryEntry, Method, PromptReason,
 };
 use crate::web::cleanup::{
     apply_erase, call_opt_outs, cookie_names, location, probe_http_only as probe_http_only_cookies, reload,
@@ -161,10 +162,11 @@ impl ConsentSession {
         if assessment.record == previous {
             return;
         }
-        if let Some(value) = stored {
-            // Keep this tab's fallback copy in step when its storage is memory-only.
-            if !self.storage.is_persistent() {
-                self.storage.save(value);
+        // Keep this tab's fallback copy in step when its storage is memory-only.
+        if !self.storage.is_persistent() {
+            match stored {
+                Some(value) => self.storage.save(value),
+                None => self.storage.clear(),
             }
         }
         let changes = self.apply(
@@ -175,6 +177,25 @@ impl ConsentSession {
             false,
         );
         self.finish(&changes);
+    }
+
+    /// Erases the page's cookies matching `names` (exact or `*` patterns) on
+    /// `path` and `domain`, or every path and parent domain the page can reach
+    /// (`CookieConsent.eraseCookies`). Returns what was and was not removed.
+    pub fn erase_cookies(&self, names: &[String], path: Option<&str>, domain: Option<&str>) -> CleanupReport {
+        let (host, current) = location();
+        let plan = plan_erase_cookies(names, path, domain, &cookie_names(), &host, &current);
+        apply_erase(&plan)
+    }
+
+    /// Forgets the stored decision (`CookieConsent.reset(true)`): from now on
+    /// nothing optional is granted, as after a withdrawal of everything, and
+    /// the visitor is asked again.
+    pub fn forget(&self) {
+        self.storage.clear();
+        self.report_storage_errors();
+        broadcast(&self.cfg.storage_key, "");
+        self.adopt(None);
     }
 
     /// Calls `f` after every change of the record in force (local or from another tab).

@@ -14,7 +14,8 @@ fn channel_name(storage_key: &str) -> String {
     format!("lcc:{storage_key}")
 }
 
-/// Sends the encoded record to the other tabs. Never throws.
+/// Sends the encoded record to the other tabs (empty: the decision was
+/// forgotten). Never throws.
 pub fn broadcast(storage_key: &str, encoded: &str) {
     if let Ok(ch) = web_sys::BroadcastChannel::new(&channel_name(storage_key)) {
         let _ = ch.post_message(&encoded.into());
@@ -31,7 +32,8 @@ pub fn listen(session: &Rc<ConsentSession>) {
     if let Ok(ch) = web_sys::BroadcastChannel::new(&channel_name(&key)) {
         let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
             if let (Some(session), Some(value)) = (weak.upgrade(), e.data().as_string()) {
-                session.adopt(Some(&value));
+                // An empty message: the decision was forgotten there.
+                session.adopt(Some(value.as_str()).filter(|v| !v.is_empty()));
             }
         });
         ch.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

@@ -16,6 +16,8 @@ const HERE = new URL(".", import.meta.url).pathname;
 /// vendor libraries from npm (served locally; there is no internet here).
 export const MOUNTS = {
   "/shop/": `${HERE}pages/shop`,
+  "/migrate/": `${HERE}pages/migrate`,
+  "/vendor/cookieconsent/": `${HERE}node_modules/vanilla-cookieconsent/dist`,
   "/vendor/mixpanel/": `${HERE}node_modules/mixpanel-browser/dist`,
   "/vendor/search-insights/": `${HERE}node_modules/search-insights/dist`,
 };

@@ -1,0 +1,215 @@
+//! The JavaScript API's commands (`window.CookieConsent`, with
+//! vanilla-cookieconsent v3's names and meaning), parsed and turned into
+//! choices here so that their rules are tested natively.
+//!
+//! The boot script forwards every call that changes something as a command
+//! name and its arguments as a JSON array; [`ApiCommand::parse`] reads them.
+
+use serde::Deserialize;
+
+use super::config::ConsentConfig;
+use super::decision::Choice;
+
+/// One category or service name, several, or a keyword: `"all"` means every
+/// one, an empty list none.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Names {
+    /// A single name (or `"all"`).
+    One(String),
+    /// A list of names; empty means none.
+    Many(Vec<String>),
+}
+
+impl Names {
+    fn selects(&self, id: &str) -> bool {
+        match self {
+            Names::One(s) => s == "all" || s == id,
+            Names::Many(v) => v.iter().any(|s| s == id),
+        }
+    }
+
+    fn listed(&self) -> Vec<&str> {
+        match self {
+            Names::One(s) if s == "all" => Vec::new(),
+            Names::One(s) => vec![s.as_str()],
+            Names::Many(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// A call of the JS API that the UI carries out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiCommand {
+    /// `show()`: shows the first-layer banner.
+    Show,
+    /// `hide()`: hides the banner without deciding.
+    Hide,
+    /// `showPreferences()`: opens the preferences modal.
+    ShowPreferences,
+    /// `hidePreferences()`: closes it without saving.
+    HidePreferences,
+    /// `acceptCategory(categories?, exclude?)`.
+    AcceptCategory {
+        /// `None`: the switches of the open preferences modal, else the current state.
+        categories: Option<Names>,
+        /// Categories left out even when `categories` names them or says `"all"`.
+        exclude: Vec<String>,
+    },
+    /// `acceptService(services, category)`.
+    AcceptService {
+        /// The services of `category` to accept; the others in it are refused.
+        services: Names,
+        /// The category they belong to.
+        category: String,
+    },
+    /// `eraseCookies(names, path?, domain?)`: names are exact cookie names or
+    /// `*` patterns (the boot script expands a JS `RegExp` into the names it matches).
+    EraseCookies {
+        /// Cookie names or patterns.
+        names: Vec<String>,
+        /// The path they were set on (default: every path the page can reach).
+        path: Option<String>,
+        /// The domain they were set on (default: the page's host and its parents).
+        domain: Option<String>,
+    },
+    /// `reset(eraseCookie?)`: closes the UI; with `true` also forgets the
+    /// stored decision, which then counts as a withdrawal.
+    Reset {
+        /// Whether to forget the stored decision.
+        erase: bool,
+    },
+}
+
+/// A malformed API call: the method and what was wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError(pub String);
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Positional arguments, tolerant of the trailing `undefined`s JS leaves out.
+#[derive(Deserialize)]
+struct Args(#[serde(default)] Vec<serde_json::Value>);
+
+impl ApiCommand {
+    /// Reads `CookieConsent.<method>(...args)`, with `args` as a JSON array.
+    pub fn parse(method: &str, args_json: &str) -> Result<Self, ApiError> {
+        let bad = |what: &str| ApiError(format!("CookieConsent.{method}: {what}"));
+        let Args(args) = serde_json::from_str(args_json).map_err(|e| bad(&e.to_string()))?;
+        let arg = |i: usize| args.get(i).filter(|v| !v.is_null()).cloned();
+        let names = |i: usize, what: &str| -> Result<Option<Names>, ApiError> {
+            arg(i)
+                .map(|v| serde_json::from_value::<Names>(v).map_err(|_| bad(what)))
+                .transpose()
+        };
+        let text = |i: usize, what: &str| -> Result<Option<String>, ApiError> {
+            arg(i)
+                .map(|v| v.as_str().map(str::to_owned).ok_or_else(|| bad(what)))
+                .transpose()
+        };
+        Ok(match method {
+            "show" => ApiCommand::Show,
+            "hide" => ApiCommand::Hide,
+            "showPreferences" => ApiCommand::ShowPreferences,
+            "hidePreferences" => ApiCommand::HidePreferences,
+            "acceptCategory" => ApiCommand::AcceptCategory {
+                categories: names(0, "categories must be a name, a list of names or \"all\"")?,
+                exclude: match names(1, "excluded categories must be a list of names")? {
+                    None => Vec::new(),
+                    Some(Names::One(s)) => vec![s],
+                    Some(Names::Many(v)) => v,
+                },
+            },
+            "acceptService" => ApiCommand::AcceptService {
+                services: names(0, "services must be a name, a list of names or \"all\"")?
+                    .ok_or_else(|| bad("name the services to accept (or \"all\", or [] for none)"))?,
+                category: text(1, "the category must be a name")?
+                    .ok_or_else(|| bad("name the category the services belong to"))?,
+            },
+            "eraseCookies" => ApiCommand::EraseCookies {
+                names: match names(0, "cookies must be a name or a list of names")? {
+                    None => return Err(bad("name the cookies to erase")),
+                    Some(Names::One(s)) => vec![s],
+                    Some(Names::Many(v)) => v,
+                },
+                path: text(1, "the path must be a string")?,
+                domain: text(2, "the domain must be a string")?,
+            },
+            "reset" => ApiCommand::Reset {
+                erase: arg(0).is_some_and(|v| v.as_bool() == Some(true)),
+            },
+            other => return Err(ApiError(format!("CookieConsent.{other} is not a method"))),
+        })
+    }
+}
+
+/// The choice `acceptCategory(categories, exclude)` saves, starting from
+/// `current` (the stored state, or the open modal's switches).
+///
+/// As in vanilla-cookieconsent v3: the named categories are accepted with all
+/// their services and every other optional one is refused; `"all"` accepts
+/// every category, `[]` only the read-only ones; `None` saves `current` as it
+/// is. Excluded categories are refused. Returns the choice and the names that
+/// are not categories of the config (ignored).
+pub fn accept_categories(
+    cfg: &ConsentConfig,
+    current: &Choice,
+    categories: Option<&Names>,
+    exclude: &[String],
+) -> (Choice, Vec<String>) {
+    let mut choice = current.clone();
+    let mut unknown: Vec<String> = Vec::new();
+    if let Some(sel) = categories {
+        unknown.extend(
+            sel.listed()
+                .into_iter()
+                .filter(|n| cfg.category(n).is_none())
+                .map(str::to_owned),
+        );
+        for c in &cfg.categories {
+            choice.set_category(cfg, &c.id, sel.selects(&c.id));
+        }
+    }
+    for id in exclude {
+        if cfg.category(id).is_none() {
+            unknown.push(id.clone());
+        }
+        choice.set_category(cfg, id, false);
+    }
+    (choice, unknown)
+}
+
+/// The choice `acceptService(services, category)` saves, starting from the
+/// stored state `current`: within `category`, exactly the named services are
+/// on (`"all"` every one, `[]` none) and the category follows; other
+/// categories keep their state. Returns `None` when `category` is not in the
+/// config, with the unknown service names otherwise.
+pub fn accept_services(
+    cfg: &ConsentConfig,
+    current: &Choice,
+    services: &Names,
+    category: &str,
+) -> Option<(Choice, Vec<String>)> {
+    let cat = cfg.category(category)?;
+    let mut choice = current.clone();
+    let unknown = services
+        .listed()
+        .into_iter()
+        .filter(|n| !cat.services.iter().any(|s| s.id == *n))
+        .map(str::to_owned)
+        .collect();
+    if cat.services.is_empty() {
+        // A category without services has only its own switch.
+        choice.set_category(cfg, category, matches!(services, Names::One(s) if s == "all"));
+    }
+    for s in &cat.services {
+        choice.set_service(cfg, &s.id, services.selects(&s.id));
+    }
+    Some((choice, unknown))
+}
