@@ -11,7 +11,6 @@ const MAX_RECORD_BYTES = 16 * 1024;
 const DAY_MS = 86400000;
 const NECESSARY = "necessary";
 const METHODS = ["banner", "preferences", "api"];
-const FIELDS = ["v", "id", "first", "last", "rev", "categories", "services", "via"];
 const UUID_V4 = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$/;
 // Rust's str::trim (Unicode White_Space): unlike JS trim, it keeps U+FEFF and strips U+0085.
 const TRIM = /^[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
@@ -26,98 +25,58 @@ export function fingerprint(text) {
   return ("0000000" + h.toString(16)).slice(-8);
 }
 
-// A strict JSON reader, as strict as serde_json with serde's derive: duplicate
-// keys and numbers other than plain integers are errors. Integers stay raw text.
-// Returns undefined for anything malformed.
-function parse(text) {
-  let i = 0;
-  const ws = () => {
-    while (" \t\n\r".includes(text[i]) && i < text.length) i++;
-  };
-  const fail = () => {
-    throw 0;
-  };
-  const value = () => {
-    ws();
-    const c = text[i];
-    if (c === "{") {
-      i++;
-      const out = new Map();
-      ws();
-      if (text[i] === "}") return i++, out;
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail();
-        const k = string();
-        if (out.has(k)) fail();
-        ws();
-        if (text[i++] !== ":") fail();
-        out.set(k, value());
-        ws();
-        const d = text[i++];
-        if (d === "}") return out;
-        if (d !== ",") fail();
-      }
-    }
-    if (c === '"') return string();
-    const m = /^(?:true|false|null|-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?)/.exec(text.slice(i, i + 400));
-    if (!m) fail(); // arrays are never part of a record
-    i += m[0].length;
-    return m[0] === "true" ? true : m[0] === "false" ? false : m[0] === "null" ? null : { n: m[0] };
-  };
-  const string = () => {
-    const m = /^"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/.exec(text.slice(i));
-    if (!m) fail();
-    i += m[0].length;
-    const s = JSON.parse(m[0]);
-    // serde_json refuses escaped lone surrogates.
-    if (/[\ud800-\udbff](?![\udc00-\udfff])|(?:^|[^\ud800-\udbff])[\udc00-\udfff]/.test(s)) fail();
-    return s;
-  };
-  try {
-    const v = value();
-    ws();
-    return i === text.length ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-// An unsigned integer of at most `max`, from a raw number token; NaN otherwise.
-// Above 2^53 the value is approximate, which only ever lies in the far future.
-function uint(v, max) {
-  return v && /^\d+$/.test(v.n) && +v.n <= max ? +v.n : NaN;
-}
-
 function boolMap(v) {
-  if (!(v instanceof Map)) return;
+  if (!v || typeof v !== "object" || Array.isArray(v)) return;
   const out = Object.create(null); // ids such as "__proto__" stay plain keys
-  for (const [k, b] of v) {
-    if (typeof b !== "boolean") return;
-    out[k] = b;
+  for (const k of Object.keys(v)) {
+    if (typeof v[k] !== "boolean") return;
+    out[k] = v[k];
   }
   return out;
 }
 
-/** Decodes a stored value into a record, or returns undefined (corrupt, unknown version). */
+// Code point order: the order of Rust's BTreeMap<String> (UTF-8 bytes).
+function byCodePoint(a, b) {
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < x.length && i < y.length; i++) {
+    const d = x[i].codePointAt(0) - y[i].codePointAt(0);
+    if (d) return d;
+  }
+  return x.length - y.length;
+}
+
+const mapText = (m) => "{" + Object.keys(m).sort(byCodePoint).map((k) => JSON.stringify(k) + ":" + m[k]).join(",") + "}";
+const uint = (n, max) => Number.isInteger(n) && n >= 0 && n <= max;
+
+/**
+ * Decodes a stored value into a record, or returns undefined. As the Rust core
+ * (src/core/record.rs `decode`), only the exact text the library writes is
+ * read: the record is re-encoded as serde_json writes it and must be equal.
+ * That also refuses duplicate keys, spacing, escapes and other number forms.
+ */
 export function decodeRecord(stored) {
-  if (stored.length > MAX_RECORD_BYTES) return;
-  // Rust receives storage strings with lone surrogates replaced.
-  const o = parse(stored.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?:^|[^\ud800-\udbff])[\udc00-\udfff]/g, (s) => s.slice(0, -1) + "\ufffd"));
-  if (!(o instanceof Map) || uint(o.get("v"), 4294967295) !== RECORD_VERSION) return;
-  for (const k of o.keys()) if (!FIELDS.includes(k)) return;
+  let o;
+  try {
+    if (new TextEncoder().encode(stored).length > MAX_RECORD_BYTES) return;
+    o = JSON.parse(stored);
+  } catch {
+    return;
+  }
+  if (!o || o.v !== RECORD_VERSION) return;
   const r = {
-    id: o.get("id"),
-    first: uint(o.get("first"), 18446744073709551615),
-    last: uint(o.get("last"), 18446744073709551615),
-    rev: uint(o.get("rev"), 4294967295),
-    categories: boolMap(o.get("categories")),
-    services: boolMap(o.get("services")),
-    via: o.get("via"),
+    id: o.id,
+    first: o.first,
+    last: o.last,
+    rev: o.rev,
+    categories: boolMap(o.categories),
+    services: boolMap(o.services),
+    via: o.via,
   };
-  if (typeof r.id !== "string" || r.first !== r.first || r.last !== r.last || r.rev !== r.rev) return;
+  if (typeof r.id !== "string" || !uint(r.first, 2 ** 64) || !uint(r.last, 2 ** 64) || !uint(r.rev, 4294967295)) return;
   if (!r.categories || !r.services || !METHODS.includes(r.via)) return;
-  return r;
+  const text = `{"v":1,"id":${JSON.stringify(r.id)},"first":${r.first},"last":${r.last},"rev":${r.rev},"categories":${mapText(r.categories)},"services":${mapText(r.services)},"via":"${r.via}"}`;
+  return text === stored ? r : undefined;
 }
 
 const own = (o, k) => Object.prototype.hasOwnProperty.call(o, k);

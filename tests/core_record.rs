@@ -151,7 +151,11 @@ fn records_naming_unknown_categories_or_services_are_invalid() {
     let cfg = demo_config();
     let r = accepted();
     let a = assess(
-        Some(&tamper(&r, r#""marketing":true"#, r#""marketing":true,"spyware":true"#)),
+        Some(&tamper(
+            &r,
+            r#""performance":true"#,
+            r#""performance":true,"spyware":true"#,
+        )),
         &cfg,
         T0,
     );
@@ -161,7 +165,11 @@ fn records_naming_unknown_categories_or_services_are_invalid() {
     );
     assert_eq!(a.record, None);
     let a = assess(
-        Some(&tamper(&r, r#""mixpanel":true"#, r#""mixpanel":true,"hotjar":true"#)),
+        Some(&tamper(
+            &r,
+            r#""google-analytics":true"#,
+            r#""google-analytics":true,"hotjar":true"#,
+        )),
         &cfg,
         T0,
     );
@@ -212,4 +220,29 @@ fn a_sound_current_record_needs_no_prompt() {
     let a = assess(Some(&r.encode()), &cfg, T0 + DAY);
     assert_eq!(a.prompt, None);
     assert_eq!(a.record, Some(r));
+}
+
+#[test]
+fn only_the_exact_text_this_library_writes_is_read() {
+    let r = accepted();
+    let good = r.encode();
+    assert_eq!(ConsentRecord::decode(&good), Ok(r.clone()));
+    for bad in [
+        format!(" {good}"),
+        good.replacen(':', ": ", 1),
+        good.replacen(r#""v":1"#, r#""v":1.0"#, 1),
+        good.replacen(r#""via":"banner""#, r#""via":"\u0062anner""#, 1),
+        // The same maps with their keys out of order.
+        good.replacen(
+            r#""functionality":true,"marketing":true"#,
+            r#""marketing":true,"functionality":true"#,
+            1,
+        ),
+    ] {
+        assert_ne!(bad, good);
+        assert!(
+            matches!(ConsentRecord::decode(&bad), Err(DecodeError::Malformed(_))),
+            "{bad}"
+        );
+    }
 }

@@ -146,6 +146,12 @@ impl ConsentRecord {
 
     /// Parses a stored value. Anything that is not exactly a record of a known
     /// version is an error, never a partial record.
+    ///
+    /// "Exactly" is meant to the byte: the value must be the text
+    /// [`ConsentRecord::encode`] writes (no added spacing, escapes, reordered
+    /// or duplicate keys, other number forms). Only a value this library wrote
+    /// is trusted, and the boot script's reader (boot/logic.mjs) can hold the
+    /// same rule without a full JSON parser.
     pub fn decode(stored: &str) -> Result<Self, DecodeError> {
         if stored.len() > MAX_RECORD_BYTES {
             return Err(DecodeError::TooLarge(stored.len()));
@@ -154,7 +160,11 @@ impl ConsentRecord {
         if probe.v != RECORD_VERSION {
             return Err(DecodeError::UnknownVersion(probe.v));
         }
-        serde_json::from_str(stored).map_err(|e| DecodeError::Malformed(e.to_string()))
+        let record: Self = serde_json::from_str(stored).map_err(|e| DecodeError::Malformed(e.to_string()))?;
+        if record.encode() != stored {
+            return Err(DecodeError::Malformed("not in the form this library writes".to_owned()));
+        }
+        Ok(record)
     }
 
     /// Checks that the record is internally sound and only names what the config has.
