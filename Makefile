@@ -69,8 +69,11 @@ $(E2E)/node_modules/.installed: $(E2E)/package.json $(E2E)/package-lock.json
 ## ---- build and serve ----
 
 # The distribution, with stable names (what a plain HTML site embeds):
-#   leptos-consent-boot.js   every page view: decides for a returning visitor, runs granted tags
+#   leptos-consent-boot.js   every page view: decides for a returning visitor, runs granted tags,
+#                            defines window.CookieConsent
+#   leptos-consent-banner.js the first layer, drawn while the UI loads (only when asking)
 #   leptos-consent.js, leptos-consent_bg.wasm, leptos-consent.css   the UI, loaded only when needed
+#   leptos-consent.d.ts      TypeScript declarations of window.CookieConsent
 WASM_OUT := target/wasm32-unknown-unknown/release/lcc-ui.wasm
 DIST := dist
 dist: tools
@@ -79,8 +82,10 @@ dist: tools
 	wasm-bindgen --target web --no-typescript --out-dir target/bindgen --out-name leptos-consent $(WASM_OUT)
 	wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int \
 	  --enable-reference-types --enable-multivalue --strip-debug --strip-producers target/bindgen/leptos-consent_bg.wasm -o $(DIST)/leptos-consent_bg.wasm
-	esbuild target/bindgen/leptos-consent.js --minify --format=esm --log-level=warning --outfile=$(DIST)/leptos-consent.js
+	esbuild boot/ui.mjs --bundle --minify --format=esm --log-level=warning --outfile=$(DIST)/leptos-consent.js
+	esbuild boot/banner.mjs --bundle --minify --format=esm --target=es2019 --log-level=warning --outfile=$(DIST)/leptos-consent-banner.js
 	esbuild boot/boot.mjs --bundle --minify --format=iife --target=es2019 --log-level=warning --outfile=$(DIST)/leptos-consent-boot.js
+	cp boot/leptos-consent.d.ts $(DIST)/
 	esbuild style/consent.css --minify --log-level=warning --outfile=$(DIST)/leptos-consent.css
 
 # The demo site (index.html, preferences.html, the tag stand-ins) with dist/ inside, in site/.

@@ -11,8 +11,8 @@ const budgets = JSON.parse(readFileSync(new URL("budgets.json", import.meta.url)
 export const VIEWS = {
   // A returning visitor with a standing decision: the boot script only.
   returning_visitor: ["leptos-consent-boot.js"],
-  // A first visit: the boot script, then the UI for the banner.
-  first_visit: ["leptos-consent-boot.js", "leptos-consent.css", "leptos-consent.js", "leptos-consent_bg.wasm"],
+  // A first visit: the boot script, the early banner, then the UI.
+  first_visit: ["leptos-consent-boot.js", "leptos-consent-banner.js", "leptos-consent.css", "leptos-consent.js", "leptos-consent_bg.wasm"],
 };
 
 export function measure(file) {

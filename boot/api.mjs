@@ -8,13 +8,13 @@
 // the UI (src/core/api.rs reads it), loading it first if needed; calls made
 // meanwhile are carried out in order once it is there.
 //
-// Our own window events (lcc:consent, lcc:change, lcc:modal) are repeated as
-// vanilla-cookieconsent's (cc:onFirstConsent, cc:onConsent, cc:onChange,
-// cc:onModalShow, cc:onModalHide), and the callbacks given to run() are called.
-import { categoryGranted, decodeRecord, serviceGranted } from "./logic.mjs";
+// Events go out as vanilla-cookieconsent's (cc:onFirstConsent, cc:onConsent,
+// cc:onChange, cc:onModalShow, cc:onModalHide), after the callbacks given to
+// run(). Our own events from the UI are translated by events.mjs, which ships
+// with the UI: a returning visitor's page view only needs onConsent.
+import { categoryGranted, decodeRecord, lifetime, serviceGranted } from "./logic.mjs";
 
 const win = window;
-const DAY_MS = 86400000;
 const MODALS = { banner: "consentModal", preferences: "preferencesModal" };
 const CALLBACKS = ["onFirstConsent", "onConsent", "onChange", "onModalShow", "onModalHide"];
 
@@ -22,7 +22,6 @@ let cfg; // the config object in force
 let rec; // the trusted record, or undefined
 let ask = true; // whether the visitor has yet to decide
 let loadAnnounced = false;
-let firstPending = false;
 let callbacks = {};
 const visible = {};
 
@@ -66,7 +65,6 @@ function preferences() {
 function cookie() {
   if (!rec) return {};
   const p = preferences();
-  const days = cfg.expires_after_days == null ? 182 : cfg.expires_after_days;
   return {
     categories: p.acceptedCategories,
     services: p.acceptedServices,
@@ -76,7 +74,7 @@ function cookie() {
     consentTimestamp: new Date(rec.first).toISOString(),
     lastConsentTimestamp: new Date(rec.last).toISOString(),
     languageCode: document.documentElement.lang || "en",
-    expirationTime: rec.last + days * DAY_MS,
+    expirationTime: rec.last + lifetime(cfg),
   };
 }
 
@@ -111,32 +109,21 @@ export function modal(name, open) {
   emit(open ? "onModalShow" : "onModalHide", { modalName: MODALS[name] });
 }
 
-/** Our events, repeated as vanilla-cookieconsent's. */
-export function listen() {
-  win.addEventListener("lcc:consent", (e) => {
+/** What the event translation (events.mjs, shipped with the UI) needs from here. */
+export const hooks = {
+  emit,
+  cookie,
+  categories,
+  modal,
+  /** A decision was stored: returns whether it is the visitor's first valid one. */
+  decided(detail) {
     const wasValid = rec && !ask;
-    rec = decodeRecord(JSON.stringify(e.detail));
+    rec = decodeRecord(JSON.stringify(detail));
     ask = !rec;
     loadAnnounced = true;
-    firstPending = false;
-    if (!wasValid && rec) {
-      firstPending = true;
-      emit("onFirstConsent", { cookie: cookie() });
-      emit("onConsent", { cookie: cookie() });
-    }
-  });
-  win.addEventListener("lcc:change", (e) => {
-    if (firstPending) return void (firstPending = false);
-    const d = e.detail || {};
-    const changedCategories = [...(d.granted_categories || []), ...(d.revoked_categories || [])];
-    const changedServices = {};
-    for (const c of categories()) {
-      changedServices[c.id] = (c.services || []).map((s) => s.id).filter((id) => (d.granted_services || []).includes(id) || (d.revoked_services || []).includes(id));
-    }
-    emit("onChange", { cookie: cookie(), changedCategories, changedServices });
-  });
-  win.addEventListener("lcc:modal", (e) => e.detail && modal(e.detail.modal, !!e.detail.open));
-}
+    return !wasValid && !!rec;
+  },
+};
 
 /**
  * Builds window.CookieConsent. `host.forward(method, args)` carries out a call
@@ -146,7 +133,7 @@ export function listen() {
  */
 export function createApi(host) {
   const forward = (method, args) => host.forward(method, args);
-  return {
+  const api = {
     run(config) {
       if (config && typeof config === "object") {
         callbacks = {};
@@ -159,25 +146,12 @@ export function createApi(host) {
       } else host.run();
       return Promise.resolve();
     },
-    show: () => forward("show", []),
-    hide: () => host.hide("banner") && forward("hide", []),
-    showPreferences: () => forward("showPreferences", []),
-    hidePreferences: () => host.hide("preferences") && forward("hidePreferences", []),
-    acceptCategory: (categories, exclude) => forward("acceptCategory", [categories, exclude]),
-    acceptService: (services, category) => forward("acceptService", [services, category]),
     acceptedCategory: (name) => !!cfg && categoryGranted(cfg, rec, name),
     acceptedService: (service, category) =>
       !!cfg && serviceGranted(cfg, rec, service) && categories().some((c) => c.id === category && (c.services || []).some((s) => s.id === service)),
     validConsent: () => !!rec && !ask,
-    validCookie: (name) => document.cookie.split(/;\s*/).some((c) => c.startsWith(name + "=") && c.length > name.length + 1),
     getUserPreferences: preferences,
     getCookie: (field) => (field ? cookie()[field] : cookie()),
-    getConfig: (field) => (cfg ? (field ? cfg[field] : cfg) : undefined),
-    eraseCookies(cookies, path, domain) {
-      const present = document.cookie.split(/;\s*/).map((c) => c.split("=")[0]).filter(Boolean);
-      const names = [].concat(cookies).flatMap((p) => (p instanceof RegExp ? present.filter((n) => p.test(n)) : [String(p)]));
-      if (names.length) forward("eraseCookies", [names, path, domain]);
-    },
     loadScript(src, attributes) {
       return new Promise((done) => {
         const s = document.createElement("script");
@@ -191,6 +165,10 @@ export function createApi(host) {
     },
     // One language per config for now: there is never another one to switch to.
     setLanguage: () => Promise.resolve(false),
-    reset: (eraseCookie) => (eraseCookie || host.hide("banner")) && forward("reset", [!!eraseCookie]),
   };
+  // Hiding needs the UI only when it is there or on its way; reset(true) always does.
+  for (const m of ["hide", "hidePreferences", "reset"]) api[m] = (erase) => host.hide(m, erase === true && m === "reset") && forward(m, [erase === true]);
+  // The rest is carried out by the UI as called (src/core/api.rs reads the arguments).
+  for (const m of ["show", "showPreferences", "acceptCategory", "acceptService", "eraseCookies"]) api[m] = (...args) => forward(m, args);
+  return api;
 }

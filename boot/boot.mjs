@@ -7,8 +7,8 @@
 // storage, a click on "Cookie settings", a decision made in another tab, the
 // preference-center page) hands over to the wasm UI, loaded on demand from the
 // same folder. After the hand-over the wasm owns the page; this script stops.
-import { createApi, listen, modal, refuse, setState } from "./api.mjs";
-import { assess, BANNER_TEXTS, fingerprint, gate, safeUrl, serviceScripts } from "./logic.mjs";
+import { createApi, hooks, modal, refuse, setState } from "./api.mjs";
+import { assess, fingerprint, gate, serviceScripts } from "./logic.mjs";
 
 const doc = document;
 const win = window;
@@ -39,6 +39,8 @@ const on = (target, type, fn, opts) => {
   cleanups.push(() => target.removeEventListener(type, fn, opts));
 };
 
+const toHead = (el) => (doc.head || doc.documentElement).appendChild(el);
+
 let css;
 /** The UI's stylesheet, added to the page once. */
 function stylesheet() {
@@ -47,7 +49,7 @@ function stylesheet() {
     css.rel = "stylesheet";
     css.href = base + "leptos-consent.css";
     if (nonce) css.nonce = nonce;
-    (doc.head || doc.documentElement).appendChild(css);
+    toHead(css);
   }
   return css;
 }
@@ -61,7 +63,7 @@ function warm() {
     wasm.as = "fetch";
     wasm.crossOrigin = "anonymous";
     wasm.href = base + "leptos-consent_bg.wasm";
-    (doc.head || doc.documentElement).appendChild(wasm);
+    toHead(wasm);
     uiModule = import(base + "leptos-consent.js");
   }
   return uiModule;
@@ -71,19 +73,16 @@ function warm() {
 const calls = [];
 let uiCall;
 
+let ui; // the UI's JS module (ui.mjs), once loaded
+
 /** What the wasm UI connects to (src/embed: `connect`). */
 const bridge = {
   attach(call) {
-    uiCall = call;
-    calls.splice(0).forEach(([m, a]) => call(m, a));
+    uiCall = (method, args) => ui.send(call, method, args);
+    calls.splice(0).forEach(([m, a]) => uiCall(m, a));
   },
-  state(text, stored, prompt) {
-    try {
-      setState(JSON.parse(text), stored, prompt);
-    } catch {
-      /* the wasm validated this text: it parses */
-    }
-  },
+  // The config text the wasm validated (so it parses), the record in force, whether to ask.
+  state: (text, stored, prompt) => setState(JSON.parse(text), stored, prompt),
   refused() {
     refuse();
     modal("banner", false);
@@ -93,14 +92,8 @@ const bridge = {
 
 /** Carries out an API call in the UI, loading the UI first if it is not there. */
 function forward(method, args) {
-  let json;
-  try {
-    json = JSON.stringify(args);
-  } catch (e) {
-    return warn("CookieConsent." + method + ": arguments are not plain data (" + e + ")");
-  }
-  if (uiCall) return uiCall(method, json);
-  calls.push([method, json]);
+  if (uiCall) return uiCall(method, args);
+  calls.push([method, args]);
   handOver(active);
 }
 
@@ -116,6 +109,8 @@ function handOver(previous, action) {
   cleanups.forEach((f) => f());
   warm()
     .then((m) => {
+      ui = m;
+      m.listen(hooks);
       // Read by the wasm's main when it starts, after the download: a press made meanwhile counts.
       win.__lccHandOver = () => ({ previous, action: pending || action, bridge });
       return m.default({ module_or_path: base + "leptos-consent_bg.wasm" });
@@ -127,7 +122,7 @@ function handOver(previous, action) {
       modal("banner", false);
       pending = undefined;
       calls.length = 0;
-      warn("the consent UI could not load (" + e + "); nothing optional runs on this page view");
+      warn("the UI could not load (" + e + "); nothing optional runs");
     });
 }
 
@@ -145,7 +140,7 @@ function runInOrder(queue) {
         new Promise((done) => {
           el.onload = done;
           el.onerror = () => {
-            warn("gated script " + el.src + " failed to load");
+            warn(el.src + " failed to load");
             win.dispatchEvent(new CustomEvent("lcc:script-error", { detail: { src: el.src } }));
             done();
           };
@@ -179,7 +174,7 @@ function activate(cfg, record) {
     seen.add(ph);
     const verdict = gate(cfg, record, ph.getAttribute("data-category"), ph.getAttribute("data-service"));
     if (typeof verdict === "string") {
-      warn((ph.src || "an inline script") + " will never run: " + verdict);
+      warn((ph.src || "inline script") + " never runs: " + verdict);
     } else if (verdict) {
       ph.setAttribute("data-lcc-state", "done");
       const attrs = [...ph.attributes].filter((a) => !COPY_SKIP.includes(a.name)).map((a) => [a.name, a.value]);
@@ -198,7 +193,7 @@ function activate(cfg, record) {
     present.push(id + " " + src.src);
     const attrs = [["src", src.src], ["data-service", id], ["data-lcc-service", id]];
     if (src.integrity) attrs.push(["integrity", src.integrity], ["crossorigin", "anonymous"]);
-    const el = live(attrs, null, (s) => (doc.head || doc.documentElement).appendChild(s));
+    const el = live(attrs, null, (s) => toHead(s));
     if (nonce) el.nonce = nonce;
     queue.push(el);
   }
@@ -211,65 +206,23 @@ let pending;
 let hidden = false;
 let early; // the first layer drawn here, until the UI replaces it
 
-const element = (tag, attrs, ...children) => {
-  const el = doc.createElement(tag);
-  for (const k in attrs) el.setAttribute(k, attrs[k]);
-  el.append(...children); // strings become text nodes: config text is never parsed as HTML
-  return el;
-};
-
 /**
- * Draws the first layer while the UI loads, so the banner paints with the page.
- * It decides nothing itself: a press is remembered and carried out by the UI
- * (which validates the config first), the button showing it is in progress.
- * The UI replaces this banner with its own, identical one, in the same frame.
+ * Draws the first layer while the UI loads (leptos-consent-banner.js, fetched
+ * alongside the stylesheet), so the banner paints with the page.
  */
 function firstLayer(cfg) {
-  const given = cfg.texts || {};
-  const t = {};
-  for (const k in BANNER_TEXTS) t[k] = typeof given[k] === "string" && given[k] ? given[k] : BANNER_TEXTS[k];
-  const text = element("p", { id: "lcc-boot-text", class: "lcc-banner__text" }, t.banner_description);
-  if (safeUrl(cfg.privacy_policy_url)) {
-    text.append(" ", element("a", { class: "lcc-link", href: cfg.privacy_policy_url }, t.privacy_policy_label));
-  }
-  const button = (id, label, action) => {
-    const b = element("button", { type: "button", class: "lcc-btn", "data-testid": id }, label);
-    b.onclick = () => {
-      if (pending) return;
-      pending = action;
-      b.setAttribute("aria-busy", "true");
-    };
-    return b;
-  };
-  const banner = element(
-    "section",
-    { class: "lcc-banner", role: "region", "aria-labelledby": "lcc-boot-title", "aria-describedby": "lcc-boot-text", "data-testid": "lcc-banner", hidden: "" },
-    element("div", { class: "lcc-banner__body" }, element("h2", { id: "lcc-boot-title", class: "lcc-banner__title" }, t.banner_title), text),
-    element(
-      "div",
-      { class: "lcc-banner__actions" },
-      button("lcc-accept-all", t.accept_all, "banner:accept-all"),
-      button("lcc-reject-all", t.reject_all, "banner:reject-all"),
-      button("lcc-manage", t.manage, "banner:manage"),
-    ),
-  );
-  const root = (early = element("div", { class: "lcc-root", id: "lcc-boot" }, banner));
-  // Shown once styled: an unstyled banner would shift the page.
   const link = stylesheet();
-  const show = () => {
-    if (hidden) return;
-    banner.hidden = false;
-    modal("banner", true);
-  };
-  if (link.sheet) show();
-  link.addEventListener("load", show);
-  link.addEventListener("error", show);
-  // Placed as soon as the parser has made <body>.
-  const place = () => doc.body && (doc.body.appendChild(root), true);
-  if (!place()) {
-    const wait = new MutationObserver(() => place() && wait.disconnect());
-    wait.observe(doc.documentElement, { childList: true });
-  }
+  import(base + "leptos-consent-banner.js")
+    .then((m) => {
+      if (handedOver && !uiCall)
+        early = m.firstLayer(cfg, link, {
+          press: (action) => !pending && (pending = action),
+          shown: () => !hidden && (modal("banner", true), true),
+        });
+    })
+    .catch(() => {
+      /* no early banner: the UI draws it when it arrives */
+    });
 }
 
 let started = false;
@@ -331,22 +284,24 @@ function boot(cfgEl) {
   on(doc, "focusin", intent);
 }
 
-// Page triggers (vanilla-cookieconsent's names) clicked before the UI is there: the
-// click loads the UI, which carries it out. From then on the UI handles them itself.
-const TRIGGERS = {
-  "show-preferencesModal": ["showPreferences"],
-  "show-consentModal": ["show"],
-  "accept-all": ["acceptCategory", ["all"]],
-  "accept-necessary": ["acceptCategory", [[]]],
-  "accept-custom": ["acceptCategory"],
-};
+// A page trigger (data-cc="show-preferencesModal", "accept-all", …) clicked before the
+// UI is there loads it; the UI carries the first press out (src/embed `perform`).
+// From then on the UI handles triggers itself.
 doc.addEventListener("click", (e) => {
   const t = !uiCall && e.target && e.target.closest && e.target.closest("[data-cc]");
-  const call = t && TRIGGERS[t.getAttribute("data-cc")];
-  if (!call) return;
+  if (!t) return;
   e.preventDefault();
-  forward(call[0], call[1] || []);
+  if (!pending) pending = t.getAttribute("data-cc");
+  handOver(active);
 });
+
+const NO_CONFIG = 'no config: add <script type="application/json" id="cc-config"> or call CookieConsent.run(config)';
+
+/** Something unforeseen in this script: the UI takes over and decides. */
+function failed(e) {
+  warn("boot failed (" + e + "); loading the UI");
+  handOver();
+}
 
 /** Starts on the page's config element, if there is one yet. */
 function tryStart() {
@@ -355,7 +310,7 @@ function tryStart() {
   return started;
 }
 
-if (win.CookieConsent) warn("window.CookieConsent was already defined (a second consent manager on the page?); replacing it");
+if (win.CookieConsent) warn("replacing window.CookieConsent");
 win.CookieConsent = createApi({
   nonce,
   forward,
@@ -366,33 +321,31 @@ win.CookieConsent = createApi({
       el.type = "application/json";
       el.id = "cc-config";
       el.textContent = text;
-      (doc.head || doc.documentElement).appendChild(el);
+      toHead(el);
     }
     try {
-      if (!tryStart()) warn("CookieConsent.run() found no config: pass one, or add <script type=\"application/json\" id=\"cc-config\">");
+      if (!tryStart()) warn(NO_CONFIG);
     } catch (e) {
-      warn("boot failed (" + e + "); loading the full UI");
-      handOver();
+      failed(e);
     }
   },
-  hide(name) {
-    if (name === "banner" && early && early.isConnected) {
+  // hide(), hidePreferences(), reset(): what the boot script drew goes at once; says whether the UI must act too.
+  hide(method, erase) {
+    if (method !== "hidePreferences" && early && early.isConnected) {
       hidden = true;
       early.firstChild.hidden = true;
       modal("banner", false);
     }
-    return handedOver;
+    return handedOver || erase;
   },
 });
-listen();
 
 try {
   // The config may also come later: in the body, or through CookieConsent.run(config).
   if (!tryStart()) {
     doc.addEventListener("DOMContentLoaded", tryStart, { once: true });
-    win.addEventListener("load", () => started || warn("no consent config on the page: add <script type=\"application/json\" id=\"cc-config\"> or call CookieConsent.run(config); nothing optional runs"), { once: true });
+    win.addEventListener("load", () => started || warn(NO_CONFIG), { once: true });
   }
 } catch (e) {
-  warn("boot failed (" + e + "); loading the full UI");
-  handOver();
+  failed(e);
 }

@@ -11,7 +11,7 @@ const MAX_RECORD_BYTES = 16 * 1024;
 const DAY_MS = 86400000;
 const NECESSARY = "necessary";
 const METHODS = ["banner", "preferences", "api"];
-const UUID_V4 = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$/;
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 // Rust's str::trim (Unicode White_Space): unlike JS trim, it keeps U+FEFF and strips U+0085.
 const TRIM = /^[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
 
@@ -35,19 +35,11 @@ function boolMap(v) {
   return out;
 }
 
-// Code point order: the order of Rust's BTreeMap<String> (UTF-8 bytes).
-function byCodePoint(a, b) {
-  const x = [...a];
-  const y = [...b];
-  for (let i = 0; i < x.length && i < y.length; i++) {
-    const d = x[i].codePointAt(0) - y[i].codePointAt(0);
-    if (d) return d;
-  }
-  return x.length - y.length;
-}
-
-const mapText = (m) => "{" + Object.keys(m).sort(byCodePoint).map((k) => JSON.stringify(k) + ":" + m[k]).join(",") + "}";
-const uint = (n, max) => Number.isInteger(n) && n >= 0 && n <= max;
+// Keys in UTF-16 order: Rust's BTreeMap order (UTF-8 bytes) for every id a valid
+// config can have (a-z, 0-9, '-', '_'); a record with other keys is refused by both anyway.
+const mapText = (m) => "{" + Object.keys(m).sort().map((k) => JSON.stringify(k) + ":" + m[k]).join(",") + "}";
+// Larger numbers than u64 holds never print back as the digits they were read from.
+const uint = (n) => Number.isInteger(n) && n >= 0;
 
 /**
  * Decodes a stored value into a record, or returns undefined. As the Rust core
@@ -73,11 +65,14 @@ export function decodeRecord(stored) {
     services: boolMap(o.services),
     via: o.via,
   };
-  if (typeof r.id !== "string" || !uint(r.first, 2 ** 64) || !uint(r.last, 2 ** 64) || !uint(r.rev, 4294967295)) return;
+  if (typeof r.id !== "string" || !uint(r.first) || !uint(r.last) || !uint(r.rev) || r.rev > 4294967295) return;
   if (!r.categories || !r.services || !METHODS.includes(r.via)) return;
   const text = `{"v":1,"id":${JSON.stringify(r.id)},"first":${r.first},"last":${r.last},"rev":${r.rev},"categories":${mapText(r.categories)},"services":${mapText(r.services)},"via":"${r.via}"}`;
   return text === stored ? r : undefined;
 }
+
+/** How long a decision stays valid under `cfg`, in ms. */
+export const lifetime = (cfg) => (cfg.expires_after_days == null ? 182 : cfg.expires_after_days) * DAY_MS;
 
 const own = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
 
@@ -112,8 +107,7 @@ function check(cfg, r, now) {
 export function assess(stored, cfg, now) {
   const r = stored == null ? undefined : decodeRecord(stored);
   if (!r || !check(cfg, r, now) || r.rev !== (cfg.revision || 0)) return { prompt: true };
-  const days = cfg.expires_after_days == null ? 182 : cfg.expires_after_days;
-  if (r.last + days * DAY_MS <= now) return { prompt: true };
+  if (r.last + lifetime(cfg) <= now) return { prompt: true };
   let prompt = false;
   for (const c of cfg.categories) {
     if (!own(r.categories, c.id)) prompt = true;
@@ -122,28 +116,29 @@ export function assess(stored, cfg, now) {
   return { prompt, record: r };
 }
 
+// An explicit true or false for `id` in one of the record's maps.
+const holds = (map, id, value) => !!map && own(map, id) && map[id] === value;
+
 /** Whether a category is granted: read-only always, others by an explicit true. */
 export function categoryGranted(cfg, r, id) {
   const c = category(cfg, id);
-  return !!c && (!!c.read_only || (!!r && r.categories[id] === true && own(r.categories, id)));
+  return !!c && (!!c.read_only || holds(r && r.categories, id, true));
 }
 
 function categoryRefused(cfg, r, id) {
   const c = category(cfg, id);
-  return !!c && !c.read_only && !!r && own(r.categories, id) && r.categories[id] === false;
+  return !!c && !c.read_only && holds(r && r.categories, id, false);
 }
 
 /** Whether a service is granted: its category granted and an explicit true for it. */
 export function serviceGranted(cfg, r, id) {
   const cs = service(cfg, id);
-  if (!cs) return false;
-  if (cs[0].read_only) return true;
-  return categoryGranted(cfg, r, cs[0].id) && !!r && own(r.services, id) && r.services[id] === true;
+  return !!cs && (!!cs[0].read_only || (categoryGranted(cfg, r, cs[0].id) && holds(r && r.services, id, true)));
 }
 
 function serviceRefused(cfg, r, id) {
   const cs = service(cfg, id);
-  return !!cs && !cs[0].read_only && !!r && own(r.services, id) && r.services[id] === false;
+  return !!cs && !cs[0].read_only && holds(r && r.services, id, false);
 }
 
 /**
@@ -155,15 +150,15 @@ export function gate(cfg, r, categoryAttr, serviceAttr) {
   const negated = cat[0] === "!";
   if (negated) cat = cat.slice(1).replace(TRIM, "");
   if (!cat) return "empty data-category";
-  if (!category(cfg, cat)) return `data-category "${cat}" is not in the config`;
+  if (!category(cfg, cat)) return `unknown data-category "${cat}"`;
   let svc = serviceAttr == null ? "" : serviceAttr.replace(TRIM, "");
   if (!svc) return negated ? categoryRefused(cfg, r, cat) : categoryGranted(cfg, r, cat);
-  if (negated) return "data-category=\"!…\" cannot be combined with data-service";
+  if (negated) return "data-category=\"!…\" with data-service";
   const svcNegated = svc[0] === "!";
   if (svcNegated) svc = svc.slice(1).replace(TRIM, "");
   const cs = service(cfg, svc);
-  if (!cs) return `data-service "${svc}" is not in the config`;
-  if (cs[0].id !== cat) return `data-service "${svc}" does not belong to category "${cat}"`;
+  if (!cs) return `unknown data-service "${svc}"`;
+  if (cs[0].id !== cat) return `data-service "${svc}" is not in "${cat}"`;
   return svcNegated ? serviceRefused(cfg, r, svc) : serviceGranted(cfg, r, svc);
 }
 

@@ -12,8 +12,7 @@ use super::decision::Choice;
 
 /// One category or service name, several, or a keyword: `"all"` means every
 /// one, an empty list none.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Names {
     /// A single name (or `"all"`).
     One(String),
@@ -93,25 +92,93 @@ impl std::fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// Positional arguments, tolerant of the trailing `undefined`s JS leaves out.
-#[derive(Deserialize)]
-struct Args(#[serde(default)] Vec<serde_json::Value>);
+/// One positional argument as JS passed it (after `JSON.stringify`). Read
+/// by hand rather than through `serde_json::Value` or an untagged enum: it
+/// keeps the wasm small.
+enum Arg {
+    Absent,
+    Bool(bool),
+    Text(String),
+    List(Vec<String>),
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Arg {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        de.deserialize_any(ArgVisitor)
+    }
+}
+
+struct ArgVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ArgVisitor {
+    type Value = Arg;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an argument")
+    }
+    fn visit_unit<E>(self) -> Result<Arg, E> {
+        Ok(Arg::Absent)
+    }
+    fn visit_none<E>(self) -> Result<Arg, E> {
+        Ok(Arg::Absent)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Arg, E> {
+        Ok(Arg::Bool(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Arg, E> {
+        Ok(Arg::Text(v.to_owned()))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Arg, E> {
+        Ok(Arg::Other)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Arg, E> {
+        Ok(Arg::Other)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Arg, E> {
+        Ok(Arg::Other)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Arg, A::Error> {
+        let mut out = Vec::new();
+        let mut strings = true;
+        while let Some(item) = seq.next_element::<Arg>()? {
+            match item {
+                Arg::Text(s) => out.push(s),
+                _ => strings = false,
+            }
+        }
+        Ok(if strings { Arg::List(out) } else { Arg::Other })
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Arg, A::Error> {
+        while map
+            .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+            .is_some()
+        {}
+        Ok(Arg::Other)
+    }
+}
 
 impl ApiCommand {
     /// Reads `CookieConsent.<method>(...args)`, with `args` as a JSON array.
     pub fn parse(method: &str, args_json: &str) -> Result<Self, ApiError> {
         let bad = |what: &str| ApiError(format!("CookieConsent.{method}: {what}"));
-        let Args(args) = serde_json::from_str(args_json).map_err(|e| bad(&e.to_string()))?;
-        let arg = |i: usize| args.get(i).filter(|v| !v.is_null()).cloned();
-        let names = |i: usize, what: &str| -> Result<Option<Names>, ApiError> {
-            arg(i)
-                .map(|v| serde_json::from_value::<Names>(v).map_err(|_| bad(what)))
-                .transpose()
+        let args: Vec<Arg> = serde_json::from_str(args_json).map_err(|_| bad("arguments are not a list"))?;
+        let mut args = args.into_iter();
+        let mut next = || args.next().unwrap_or(Arg::Absent);
+        let names = |a: Arg, what: &str| match a {
+            Arg::Absent => Ok(None),
+            Arg::Text(s) => Ok(Some(Names::One(s))),
+            Arg::List(v) => Ok(Some(Names::Many(v))),
+            _ => Err(bad(what)),
         };
-        let text = |i: usize, what: &str| -> Result<Option<String>, ApiError> {
-            arg(i)
-                .map(|v| v.as_str().map(str::to_owned).ok_or_else(|| bad(what)))
-                .transpose()
+        let text = |a: Arg, what: &str| match a {
+            Arg::Absent => Ok(None),
+            Arg::Text(s) => Ok(Some(s)),
+            _ => Err(bad(what)),
+        };
+        let list = |n: Option<Names>| match n {
+            None => Vec::new(),
+            Some(Names::One(s)) => vec![s],
+            Some(Names::Many(v)) => v,
         };
         Ok(match method {
             "show" => ApiCommand::Show,
@@ -119,30 +186,26 @@ impl ApiCommand {
             "showPreferences" => ApiCommand::ShowPreferences,
             "hidePreferences" => ApiCommand::HidePreferences,
             "acceptCategory" => ApiCommand::AcceptCategory {
-                categories: names(0, "categories must be a name, a list of names or \"all\"")?,
-                exclude: match names(1, "excluded categories must be a list of names")? {
-                    None => Vec::new(),
-                    Some(Names::One(s)) => vec![s],
-                    Some(Names::Many(v)) => v,
-                },
+                categories: names(next(), "categories must be a name, a list of names or \"all\"")?,
+                exclude: list(names(next(), "excluded categories must be a list of names")?),
             },
             "acceptService" => ApiCommand::AcceptService {
-                services: names(0, "services must be a name, a list of names or \"all\"")?
+                services: names(next(), "services must be a name, a list of names or \"all\"")?
                     .ok_or_else(|| bad("name the services to accept (or \"all\", or [] for none)"))?,
-                category: text(1, "the category must be a name")?
+                category: text(next(), "the category must be a name")?
                     .ok_or_else(|| bad("name the category the services belong to"))?,
             },
-            "eraseCookies" => ApiCommand::EraseCookies {
-                names: match names(0, "cookies must be a name or a list of names")? {
-                    None => return Err(bad("name the cookies to erase")),
-                    Some(Names::One(s)) => vec![s],
-                    Some(Names::Many(v)) => v,
-                },
-                path: text(1, "the path must be a string")?,
-                domain: text(2, "the domain must be a string")?,
-            },
+            "eraseCookies" => {
+                let names = names(next(), "cookies must be a name or a list of names")?
+                    .ok_or_else(|| bad("name the cookies to erase"))?;
+                ApiCommand::EraseCookies {
+                    names: list(Some(names)),
+                    path: text(next(), "the path must be a string")?,
+                    domain: text(next(), "the domain must be a string")?,
+                }
+            }
             "reset" => ApiCommand::Reset {
-                erase: arg(0).is_some_and(|v| v.as_bool() == Some(true)),
+                erase: matches!(next(), Arg::Bool(true)),
             },
             other => return Err(ApiError(format!("CookieConsent.{other} is not a method"))),
         })

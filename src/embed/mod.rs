@@ -55,7 +55,7 @@ pub fn start_from_boot() {
 /// page needs the UI. `previous` is the stored value the boot script ran the
 /// page under, if it did; `action` a `data-cc` trigger clicked before the UI
 /// was loaded (`show-preferencesModal`, `show-consentModal`, `accept-all`,
-/// `accept-necessary`), performed once the UI is up.
+/// `accept-necessary`, `accept-custom`), performed once the UI is up.
 #[wasm_bindgen]
 pub fn start_ui(previous: Option<String>, action: Option<String>) {
     start_with(HandOver {
@@ -264,6 +264,7 @@ fn perform(ctx: ConsentContext, doc: &web_sys::Document, action: Option<&str>) {
         Some("show-consentModal") => ctx.show_banner(),
         Some("accept-all") => ctx.accept_all(Method::Api),
         Some("accept-necessary") => ctx.reject_all(Method::Api),
+        Some("accept-custom") => ctx.save_modal_draft(),
         Some("banner:accept-all") => ctx.accept_all(Method::Banner),
         Some("banner:reject-all") => ctx.reject_all(Method::Banner),
         Some("banner:manage") => {

@@ -1,0 +1,115 @@
+// TypeScript declarations for window.CookieConsent, as defined by
+// leptos-consent-boot.js. The names and meaning follow vanilla-cookieconsent v3
+// for the surface below; the config passed to run() is leptos-consent's own
+// (see the README, "Migrating from vanilla-cookieconsent").
+
+declare namespace LeptosConsent {
+  /** What a site's config says; validated by the consent manager, which reports mistakes by field. */
+  interface Config {
+    revision?: number;
+    expires_after_days?: number;
+    storage_key?: string;
+    reload_on_revoke?: boolean;
+    privacy_policy_url?: string;
+    categories: Category[];
+    texts?: Partial<Record<string, string>>;
+    /** Called on the visitor's very first decision. */
+    onFirstConsent?: (param: { cookie: CookieValue }) => void;
+    /** Called on the first decision and on every page view with a standing decision. */
+    onConsent?: (param: { cookie: CookieValue }) => void;
+    /** Called when a later decision changes what is granted. */
+    onChange?: (param: { cookie: CookieValue; changedCategories: string[]; changedServices: Record<string, string[]> }) => void;
+    /** Called when the banner ("consentModal") or the preferences ("preferencesModal") show. */
+    onModalShow?: (param: { modalName: ModalName }) => void;
+    /** Called when they hide. */
+    onModalHide?: (param: { modalName: ModalName }) => void;
+  }
+
+  interface Category {
+    id: string;
+    title: string;
+    description?: string;
+    /** Only for the "necessary" category: always on. */
+    read_only?: boolean;
+    services?: Service[];
+  }
+
+  interface Service {
+    id: string;
+    title: string;
+    provider: string;
+    purpose: string;
+    privacy_policy_url: string;
+    cookies?: { name: string; domain?: string; path?: string; purpose?: string; duration?: string }[];
+    vendor?: "google-analytics" | "google-ads" | "mixpanel" | "algolia-insights";
+    storage_keys?: string[];
+    scripts?: { src: string; integrity?: string }[];
+  }
+
+  type ModalName = "consentModal" | "preferencesModal";
+  type AcceptType = "all" | "necessary" | "custom" | "";
+
+  /** The stored decision, in vanilla-cookieconsent's shape; `{}` before any decision. */
+  interface CookieValue {
+    categories: string[];
+    services: Record<string, string[]>;
+    revision: number;
+    data: null;
+    consentId: string;
+    consentTimestamp: string;
+    lastConsentTimestamp: string;
+    languageCode: string;
+    expirationTime: number;
+  }
+
+  interface UserPreferences {
+    acceptType: AcceptType;
+    acceptedCategories: string[];
+    rejectedCategories: string[];
+    acceptedServices: Record<string, string[]>;
+    rejectedServices: Record<string, string[]>;
+  }
+
+  interface Api {
+    /** Starts with this config when the page has no `<script id="cc-config">`. A second call does nothing. */
+    run(config?: Config): Promise<void>;
+    /** Shows the first-layer banner. */
+    show(createModal?: boolean): void;
+    /** Hides the banner without deciding. */
+    hide(): void;
+    showPreferences(): void;
+    hidePreferences(): void;
+    /** Accepts exactly these categories ("all": every one; []: only the necessary one); no argument saves the open preferences' switches. */
+    acceptCategory(categories?: string | string[], excludedCategories?: string[]): void;
+    /** Within one category, accepts exactly these services ("all", or [] for none). */
+    acceptService(services: string | string[], category: string): void;
+    acceptedCategory(category: string): boolean;
+    acceptedService(service: string, category: string): boolean;
+    /** Whether the visitor has a current decision (not expired, same revision, nothing new to decide). */
+    validConsent(): boolean;
+    getUserPreferences(): UserPreferences;
+    getCookie(): CookieValue;
+    getCookie<F extends keyof CookieValue>(field: F): CookieValue[F];
+    /** Removes cookies by name, `*` pattern or RegExp, on the given or every reachable path and domain. */
+    eraseCookies(cookies: string | RegExp | (string | RegExp)[], path?: string, domain?: string): void;
+    loadScript(src: string, attributes?: Record<string, string>): Promise<boolean>;
+    /** One language per config for now: always resolves to false. */
+    setLanguage(language: string, force?: boolean): Promise<boolean>;
+    /** Closes the UI; with true also forgets the decision (a withdrawal of everything). */
+    reset(eraseCookie?: boolean): void;
+  }
+}
+
+interface Window {
+  CookieConsent: LeptosConsent.Api;
+}
+
+interface WindowEventMap {
+  "cc:onFirstConsent": CustomEvent<{ cookie: LeptosConsent.CookieValue }>;
+  "cc:onConsent": CustomEvent<{ cookie: LeptosConsent.CookieValue }>;
+  "cc:onChange": CustomEvent<{ cookie: LeptosConsent.CookieValue; changedCategories: string[]; changedServices: Record<string, string[]> }>;
+  "cc:onModalShow": CustomEvent<{ modalName: LeptosConsent.ModalName }>;
+  "cc:onModalHide": CustomEvent<{ modalName: LeptosConsent.ModalName }>;
+}
+
+declare var CookieConsent: LeptosConsent.Api;
