@@ -331,9 +331,9 @@ win.CookieConsent = createApi({
   },
   // hide(), hidePreferences(), reset(): what the boot script drew goes at once; says whether the UI must act too.
   hide(method, erase) {
-    if (method !== "hidePreferences" && early && early.isConnected) {
-      hidden = true;
-      early.firstChild.hidden = true;
+    if (method !== "hidePreferences") {
+      hidden = true; // also for a banner not drawn yet
+      if (early && early.isConnected) early.firstChild.hidden = true;
       modal("banner", false);
     }
     return handedOver || erase;

@@ -1,0 +1,160 @@
+// window.CookieConsent on the drop-in demo page (dropin.html: the README's
+// snippet on an otherwise plain page): answers before and after the UI loads,
+// calls queued while it loads, wrong calls reported, and what each call changes
+// as a visitor would see it.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { launch } from "./harness.mjs";
+
+let env;
+before(async () => { env = await launch(); });
+after(async () => { await env?.close(); });
+
+const ROOT = new URL("../../", import.meta.url);
+
+test("the drop-in page carries the README's snippet exactly", () => {
+  const readme = readFileSync(new URL("README.md", ROOT), "utf8");
+  const section = readme.slice(readme.indexOf("## Drop-in for any HTML site"));
+  const snippet = section.slice(section.indexOf("```html\n") + 8, section.indexOf("```", section.indexOf("```html\n") + 8));
+  assert.ok(snippet.includes('<script src="/dist/leptos-consent-boot.js"></script>'));
+  assert.ok(readFileSync(new URL("dropin.html", ROOT), "utf8").includes(snippet));
+});
+
+/// A fresh visitor on the drop-in page; cc:* events and lcc:error messages are recorded.
+async function open() {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  const requests = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("request", (r) => requests.push(new URL(r.url()).pathname));
+  await page.addInitScript(() => {
+    window.__ev = [];
+    window.__errors = [];
+    for (const n of ["onFirstConsent", "onConsent", "onChange", "onModalShow", "onModalHide"])
+      addEventListener("cc:" + n, (e) => window.__ev.push([n, (e.detail && e.detail.modalName) || (e.detail && e.detail.changedCategories && e.detail.changedCategories.join()) || ""]));
+    addEventListener("lcc:error", (e) => window.__errors.push(e.detail.message));
+  });
+  return { context, page, errors, requests, url: new URL("/dropin.html", env.server.url).href };
+}
+
+const cc = (page, expr) => page.evaluate(`(() => { const cc = window.CookieConsent; return ${expr}; })()`);
+const until = (page, expr) => page.waitForFunction(`(() => { const cc = window.CookieConsent; return ${expr}; })()`, null, { timeout: 15000 });
+const events = (page) => page.evaluate(() => window.__ev.splice(0));
+
+test("calls made before the UI is there are carried out when it arrives, and the answers follow", async () => {
+  const { context, page, errors, requests, url } = await open();
+  await page.goto(url, { waitUntil: "commit" });
+  await page.waitForFunction(() => window.CookieConsent);
+  // Before any decision.
+  assert.deepEqual(
+    await cc(page, "[cc.validConsent(), cc.acceptedCategory('analytics'), cc.getUserPreferences().acceptType, cc.getCookie()]"),
+    [false, false, "", {}],
+  );
+  await cc(page, "cc.acceptCategory('analytics')");
+  await until(page, "cc.validConsent()");
+  assert.deepEqual(
+    await cc(page, "[cc.acceptedCategory('analytics'), cc.acceptedCategory('marketing'), cc.acceptedService('google-analytics', 'analytics'), cc.acceptedService('google-analytics', 'marketing')]"),
+    [true, false, true, false],
+  );
+  const prefs = await cc(page, "cc.getUserPreferences()");
+  assert.deepEqual(prefs.acceptedCategories, ["necessary", "analytics"]);
+  assert.deepEqual(prefs.rejectedCategories, ["marketing"]);
+  assert.equal(prefs.acceptType, "custom");
+  const cookie = await cc(page, "cc.getCookie()");
+  const stored = JSON.parse(await page.evaluate(() => localStorage.getItem("lcc_consent")));
+  assert.equal(cookie.consentId, stored.id);
+  assert.equal(stored.via, "api");
+  assert.equal(await cc(page, "cc.getCookie('revision')"), 1);
+  await page.waitForFunction(() => document.cookie.includes("_ga="));
+  assert.ok(requests.includes("/tags/gtag-standin.js"));
+  assert.equal(await page.getByTestId("lcc-banner").isVisible(), false);
+  const ev = await events(page);
+  assert.deepEqual(ev.filter(([n]) => n !== "onModalShow" && n !== "onModalHide"), [["onFirstConsent", ""], ["onConsent", ""]]);
+
+  // run() again is harmless.
+  await cc(page, "cc.run({ categories: [] })");
+  assert.equal(await cc(page, "cc.acceptedCategory('analytics')"), true);
+
+  // Wrong calls are reported and change nothing.
+  await cc(page, "cc.acceptCategory(['analytics', 'nope'])");
+  await cc(page, "cc.acceptCategory(42)");
+  await page.waitForFunction(() => window.__errors.length >= 2);
+  const messages = await page.evaluate(() => window.__errors.join("\n"));
+  assert.match(messages, /"nope"/);
+  assert.match(messages, /CookieConsent\.acceptCategory: categories must be/);
+  assert.equal(await cc(page, "cc.acceptedCategory('analytics')"), true);
+
+  // eraseCookies by RegExp and by name.
+  await page.evaluate(() => {
+    document.cookie = "test_a=1; path=/";
+    document.cookie = "test_b=1; path=/";
+    document.cookie = "keep_c=1; path=/";
+  });
+  await cc(page, "cc.eraseCookies([/^test_a/, 'test_b'])");
+  await page.waitForFunction(() => !document.cookie.includes("test_"));
+  assert.ok(await page.evaluate(() => document.cookie.includes("keep_c=1")));
+
+  // loadScript.
+  assert.equal(await page.evaluate(() => window.CookieConsent.loadScript("/tags/monitor.js")), true);
+  assert.equal(await page.evaluate(() => window.CookieConsent.loadScript("/no-such-script.js")), false);
+
+  // Preferences through the API, with their events.
+  await cc(page, "cc.showPreferences()");
+  await page.getByTestId("lcc-preferences").waitFor({ state: "visible" });
+  await cc(page, "cc.hidePreferences()");
+  await page.getByTestId("lcc-preferences").waitFor({ state: "hidden" });
+  assert.deepEqual(await events(page), [["onModalShow", "preferencesModal"], ["onModalHide", "preferencesModal"]]);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a returning visitor's page answers without the UI, and API withdrawal and reset clean up", async () => {
+  const { context, page, errors, url } = await open();
+  await page.goto(url);
+  await cc(page, "cc.acceptCategory('all')");
+  await page.waitForFunction(() => document.cookie.includes("_ga="));
+  const ui = [];
+  page.on("request", (r) => /leptos-consent(\.js|_bg\.wasm)$/.test(r.url()) && ui.push(r.url()));
+  await page.reload();
+  await page.waitForFunction(() => window.__lccBoot === "returning");
+  await until(page, "cc.validConsent()");
+  assert.deepEqual(await cc(page, "[cc.acceptedCategory('analytics'), cc.acceptedCategory('marketing'), cc.getUserPreferences().acceptType]"), [true, true, "all"]);
+  await page.waitForFunction(() => window.__ev.some(([n]) => n === "onConsent"));
+  assert.deepEqual(await events(page), [["onConsent", ""]]);
+  assert.deepEqual(ui, [], "no UI file fetched to answer");
+
+  // Withdrawal through the API: the page reloads (reload_on_revoke) and the tracker cookies are gone.
+  const reloaded = page.waitForEvent("load");
+  await cc(page, "cc.acceptService([], 'analytics')");
+  await reloaded;
+  await until(page, "cc.validConsent()");
+  assert.deepEqual(await cc(page, "[cc.acceptedCategory('analytics'), cc.acceptedCategory('marketing')]"), [false, true]);
+  assert.deepEqual((await context.cookies()).map((c) => c.name).filter((n) => n.startsWith("_g")), []);
+
+  // reset(true) forgets the decision: nothing optional is granted and the visitor is asked again.
+  await cc(page, "cc.reset(true)");
+  await page.waitForLoadState("load");
+  await until(page, "!cc.validConsent()");
+  await page.getByTestId("lcc-banner").waitFor({ state: "visible" });
+  assert.equal(await cc(page, "cc.acceptedCategory('marketing')"), false);
+  assert.equal(await page.evaluate(() => localStorage.getItem("lcc_consent")), null);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("hide() before the UI arrives hides the banner for this page view and decides nothing", async () => {
+  const { context, page, url } = await open();
+  await page.goto(url, { waitUntil: "commit" });
+  await page.waitForFunction(() => window.CookieConsent);
+  await cc(page, "cc.hide()");
+  await page.waitForSelector("#lcc-root [data-testid=lcc-preferences]", { state: "attached", timeout: 15000 });
+  await page.waitForTimeout(300);
+  assert.equal(await page.getByTestId("lcc-banner").isVisible(), false);
+  assert.equal(await cc(page, "cc.validConsent()"), false);
+  assert.equal(await page.evaluate(() => localStorage.getItem("lcc_consent")), null);
+  await cc(page, "cc.show()");
+  await page.getByTestId("lcc-banner").waitFor({ state: "visible" });
+  await context.close();
+});
