@@ -105,6 +105,7 @@ lint: tool-target
 	cargo fmt --all -- --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --all-targets --features embed -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings
 	@! grep -rnE 'inner_html|innerHTML' src || { echo "no inner_html in src: config text is rendered as text"; exit 1; }
 	@! grep -rnE '\b(leptos|web_sys|wasm_bindgen|js_sys|gloo_[a-z]+)::' src/core || { echo "src/core must stay plain Rust"; exit 1; }
 
@@ -112,7 +113,7 @@ test-native:
 	cargo test
 
 test-browser: tools browser
-	cargo test --target wasm32-unknown-unknown --features embed --test web_storage --test web_scripts
+	cargo test --target wasm32-unknown-unknown --features embed --test web_storage --test web_scripts --test ui_gate
 
 test-e2e: build browser node-deps
 	cd $(E2E) && node --test --test-concurrency=1 *.test.mjs

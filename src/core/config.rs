@@ -200,6 +200,14 @@ pub struct Texts {
     pub download_receipt: String,
     /// Warning before the cookies that could not be removed.
     pub cleanup_failed: String,
+    /// A gated embed's placeholder for a service: `{service}` and `{provider}` are filled in.
+    pub gate_service: String,
+    /// A gated embed's placeholder for a category: `{category}` is filled in.
+    pub gate_category: String,
+    /// The placeholder's button that grants what the content needs.
+    pub gate_load: String,
+    /// The placeholder's link to the preferences.
+    pub gate_settings: String,
 }
 
 impl Default for Texts {
@@ -236,6 +244,10 @@ impl Default for Texts {
             history_unchanged: s("No change"),
             download_receipt: s("Download receipt"),
             cleanup_failed: s("These cookies could not be removed by this page; they expire on their own or are removed by the site's server:"),
+            gate_service: s("This content comes from {service}. Loading it allows {provider} to set cookies and see that you visited this page."),
+            gate_category: s("This content needs {category} cookies, which are switched off."),
+            gate_load: s("Load content"),
+            gate_settings: s("Cookie settings"),
         }
     }
 }

@@ -9,7 +9,8 @@ use crate::core::{
     accept_categories, accept_services, category_granted, receipt_json, service_granted, ApiCommand, Choice,
     ConsentConfig, ConsentRecord, HistoryEntry, Method,
 };
-use crate::web::{dispatch_json, download_text, report, CleanupReport, ConsentSession, EVENT_MODAL};
+use crate::ui::install_page_triggers;
+use crate::web::{dispatch_json, download_text, listen, report, CleanupReport, ConsentSession, EVENT_MODAL};
 
 /// Shared consent state for the components of one page. `Copy`, so closures
 /// can capture it freely.
@@ -270,25 +271,75 @@ impl ConsentContext {
     }
 }
 
-/// Provides a [`ConsentContext`] for `session` to its children.
+/// Starts consent for `config` (reads storage, runs what the stored decision
+/// grants, keeps other tabs in step) and provides it to its children: the
+/// banner, the modal, gates and anything that calls [`use_consent`].
+/// `examples/leptos_app.rs` is a complete app (compiled by `make test`):
+///
+/// ```ignore
+/// view! {
+///     <ConsentProvider config=config>
+///         <ConsentBanner/>
+///         <PreferencesModal/>
+///         <ConsentGate category="marketing">"Shown with marketing consent"</ConsentGate>
+///     </ConsentProvider>
+/// }
+/// ```
 #[component]
 pub fn ConsentProvider(
-    /// The started consent session.
-    session: Rc<ConsentSession>,
+    /// The validated config ([`ConsentConfig::from_json`]).
+    #[prop(into)]
+    config: Arc<ConsentConfig>,
     /// The components that read consent.
     children: Children,
 ) -> impl IntoView {
-    provide_context(ConsentContext::new(session));
+    let session = ConsentSession::start(config);
+    listen(&session);
+    let ctx = ConsentContext::new(session);
+    provide_context(ctx);
+    install_page_triggers(ctx);
     children()
 }
 
-/// What [`use_consent`] returns.
+/// What [`use_consent`] returns: reactive reads and the visitor's actions.
 #[derive(Clone, Copy)]
 pub struct UseConsentReturn {
-    /// The consent context, for actions and the record.
+    /// The consent context, for everything else.
     pub context: ConsentContext,
     /// The stored decision (reactive).
     pub record: Signal<Option<ConsentRecord>>,
+}
+
+impl UseConsentReturn {
+    /// Whether a category is granted (reactive).
+    pub fn category(&self, id: &str) -> bool {
+        self.context.is_category_granted(id)
+    }
+
+    /// Whether a service is granted (reactive).
+    pub fn service(&self, id: &str) -> bool {
+        self.context.is_service_granted(id)
+    }
+
+    /// Accepts everything.
+    pub fn accept_all(&self) {
+        self.context.accept_all(Method::Api);
+    }
+
+    /// Refuses everything optional.
+    pub fn reject_all(&self) {
+        self.context.reject_all(Method::Api);
+    }
+
+    /// Saves a complete set of switches.
+    pub fn save(&self, choice: &Choice) {
+        self.context.save(choice, Method::Api);
+    }
+
+    /// Opens the preferences modal.
+    pub fn open_preferences(&self) {
+        self.context.open_preferences();
+    }
 }
 
 /// Reads consent inside a [`ConsentProvider`].

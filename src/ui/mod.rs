@@ -1,8 +1,10 @@
-//! Leptos components: the banner, the preferences modal, and the context they share.
+//! Leptos components: the banner, the preferences modal, the preference
+//! center, consent gates, and the context they share.
 
 mod banner;
 mod choices;
 mod context;
+mod gate;
 mod preference_center;
 mod preferences_modal;
 mod triggers;
@@ -10,6 +12,7 @@ mod triggers;
 pub use banner::*;
 pub use choices::*;
 pub use context::*;
+pub use gate::*;
 pub use preference_center::*;
 pub use preferences_modal::*;
 pub use triggers::*;
