@@ -78,11 +78,19 @@ fn unknown_fields_are_errors_with_their_path() {
 
 #[test]
 fn a_category_cannot_be_on_by_default() {
-    // There is no field for it: "enabled" is an unknown field, not a silent default.
+    // Ported configs often say "enabled": the error says what to do about it.
     let e = err(
         r#"{"categories":[{"id":"necessary","title":"N","read_only":true},{"id":"marketing","title":"M","enabled":true}]}"#,
     );
-    assert!(e.contains("categories[1].enabled"), "{e}");
+    assert_eq!(
+        e,
+        "consent config: categories[1].enabled: an optional category cannot be on before the visitor chooses: remove \"enabled\""
+    );
+    // Saying it is off is harmless.
+    assert!(leptos_consent::core::ConsentConfig::from_json(
+        r#"{"categories":[{"id":"necessary","title":"N","read_only":true,"enabled":true},{"id":"marketing","title":"M","enabled":false}]}"#
+    )
+    .is_ok());
 }
 
 #[test]

@@ -57,6 +57,11 @@ pub struct Category {
     /// Always on and not switchable: allowed only for the `necessary` category.
     #[serde(default)]
     pub read_only: bool,
+    /// Accepted only as `false` or for the `necessary` category: an optional
+    /// category is never on before the visitor chooses. (Read so that a
+    /// config ported from elsewhere gets a clear error, not "unknown field".)
+    #[serde(default)]
+    pub enabled: Option<bool>,
     /// The services (vendors) inside this category.
     #[serde(default)]
     pub services: Vec<Service>,
@@ -208,6 +213,10 @@ pub struct Texts {
     pub gate_load: String,
     /// The placeholder's link to the preferences.
     pub gate_settings: String,
+    /// Shown instead of the choices when the site's config cannot be used.
+    pub unavailable: String,
+    /// Closes that notice.
+    pub unavailable_close: String,
 }
 
 impl Default for Texts {
@@ -248,6 +257,8 @@ impl Default for Texts {
             gate_category: s("This content needs {category} cookies, which are switched off."),
             gate_load: s("Load content"),
             gate_settings: s("Cookie settings"),
+            unavailable: s("Cookie choices cannot be offered on this page right now, so only strictly necessary cookies are used."),
+            unavailable_close: s("OK"),
         }
     }
 }

@@ -188,6 +188,12 @@ pub fn validate_config(cfg: &ConsentConfig) -> Result<(), ConfigError> {
                 "only the \"necessary\" category may be read-only",
             );
         }
+        if cat.enabled == Some(true) && cat.id != NECESSARY {
+            return fail(
+                format!("{at}.enabled"),
+                "an optional category cannot be on before the visitor chooses: remove \"enabled\"",
+            );
+        }
         if cat.id == NECESSARY && !cat.read_only {
             return fail(
                 format!("{at}.read_only"),

@@ -12,7 +12,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::core::{config_fingerprint, ApiCommand, ConsentConfig, Method};
 use crate::ui::{install_page_triggers, ConsentBanner, ConsentContext, PreferenceCenter, PreferencesModal};
-use crate::web::{listen, report, ConsentSession, ConsentStorage};
+use crate::web::{listen, report, report_error, ConsentSession, ConsentStorage};
 
 /// Id of the `<script type="application/json">` element holding the config.
 pub const CONFIG_ELEMENT_ID: &str = "cc-config";
@@ -70,18 +70,24 @@ fn start_with(hand_over: HandOver) {
         return;
     };
     let Some(el) = doc.get_element_by_id(CONFIG_ELEMENT_ID) else {
-        report(&format!(
-            "no <script type=\"application/json\" id=\"{CONFIG_ELEMENT_ID}\"> config on the page; nothing will run"
-        ));
+        refuse(
+            &doc,
+            &hand_over,
+            &format!(
+                "no <script type=\"application/json\" id=\"{CONFIG_ELEMENT_ID}\"> config on the page; nothing will run"
+            ),
+        );
         return;
     };
     match el.get_attribute("data-src") {
         Some(url) => wasm_bindgen_futures::spawn_local(async move {
             match fetch_text(&url).await {
                 Ok(text) => boot(&doc, &text, hand_over),
-                Err(e) => report(&format!(
-                    "could not load the consent config from {url}: {e}; nothing will run"
-                )),
+                Err(e) => refuse(
+                    &doc,
+                    &hand_over,
+                    &format!("could not load the consent config from {url}: {e}; nothing will run"),
+                ),
             }
         }),
         None => boot(&doc, &el.text_content().unwrap_or_default(), hand_over),
@@ -119,21 +125,7 @@ fn boot(doc: &web_sys::Document, text: &str, hand_over: HandOver) {
     let cfg = match ConsentConfig::from_json(text) {
         Ok(cfg) => Arc::new(cfg),
         Err(e) => {
-            web_sys::console::error_1(&format!("leptos-consent: {e}; gated scripts stay blocked").into());
-            report(&e.to_string());
-            // No decision can be taken under a broken config: the boot script's banner goes too,
-            // and its API answers nothing but "not granted".
-            if let Some(boot) = doc.get_element_by_id(BOOT_BANNER_ID) {
-                boot.remove();
-            }
-            if let Some(refused) = hand_over
-                .bridge
-                .as_ref()
-                .and_then(|b| js_sys::Reflect::get(b, &"refused".into()).ok())
-                .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-            {
-                let _ = refused.call0(&wasm_bindgen::JsValue::NULL);
-            }
+            refuse(doc, &hand_over, &format!("{e}; gated scripts stay blocked"));
             return;
         }
     };
@@ -144,19 +136,7 @@ fn boot(doc: &web_sys::Document, text: &str, hand_over: HandOver) {
         None => ConsentSession::start(cfg),
     };
     listen(&session);
-    let Some(body) = doc.body() else { return };
-    let Some(root) = doc
-        .create_element("div")
-        .ok()
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    else {
-        return;
-    };
-    root.set_class_name("lcc-root");
-    root.set_id("lcc-root");
-    if body.append_child(&root).is_err() {
-        return;
-    }
+    let Some(root) = new_root(doc) else { return };
     let center = doc
         .query_selector(&format!("[{PREFERENCE_CENTER_ATTR}]"))
         .ok()
@@ -227,6 +207,65 @@ fn connect(bridge: &wasm_bindgen::JsValue, ctx: ConsentContext, text: &str) {
         // Lives as long as the page.
         call.forget();
     }
+}
+
+/// No usable config: one clear error for the site owner; the boot script's
+/// banner goes (no decision can be taken) and its API answers "not granted";
+/// the visitor gets a notice instead of a blank page.
+fn refuse(doc: &web_sys::Document, hand_over: &HandOver, message: &str) {
+    report_error(message);
+    if let Some(boot) = doc.get_element_by_id(BOOT_BANNER_ID) {
+        boot.remove();
+    }
+    if let Some(refused) = hand_over
+        .bridge
+        .as_ref()
+        .and_then(|b| js_sys::Reflect::get(b, &"refused".into()).ok())
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    {
+        let _ = refused.call0(&wasm_bindgen::JsValue::NULL);
+    }
+    unavailable_notice(doc);
+}
+
+/// Under a config that cannot be used, the visitor still learns where they
+/// stand instead of meeting a blank page: a notice (in the default words, as
+/// the config's own cannot be trusted) that only necessary cookies are used.
+/// It offers no choice, stores nothing, and closes for this page view.
+fn unavailable_notice(doc: &web_sys::Document) {
+    let Some(root) = new_root(doc) else { return };
+    let t = crate::core::Texts::default();
+    leptos::mount::mount_to(root, move || {
+        let open = RwSignal::new(true);
+        view! {
+            <section class="lcc-banner" role="region" aria-labelledby="lcc-unavailable-title"
+                data-testid="lcc-unavailable" hidden=move || !open.get()>
+                <div class="lcc-banner__body">
+                    <h2 id="lcc-unavailable-title" class="lcc-banner__title">{t.banner_title.clone()}</h2>
+                    <p class="lcc-banner__text">{t.unavailable.clone()}</p>
+                </div>
+                <div class="lcc-banner__actions">
+                    <button type="button" class="lcc-btn" data-testid="lcc-unavailable-close"
+                        on:click=move |_| open.set(false)>{t.unavailable_close.clone()}</button>
+                </div>
+            </section>
+        }
+    })
+    .forget();
+}
+
+/// A new `<div id="lcc-root" class="lcc-root">` at the end of the body.
+fn new_root(doc: &web_sys::Document) -> Option<web_sys::HtmlElement> {
+    let body = doc.body()?;
+    let root = doc
+        .create_element("div")
+        .ok()?
+        .dyn_into::<web_sys::HtmlElement>()
+        .ok()?;
+    root.set_class_name("lcc-root");
+    root.set_id("lcc-root");
+    body.append_child(&root).ok()?;
+    Some(root)
 }
 
 /// Removes the first layer the boot script drew while the UI loaded, moving

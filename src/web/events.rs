@@ -43,3 +43,12 @@ pub fn report(message: &str) {
     let _ = js_sys::Reflect::set(&detail, &"message".into(), &JsValue::from_str(message));
     dispatch(EVENT_ERROR, &detail);
 }
+
+/// Reports a mistake that stops the consent manager (a config it cannot use):
+/// once as a console error and as an [`EVENT_ERROR`] event.
+pub fn report_error(message: &str) {
+    web_sys::console::error_1(&JsValue::from_str(&format!("leptos-consent: {message}")));
+    let detail = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&detail, &"message".into(), &JsValue::from_str(message));
+    dispatch(EVENT_ERROR, &detail);
+}

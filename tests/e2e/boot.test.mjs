@@ -167,7 +167,7 @@ test("Manage pressed by keyboard before the UI arrives opens the modal; Escape r
   await context.close();
 });
 
-test("under a config the UI refuses, the early banner goes away and a press grants nothing", async () => {
+test("under a config the UI refuses, the early banner gives way to a notice and a press grants nothing", async () => {
   const { context, page, release } = await slowUiVisit(60_000, {
     mutate: (html) => html.replace('"expires_after_days": 182', '"expires_after_days": 999'),
   });
@@ -179,9 +179,16 @@ test("under a config the UI refuses, the early banner goes away and a press gran
   release();
   assert.match(await reported, /expires_after_days/);
   await page.getByTestId("lcc-banner").waitFor({ state: "detached" });
+  // Not a blank page: the visitor is told that only necessary cookies are used.
+  const notice = page.getByTestId("lcc-unavailable");
+  await notice.waitFor({ state: "visible" });
+  assert.match(await notice.textContent(), /only strictly necessary cookies are used/);
   await page.waitForTimeout(500);
   assert.deepEqual(await tagRuns(page), []);
   assert.equal(await page.evaluate(() => localStorage.getItem("lcc_consent")), null);
+  assert.equal(await page.evaluate(() => window.CookieConsent.acceptedCategory("necessary")), false);
+  await page.getByTestId("lcc-unavailable-close").click();
+  await notice.waitFor({ state: "hidden" });
   await context.close();
 });
 
