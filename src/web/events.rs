@@ -38,16 +38,17 @@ pub fn dispatch(name: &str, detail: &JsValue) {
 /// Reports a problem the consent manager recovered from: in the console and
 /// as an [`EVENT_ERROR`] event, so the site owner can see what was wrong.
 pub fn report(message: &str) {
-    web_sys::console::warn_1(&JsValue::from_str(&format!("leptos-consent: {message}")));
-    let detail = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&detail, &"message".into(), &JsValue::from_str(message));
-    dispatch(EVENT_ERROR, &detail);
+    tell(message, web_sys::console::warn_1);
 }
 
 /// Reports a mistake that stops the consent manager (a config it cannot use):
 /// once as a console error and as an [`EVENT_ERROR`] event.
 pub fn report_error(message: &str) {
-    web_sys::console::error_1(&JsValue::from_str(&format!("leptos-consent: {message}")));
+    tell(message, web_sys::console::error_1);
+}
+
+fn tell(message: &str, log: fn(&JsValue)) {
+    log(&JsValue::from_str(&format!("leptos-consent: {message}")));
     let detail = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&detail, &"message".into(), &JsValue::from_str(message));
     dispatch(EVENT_ERROR, &detail);
