@@ -49,8 +49,10 @@ const uint = (n) => Number.isInteger(n) && n >= 0;
  */
 export function decodeRecord(stored) {
   let o;
+  // UTF-16 length: equal to Rust's byte length for ASCII; a record with anything
+  // else in it names no config id, so both sides refuse it anyway.
+  if (stored.length > MAX_RECORD_BYTES) return;
   try {
-    if (new TextEncoder().encode(stored).length > MAX_RECORD_BYTES) return;
     o = JSON.parse(stored);
   } catch {
     return;
