@@ -41,6 +41,10 @@ pub struct ConsentConfig {
     /// The words the banner and the preferences modal use.
     #[serde(default)]
     pub texts: Texts,
+    /// Google Consent Mode v2: present (even as `{}`) to push a `consent
+    /// update` after every decision.
+    #[serde(default)]
+    pub consent_mode: Option<super::consent_mode::ConsentMode>,
 }
 
 /// A group of purposes the visitor can accept or refuse as one.

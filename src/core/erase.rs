@@ -248,12 +248,14 @@ pub enum VendorOptOut {
 pub fn plan_opt_outs(cfg: &ConsentConfig, revoked: &[String]) -> Vec<VendorOptOut> {
     let mut out = Vec::new();
     for (_, s) in cfg.services().filter(|(_, s)| revoked.contains(&s.id)) {
+        // With Consent Mode on, the one update after each decision covers Google's keys.
+        let google = cfg.consent_mode.is_none();
         let action = match s.vendor {
-            Some(Vendor::GoogleAnalytics) => VendorOptOut::GoogleAnalytics,
-            Some(Vendor::GoogleAds) => VendorOptOut::GoogleAds,
+            Some(Vendor::GoogleAnalytics) if google => VendorOptOut::GoogleAnalytics,
+            Some(Vendor::GoogleAds) if google => VendorOptOut::GoogleAds,
             Some(Vendor::Mixpanel) => VendorOptOut::Mixpanel,
             Some(Vendor::AlgoliaInsights) => VendorOptOut::AlgoliaInsights,
-            None => continue,
+            _ => continue,
         };
         if !out.contains(&action) {
             out.push(action);

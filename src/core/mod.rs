@@ -5,6 +5,7 @@
 
 mod api;
 mod config;
+mod consent_mode;
 mod decision;
 mod erase;
 mod gate;
@@ -15,6 +16,7 @@ mod validate;
 
 pub use api::*;
 pub use config::*;
+pub use consent_mode::*;
 pub use decision::*;
 pub use erase::*;
 pub use gate::*;

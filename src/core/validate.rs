@@ -252,5 +252,21 @@ pub fn validate_config(cfg: &ConsentConfig) -> Result<(), ConfigError> {
             }
         }
     }
+    if let Some(map) = cfg.consent_mode.as_ref().and_then(|m| m.map.as_ref()) {
+        for (cat, keys) in map {
+            let at = format!("consent_mode.map.{cat}");
+            if cfg.category(cat).is_none() {
+                return fail(at, format!("{cat:?} is not a category of this config"));
+            }
+            for key in keys {
+                if !super::consent_mode::CONSENT_MODE_KEYS.contains(&key.as_str()) {
+                    return fail(
+                        at,
+                        format!("{key:?} is not a Consent Mode key that a choice can grant (security_storage is always granted)"),
+                    );
+                }
+            }
+        }
+    }
     check_texts(&cfg.texts)
 }

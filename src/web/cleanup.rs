@@ -164,11 +164,29 @@ fn call(target: &JsValue, method: &str, args: &[JsValue]) -> bool {
 }
 
 fn denied(keys: &[&str]) -> JsValue {
+    consent_state(&keys.iter().map(|k| (*k, false)).collect::<Vec<_>>())
+}
+
+/// `{ key: "granted" | "denied", … }` as gtag takes it.
+fn consent_state(keys: &[(&str, bool)]) -> JsValue {
     let o = js_sys::Object::new();
-    for k in keys {
-        let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), &JsValue::from_str("denied"));
+    for (k, granted) in keys {
+        let v = if *granted { "granted" } else { "denied" };
+        let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), &JsValue::from_str(v));
     }
     o.into()
+}
+
+/// Pushes one `gtag('consent', 'update', …)` (Google Consent Mode v2) with
+/// these keys. Returns false when the page has no `gtag` function (the head
+/// snippet in the README defines it).
+pub fn push_consent_update(keys: &[(&str, bool)]) -> bool {
+    let Some(w) = web_sys::window() else { return false };
+    call(
+        &w.into(),
+        "gtag",
+        &["consent".into(), "update".into(), consent_state(keys)],
+    )
 }
 
 /// Calls each vendor's own opt-out, where the vendor is on the page.

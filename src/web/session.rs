@@ -5,13 +5,13 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::core::{
-    assess, decode_history, denied_services, diff, encode_history, plan_erase, plan_erase_cookies,
+    assess, consent_mode_update, decode_history, denied_services, diff, encode_history, plan_erase, plan_erase_cookies,
     plan_http_only_probe, plan_opt_outs, push_history, record_decision, Changes, Choice, ConsentConfig, ConsentRecord,
     HistoryEntry, Method, PromptReason,
 };
 use crate::web::cleanup::{
-    apply_erase, call_opt_outs, cookie_names, location, probe_http_only as probe_http_only_cookies, reload,
-    storage_keys, CleanupReport,
+    apply_erase, call_opt_outs, cookie_names, location, probe_http_only as probe_http_only_cookies,
+    push_consent_update, reload, storage_keys, CleanupReport,
 };
 use crate::web::clock::{now_ms, random_bytes};
 use crate::web::events::{dispatch_json, report, EVENT_CHANGE, EVENT_CLEANUP, EVENT_CONSENT};
@@ -100,8 +100,23 @@ impl ConsentSession {
             listeners: RefCell::default(),
         });
         session.report_storage_errors();
+        // Before any tag runs: a gated inline `gtag('config')` must find the update first.
+        if session.record.borrow().is_some() {
+            session.update_consent_mode();
+        }
         session.refresh_scripts();
         session
+    }
+
+    /// Google Consent Mode v2, when the config turns it on: one `consent
+    /// update` with every mapped key for the record in force.
+    fn update_consent_mode(&self) {
+        let record = self.record.borrow().clone();
+        if let Some(update) = consent_mode_update(&self.cfg, record.as_ref()) {
+            if !push_consent_update(&update) {
+                report("consent_mode is on but the page has no gtag(): add the Consent Mode head snippet (README)");
+            }
+        }
     }
 
     /// The config in force.
@@ -215,6 +230,7 @@ impl ConsentSession {
         let decided = record.is_some();
         self.record.replace(record);
         self.prompt.replace(prompt);
+        self.update_consent_mode();
         self.refresh_scripts();
         call_opt_outs(&plan_opt_outs(&self.cfg, &changes.revoked_services));
         if decided {

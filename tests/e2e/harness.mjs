@@ -17,6 +17,7 @@ const HERE = new URL(".", import.meta.url).pathname;
 export const MOUNTS = {
   "/shop/": `${HERE}pages/shop`,
   "/migrate/": `${HERE}pages/migrate`,
+  "/gcm/": `${HERE}pages/gcm`,
   "/vendor/cookieconsent/": `${HERE}node_modules/vanilla-cookieconsent/dist`,
   "/vendor/mixpanel/": `${HERE}node_modules/mixpanel-browser/dist`,
   "/vendor/search-insights/": `${HERE}node_modules/search-insights/dist`,

@@ -1,0 +1,72 @@
+// Google Consent Mode v2, read from the real dataLayer in Chromium: the head
+// snippet's default comes first, each decision pushes exactly one update with
+// every mapped key, before the gated gtag('config'), and withdrawal denies again.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { launch } from "./harness.mjs";
+
+let env;
+before(async () => { env = await launch(); });
+after(async () => { await env?.close(); });
+
+const ROOT = new URL("../../", import.meta.url);
+const KEYS = ["ad_storage", "ad_user_data", "ad_personalization", "analytics_storage", "functionality_storage", "personalization_storage"];
+
+test("the page's head snippet is the README's, with the CSP hash the README gives", () => {
+  const readme = readFileSync(new URL("README.md", ROOT), "utf8");
+  const section = readme.slice(readme.indexOf("## Google Consent Mode v2"));
+  const snippet = /<script>(.*?)<\/script>/.exec(section)[1];
+  const hash = /'sha256-([A-Za-z0-9+/=]+)'/.exec(section)[1];
+  assert.equal(createHash("sha256").update(snippet).digest("base64"), hash);
+  assert.ok(readFileSync(new URL("tests/e2e/pages/gcm/index.html", ROOT), "utf8").includes(`<script>${snippet}</script>`));
+});
+
+/// The gtag commands in the dataLayer, as [command, action, arg].
+const commands = (page) =>
+  page.evaluate(() =>
+    window.dataLayer
+      .filter((e) => e && typeof e === "object" && "length" in e && typeof e[0] === "string")
+      .map((e) => [e[0], e[1] instanceof Date ? "date" : e[1], e[2] && typeof e[2] === "object" ? { ...e[2] } : e[2]]),
+  );
+
+test("default first, one update per decision before config, denied after withdrawal", async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(new URL("/gcm/index.html", env.server.url).href);
+  await page.getByTestId("lcc-banner").waitFor({ state: "visible" });
+  await page.waitForSelector("#lcc-root [data-testid=lcc-preferences]", { state: "attached" });
+  let cmds = await commands(page);
+  assert.deepEqual(cmds[0][0], "consent");
+  assert.deepEqual(cmds[0][1], "default");
+  assert.equal(cmds[0][2].security_storage, "granted");
+  assert.equal(cmds[0][2].wait_for_update, 500);
+  for (const k of KEYS) assert.equal(cmds[0][2][k], "denied", k);
+  assert.equal(cmds.length, 1, "nothing else before a decision");
+
+  // Only performance: one update, analytics granted, the rest denied, then the gated config.
+  await page.evaluate(() => window.CookieConsent.acceptCategory("performance"));
+  await page.waitForFunction(() => window.dataLayer.some((e) => e[0] === "config"));
+  cmds = await commands(page);
+  const updates = cmds.filter(([c, a]) => c === "consent" && a === "update");
+  assert.equal(updates.length, 1, JSON.stringify(cmds));
+  // Every mapped key (this config has no functionality category: those keys keep the default).
+  assert.deepEqual(updates[0][2], {
+    ad_storage: "denied", ad_user_data: "denied", ad_personalization: "denied", analytics_storage: "granted",
+  });
+  const at = (c, a) => cmds.findIndex((x) => x[0] === c && x[1] === a);
+  assert.ok(at("consent", "update") < cmds.findIndex((x) => x[0] === "config"), JSON.stringify(cmds));
+
+  // Withdrawal: exactly one more update, everything denied (no second update from the GA opt-out).
+  await page.evaluate(() => window.CookieConsent.acceptCategory([]));
+  await page.waitForFunction(() => window.dataLayer.filter((e) => e[0] === "consent" && e[1] === "update").length >= 2);
+  await page.waitForTimeout(300);
+  cmds = await commands(page);
+  const after = cmds.filter(([c, a]) => c === "consent" && a === "update");
+  assert.equal(after.length, 2, JSON.stringify(after));
+  assert.deepEqual(after[1][2], {
+    ad_storage: "denied", ad_user_data: "denied", ad_personalization: "denied", analytics_storage: "denied",
+  });
+  await context.close();
+});
