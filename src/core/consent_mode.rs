@@ -22,6 +22,9 @@ pub const CONSENT_MODE_KEYS: [&str; 6] = [
     "personalization_storage",
 ];
 
+/// Category id to the Consent Mode keys it grants, in the order written.
+pub type ConsentModeMap = Vec<(String, Vec<String>)>;
+
 /// `"consent_mode": {}` in the config turns Consent Mode on.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -31,15 +34,15 @@ pub struct ConsentMode {
     /// personalization_storage; marketing → ad_storage, ad_user_data and
     /// ad_personalization (for those of them the config has).
     #[serde(default, deserialize_with = "pairs")]
-    pub map: Option<Vec<(String, Vec<String>)>>,
+    pub map: Option<ConsentModeMap>,
 }
 
 /// A JSON object read as a list of pairs, in the order written (smaller in
 /// the wasm than another `BTreeMap` instantiation).
-fn pairs<'de, D: Deserializer<'de>>(de: D) -> Result<Option<Vec<(String, Vec<String>)>>, D::Error> {
+fn pairs<'de, D: Deserializer<'de>>(de: D) -> Result<Option<ConsentModeMap>, D::Error> {
     struct Pairs;
     impl<'de> Visitor<'de> for Pairs {
-        type Value = Vec<(String, Vec<String>)>;
+        type Value = ConsentModeMap;
         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str("an object of category ids to lists of Consent Mode keys")
         }
@@ -56,7 +59,7 @@ fn pairs<'de, D: Deserializer<'de>>(de: D) -> Result<Option<Vec<(String, Vec<Str
 
 impl ConsentMode {
     /// The mapping in force for `cfg`: category id to keys.
-    pub fn mapping(&self, cfg: &ConsentConfig) -> Vec<(String, Vec<String>)> {
+    pub fn mapping(&self, cfg: &ConsentConfig) -> ConsentModeMap {
         if let Some(map) = &self.map {
             return map.clone();
         }
