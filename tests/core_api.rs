@@ -5,7 +5,9 @@
 mod common;
 
 use common::demo_config;
-use leptos_consent::core::{accept_categories, accept_services, ApiCommand, Choice, ConsentConfig, Names};
+use leptos_consent::core::{
+    accept_categories, accept_services, grant_for_embed, ApiCommand, Choice, ConsentConfig, Names,
+};
 
 fn on(cfg: &ConsentConfig, c: &Choice) -> Vec<String> {
     let mut v: Vec<String> = cfg
@@ -207,4 +209,21 @@ fn erase_cookies_plans_every_reachable_form_of_the_matching_cookies_only() {
     );
     assert!(forms[1].ends_with("Path=/; Domain=shop.example.test"));
     assert!(plan_erase_cookies(&["nothing".into()], None, None, &present, "a.test", "/").is_empty());
+}
+
+#[test]
+fn load_content_grants_exactly_the_embed_and_keeps_the_rest() {
+    let cfg = demo_config();
+    let mut current = Choice::reject_all(&cfg);
+    current.set_category(&cfg, "performance", true);
+    let c = grant_for_embed(&cfg, &current, "marketing", Some("mixpanel"));
+    assert_eq!(
+        on(&cfg, &c),
+        ["necessary", "performance", "marketing", "google-analytics", "mixpanel"]
+    );
+    let c = grant_for_embed(&cfg, &current, "third-party", None);
+    assert_eq!(
+        on(&cfg, &c),
+        ["necessary", "performance", "third-party", "google-analytics"]
+    );
 }

@@ -276,3 +276,15 @@ pub fn accept_services(
     }
     Some((choice, unknown))
 }
+
+/// The choice a gated embed's "Load content" saves, starting from the stored
+/// state `current`: that service switched on (its category follows), or the
+/// whole category when the embed names no service. Nothing else changes.
+pub fn grant_for_embed(cfg: &ConsentConfig, current: &Choice, category: &str, service: Option<&str>) -> Choice {
+    let mut choice = current.clone();
+    match service {
+        Some(s) => choice.set_service(cfg, s, true),
+        None => choice.set_category(cfg, category, true),
+    }
+    choice
+}

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::core::{Choice, Method};
+use crate::core::{grant_for_embed, Choice, Method};
 use crate::ui::ConsentContext;
 
 /// Renders `children` only while `category` (and `service`, when given) is
@@ -64,12 +64,11 @@ fn placeholder(ctx: ConsentContext, category: &str, service: Option<&str>) -> im
     let (category, service) = (category.to_owned(), service.map(str::to_owned));
     let load = move |_| {
         let cfg = ctx.config();
-        let mut choice = Choice::from_record(&cfg, ctx.record().get_untracked().as_ref());
-        match &service {
-            Some(s) => choice.set_service(&cfg, s, true),
-            None => choice.set_category(&cfg, &category, true),
-        }
-        ctx.save(&choice, Method::Preferences);
+        let current = Choice::from_record(&cfg, ctx.record().get_untracked().as_ref());
+        ctx.save(
+            &grant_for_embed(&cfg, &current, &category, service.as_deref()),
+            Method::Preferences,
+        );
     };
     view! {
         <div class="lcc-root lcc-gate" data-testid="lcc-gate">
