@@ -12,7 +12,7 @@
 // cc:onChange, cc:onModalShow, cc:onModalHide), after the callbacks given to
 // run(). Our own events from the UI are translated by events.mjs, which ships
 // with the UI: a returning visitor's page view only needs onConsent.
-import { categoryGranted, decodeRecord, lifetime, serviceGranted } from "./logic.mjs";
+import { categoryGranted, lifetime, serviceGranted } from "./logic.mjs";
 
 const win = window;
 const MODALS = { banner: "consentModal", preferences: "preferencesModal" };
@@ -87,10 +87,13 @@ function announceLoad() {
   else setTimeout(fire);
 }
 
-/** Sets the state in force: the config object, the stored value (or null) and whether to ask. */
+/**
+ * Sets the state in force: the config object, the record text (or null) and
+ * whether to ask. The text is one the core wrote or attested, never raw storage.
+ */
 export function setState(config, stored, prompt) {
   cfg = config;
-  rec = stored == null ? undefined : decodeRecord(stored);
+  rec = stored == null ? undefined : JSON.parse(stored);
   ask = prompt || !rec;
   announceLoad();
 }
@@ -115,10 +118,10 @@ export const hooks = {
   cookie,
   categories,
   modal,
-  /** A decision was stored: returns whether it is the visitor's first valid one. */
+  /** A decision was stored (`detail`: the record, from the UI): returns whether it is the visitor's first valid one. */
   decided(detail) {
     const wasValid = rec && !ask;
-    rec = decodeRecord(JSON.stringify(detail));
+    rec = detail && typeof detail == "object" ? detail : undefined;
     ask = !rec;
     loadAnnounced = true;
     return !wasValid && !!rec;

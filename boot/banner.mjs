@@ -5,7 +5,7 @@
 // nothing: a press is handed to the boot script, which passes it to the UI
 // (the UI validates the config first and carries the press out). The UI
 // replaces this banner with its own, identical one, in the same frame.
-import { BANNER_TEXTS, safeUrl } from "./logic.mjs";
+import { BANNER_TEXTS, gpcLocked, safeUrl } from "./logic.mjs";
 
 const doc = document;
 
@@ -29,6 +29,12 @@ export function firstLayer(cfg, link, host) {
   if (safeUrl(cfg.privacy_policy_url)) {
     text.append(" ", element("a", { class: "lcc-link", href: cfg.privacy_policy_url }, t.privacy_policy_label));
   }
+  const body = element("div", { class: "lcc-banner__body" }, element("h2", { id: "lcc-boot-title", class: "lcc-banner__title" }, t.banner_title), text);
+  // Global Privacy Control: what stays off, said before the visitor chooses (as the UI's banner).
+  const locked = gpcLocked(cfg, navigator.globalPrivacyControl).map((c) => c.title);
+  if (locked.length) {
+    body.append(element("p", { class: "lcc-banner__gpc", "data-testid": "lcc-gpc-note" }, t.gpc_note.split("{categories}").join(locked.join(", "))));
+  }
   const button = (id, label, action) => {
     const b = element("button", { type: "button", class: "lcc-btn", "data-testid": id }, label);
     b.onclick = () => host.press(action) && b.setAttribute("aria-busy", "true");
@@ -37,7 +43,7 @@ export function firstLayer(cfg, link, host) {
   const banner = element(
     "section",
     { class: "lcc-banner", role: "region", "aria-labelledby": "lcc-boot-title", "aria-describedby": "lcc-boot-text", "data-testid": "lcc-banner", hidden: "" },
-    element("div", { class: "lcc-banner__body" }, element("h2", { id: "lcc-boot-title", class: "lcc-banner__title" }, t.banner_title), text),
+    body,
     element(
       "div",
       { class: "lcc-banner__actions" },

@@ -8,7 +8,7 @@
 // preference-center page) hands over to the wasm UI, loaded on demand from the
 // same folder. After the hand-over the wasm owns the page; this script stops.
 import { createApi, hooks, modal, refuse, setState } from "./api.mjs";
-import { assess, fingerprint, gate, serviceScripts } from "./logic.mjs";
+import { consentModeUpdate, fingerprint, fresh, gate, gpcConflict, serviceScripts } from "./logic.mjs";
 
 const doc = document;
 const win = window;
@@ -231,7 +231,7 @@ let started = false;
 function boot(cfgEl) {
   started = true;
   if (cfgEl.hasAttribute("data-src") || doc.querySelector("[data-cc-preference-center]")) return handOver();
-  let cfg, key, stored, known, text;
+  let cfg, key, stored, marker, text;
   try {
     text = cfgEl.textContent;
     cfg = JSON.parse(text);
@@ -239,21 +239,33 @@ function boot(cfgEl) {
   } catch {
     return handOver(); // an unreadable config: the UI reports exactly what is wrong
   }
-  let prompt = true;
   let record;
+  let prompt = true; // a first visit, or an attested decision that has expired
+  let known; // whether the UI has validated this config text before
   try {
     stored = localStorage.getItem(key);
-    known = localStorage.getItem(key + "_config");
-    ({ prompt, record } = assess(stored, cfg, Date.now()));
+    // What the UI has validated (src/core/config.rs `boot_marker`): "<config> <record>".
+    marker = (localStorage.getItem(key + "_config") || "").split(" ");
+    known = marker[0] === fingerprint(text);
+    if (known && stored != null && marker[1] === fingerprint(stored)) {
+      const r = JSON.parse(stored);
+      prompt = !fresh(cfg, r, Date.now());
+      // Global Privacy Control over an earlier opt-in: the UI stores the opt-out and applies it.
+      if (!prompt && !gpcConflict(cfg, r, navigator.globalPrivacyControl)) record = r;
+    } else if (stored != null) prompt = false; // not attested: the UI decides whether to ask
   } catch {
     /* blocked storage: the visitor is asked, the UI keeps the answer for this page view */
   }
-  const trusted = known === fingerprint(text);
-  // Answers before the UI validated the config only from a text it validated before.
-  if (trusted) setState(cfg, record ? stored : null, prompt);
+  if (known) {
+    // Answers before the UI is there: a decision only from an attested record.
+    setState(cfg, record ? stored : null, !record);
+    // Google Consent Mode: the stored choice right after the head snippet's default,
+    // before gtag.js or any config (noted, so the UI does not push it again).
+    const update = record && consentModeUpdate(cfg, record);
+    if (update) win.gtag ? (win.gtag("consent", "update", update), (win.__lccGcm = stored)) : warn("consent_mode is on but the page has no gtag()");
+  }
   if (prompt) firstLayer(cfg);
-  // Only a config text the wasm has validated before is trusted to decide here.
-  if (prompt || !trusted) return handOver();
+  if (!record) return handOver();
   active = stored;
   win.__lccBoot = "returning";
   activate(cfg, record);
@@ -271,13 +283,10 @@ function boot(cfgEl) {
     }
     if (now !== active) handOver(active);
   };
+  // (The storage event is enough here: this path runs only when storage works, so
+  // every tab's decision is written there; the UI also listens on a BroadcastChannel.)
   on(win, "storage", (e) => e.key === key && changed());
   on(win, "pageshow", (e) => e.persisted && changed());
-  if (win.BroadcastChannel) {
-    const ch = new BroadcastChannel("lcc:" + key);
-    ch.onmessage = changed;
-    cleanups.push(() => ch.close());
-  }
   // Intent to open the settings: start fetching the UI before the click.
   const intent = (e) => e.target && e.target.closest && e.target.closest("[data-cc]") && warm();
   on(doc, "pointerover", intent, { passive: true });

@@ -196,3 +196,15 @@ fn the_inline_demo_config_and_consent_config_json_are_the_same() {
         "index.html's inline config drifted from consent-config.json"
     );
 }
+
+#[test]
+fn the_boot_marker_binds_the_config_text_and_the_standing_record() {
+    use leptos_consent::core::{boot_marker, config_fingerprint};
+    let text = common::demo_config_json();
+    assert_eq!(boot_marker(&text, None), config_fingerprint(&text));
+    let marker = boot_marker(&text, Some("{\"v\":1}"));
+    assert_eq!(marker, format!("{} {}", config_fingerprint(&text), config_fingerprint("{\"v\":1}")));
+    // One character more in either text: another marker.
+    assert_ne!(boot_marker(&format!("{text} "), Some("{\"v\":1}")), marker);
+    assert_ne!(boot_marker(&text, Some("{\"v\":1} ")), marker);
+}

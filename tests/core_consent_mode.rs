@@ -86,3 +86,14 @@ fn mistakes_name_the_field() {
         .starts_with("consent config: consent_mode.map.marketing: \"security_storage\" is not a Consent Mode key"));
     assert!(bad(r#"{ "mapping": {} }"#).contains("consent_mode"));
 }
+
+#[test]
+fn a_category_mapped_twice_is_named() {
+    let json = demo_config_json().replacen(
+        '{',
+        r#"{ "consent_mode": {"map": {"marketing": ["ad_storage"], "marketing": ["ad_user_data"]}},"#,
+        1,
+    );
+    let e = ConsentConfig::from_json(&json).unwrap_err().to_string();
+    assert!(e.contains("consent_mode.map.marketing") && e.contains("twice"), "{e}");
+}

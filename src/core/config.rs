@@ -45,6 +45,28 @@ pub struct ConsentConfig {
     /// update` after every decision.
     #[serde(default)]
     pub consent_mode: Option<super::consent_mode::ConsentMode>,
+    /// What Global Privacy Control does on this site: `"honour"` (the default)
+    /// or `"ignore"`. Every jurisdiction is opt-in here (nothing optional runs
+    /// before the visitor chooses); honouring GPC adds a lock on top.
+    #[serde(default)]
+    pub gpc: GpcMode,
+}
+
+/// How the site treats the browser's Global Privacy Control signal.
+///
+/// There is deliberately no opt-out mode: nothing optional is ever granted
+/// before an explicit choice, in any jurisdiction. What can be chosen is
+/// whether GPC also locks the sale/sharing categories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GpcMode {
+    /// With `navigator.globalPrivacyControl`, every sale/sharing category is
+    /// denied and locked, over any earlier opt-in on this device (required in
+    /// California and Colorado).
+    #[default]
+    Honour,
+    /// The signal changes nothing (for a site that no law obliges to read it).
+    Ignore,
 }
 
 /// A group of purposes the visitor can accept or refuse as one.
@@ -66,9 +88,26 @@ pub struct Category {
     /// config ported from elsewhere gets a clear error, not "unknown field".)
     #[serde(default)]
     pub enabled: Option<bool>,
+    /// Whether what this category allows counts as "sale or sharing" of
+    /// personal data (US state laws), so that Global Privacy Control locks it
+    /// off. Defaults to `true` for `marketing` only.
+    #[serde(default)]
+    pub sale_or_sharing: Option<bool>,
     /// The services (vendors) inside this category.
     #[serde(default)]
     pub services: Vec<Service>,
+    /// Set at run time by [`ConsentConfig::under_gpc`]: the browser sends
+    /// Global Privacy Control and the site honours it, so this category is
+    /// off and cannot be switched on. Never read from JSON.
+    #[serde(skip)]
+    pub gpc_locked: bool,
+}
+
+impl Category {
+    /// Whether Global Privacy Control applies to this category.
+    pub fn is_sale_or_sharing(&self) -> bool {
+        !self.read_only && self.sale_or_sharing.unwrap_or(self.id == "marketing")
+    }
 }
 
 /// A vendor or tool inside a category, with its own switch.
@@ -219,8 +258,16 @@ pub struct Texts {
     pub gate_settings: String,
     /// Shown instead of the choices when the site's config cannot be used.
     pub unavailable: String,
-    /// Closes that notice.
+    /// Closes that notice, and the Global Privacy Control notice.
     pub unavailable_close: String,
+    /// Banner and preference center, when the browser sends Global Privacy
+    /// Control: `{categories}` is filled in with the locked categories' titles.
+    pub gpc_note: String,
+    /// Next to the switch of a category Global Privacy Control locks off.
+    pub gpc_locked: String,
+    /// Notice after Global Privacy Control turned an earlier opt-in off:
+    /// `{categories}` is filled in.
+    pub gpc_applied: String,
 }
 
 impl Default for Texts {
@@ -263,6 +310,9 @@ impl Default for Texts {
             gate_settings: s("Cookie settings"),
             unavailable: s("Cookie choices cannot be offered on this page right now, so only strictly necessary cookies are used."),
             unavailable_close: s("OK"),
+            gpc_note: s("Your browser sends Global Privacy Control, a request not to sell or share your data. We honour it: {categories} stays off, whatever you choose here."),
+            gpc_locked: s("Off because your browser sends Global Privacy Control."),
+            gpc_applied: s("Your browser sends Global Privacy Control, so we switched {categories} off. Your other choices are unchanged."),
         }
     }
 }
@@ -328,13 +378,56 @@ impl ConsentConfig {
     pub fn expiry_ms(&self) -> u64 {
         u64::from(self.expires_after_days) * 86_400_000
     }
+
+    /// This config for a browser that does (`signal`) or does not send Global
+    /// Privacy Control: when the site honours it, every sale/sharing category
+    /// is marked [`Category::gpc_locked`]. The signal is never read as consent.
+    pub fn under_gpc(mut self, signal: bool) -> Self {
+        let honour = signal && self.gpc == GpcMode::Honour;
+        for c in &mut self.categories {
+            c.gpc_locked = honour && c.is_sale_or_sharing();
+        }
+        self
+    }
+
+    /// Whether any category is locked by Global Privacy Control.
+    pub fn gpc_applies(&self) -> bool {
+        self.categories.iter().any(|c| c.gpc_locked)
+    }
+
+    /// `text` with `{categories}` replaced by the titles of the categories
+    /// Global Privacy Control locks, joined with ", ".
+    pub fn with_locked_titles(&self, text: &str) -> String {
+        let titles: Vec<&str> = self
+            .categories
+            .iter()
+            .filter(|c| c.gpc_locked)
+            .map(|c| c.title.as_str())
+            .collect();
+        text.replace("{categories}", &titles.join(", "))
+    }
 }
 
-/// FNV-1a over the UTF-16 code units of a config's text, as 8 hex digits.
+/// What this crate has validated, for the boot script: the fingerprint of the
+/// config text, then, when a decision stands under it (a current record with a
+/// switch for every category and service), a space and the fingerprint of the
+/// stored record's text. Kept under [`ConsentConfig::fingerprint_key`] and
+/// rewritten after every change of the record.
 ///
-/// The boot script (boot/logic.mjs computes the same) takes its fast path for a
-/// returning visitor only when the page's config text has this fingerprint
-/// stored, that is, when this crate has validated exactly that text before.
+/// The boot script (boot/boot.mjs) takes its fast path for a returning visitor
+/// only when both fingerprints match what the page and storage hold: the
+/// record was read by this crate's decoder under exactly this config, so the
+/// boot script checks only the clock (expiry), which moves on its own.
+pub fn boot_marker(config_text: &str, standing_record: Option<&str>) -> String {
+    let config = config_fingerprint(config_text);
+    match standing_record {
+        Some(r) => format!("{config} {}", config_fingerprint(r)),
+        None => config,
+    }
+}
+
+/// FNV-1a over the UTF-16 code units of a text, as 8 hex digits
+/// (boot/logic.mjs `fingerprint` computes the same).
 pub fn config_fingerprint(text: &str) -> String {
     let mut h: u32 = 0x811c_9dc5;
     for unit in text.encode_utf16() {

@@ -93,10 +93,12 @@ pub fn assess(stored: Option<&str>, cfg: &ConsentConfig, now_ms: u64) -> Assessm
 }
 
 /// Whether a category is granted under `record`: read-only categories always,
-/// others only with an explicit `true` in a current record.
+/// others only with an explicit `true` in a current record, and never one
+/// locked by Global Privacy Control.
 pub fn category_granted(cfg: &ConsentConfig, record: Option<&ConsentRecord>, category: &str) -> bool {
     match cfg.category(category) {
         Some(c) if c.read_only => true,
+        Some(c) if c.gpc_locked => false,
         Some(_) => record.is_some_and(|r| r.categories.get(category) == Some(&true)),
         None => false,
     }
@@ -133,6 +135,18 @@ pub fn service_refused(cfg: &ConsentConfig, record: Option<&ConsentRecord>, serv
     }
 }
 
+/// Whether `record` holds an opt-in that Global Privacy Control now locks (a
+/// sale/sharing category stored as `true`; a service stored as on needs its
+/// category on to be granted, so the categories tell). The session then stores
+/// the record again with those off ([`Method::Gpc`]), so the opt-out lasts and
+/// the change is applied like a withdrawal.
+pub fn gpc_conflict(cfg: &ConsentConfig, record: Option<&ConsentRecord>) -> bool {
+    let Some(r) = record else { return false };
+    cfg.categories
+        .iter()
+        .any(|c| c.gpc_locked && r.categories.get(&c.id) == Some(&true))
+}
+
 /// A complete set of switches the visitor is about to save.
 ///
 /// Always holds every category and service of the config, keeps read-only
@@ -151,13 +165,16 @@ impl Choice {
         let categories = cfg
             .categories
             .iter()
-            .map(|c| (c.id.clone(), on || c.read_only))
+            .map(|c| (c.id.clone(), on && !c.gpc_locked || c.read_only))
             .collect();
-        let services = cfg.services().map(|(c, s)| (s.id.clone(), on || c.read_only)).collect();
+        let services = cfg
+            .services()
+            .map(|(c, s)| (s.id.clone(), on && !c.gpc_locked || c.read_only))
+            .collect();
         Choice { categories, services }
     }
 
-    /// Everything on.
+    /// Everything on (except what Global Privacy Control locks).
     pub fn accept_all(cfg: &ConsentConfig) -> Self {
         Self::uniform(cfg, true)
     }
@@ -182,10 +199,11 @@ impl Choice {
         Choice { categories, services }
     }
 
-    /// Switches a category and all its services. Read-only categories stay on.
+    /// Switches a category and all its services. Read-only categories stay
+    /// on; categories locked by Global Privacy Control stay off.
     pub fn set_category(&mut self, cfg: &ConsentConfig, id: &str, on: bool) {
         let Some(cat) = cfg.category(id) else { return };
-        let on = on || cat.read_only;
+        let on = on && !cat.gpc_locked || cat.read_only;
         self.categories.insert(cat.id.clone(), on);
         for s in &cat.services {
             self.services.insert(s.id.clone(), on);
@@ -197,7 +215,7 @@ impl Choice {
         let Some((cat, svc)) = cfg.service(id) else {
             return;
         };
-        if cat.read_only {
+        if cat.read_only || cat.gpc_locked {
             return;
         }
         self.services.insert(svc.id.clone(), on);
@@ -230,7 +248,7 @@ pub fn record_decision(
     let categories = cfg
         .categories
         .iter()
-        .map(|c| (c.id.clone(), c.read_only || choice.category(&c.id)))
+        .map(|c| (c.id.clone(), c.read_only || !c.gpc_locked && choice.category(&c.id)))
         .collect::<BTreeMap<_, _>>();
     let services = cfg
         .services()

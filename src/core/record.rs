@@ -25,6 +25,9 @@ pub enum Method {
     Preferences,
     /// A call through the JS or Rust API.
     Api,
+    /// The browser's Global Privacy Control signal, applied over an earlier
+    /// opt-in (the record keeps the visitor's other choices).
+    Gpc,
 }
 
 impl Method {
@@ -34,6 +37,7 @@ impl Method {
             Method::Banner => "banner",
             Method::Preferences => "preferences",
             Method::Api => "api",
+            Method::Gpc => "gpc",
         }
     }
 }

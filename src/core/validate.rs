@@ -104,7 +104,7 @@ fn check_pattern(path: &str, pattern: &str) -> Check {
 }
 
 fn check_texts(texts: &Texts) -> Check {
-    let fields: [(&str, &str); 30] = [
+    let fields: [(&str, &str); 33] = [
         ("banner_title", &texts.banner_title),
         ("banner_description", &texts.banner_description),
         ("privacy_policy_label", &texts.privacy_policy_label),
@@ -135,6 +135,9 @@ fn check_texts(texts: &Texts) -> Check {
         ("history_unchanged", &texts.history_unchanged),
         ("download_receipt", &texts.download_receipt),
         ("cleanup_failed", &texts.cleanup_failed),
+        ("gpc_note", &texts.gpc_note),
+        ("gpc_locked", &texts.gpc_locked),
+        ("gpc_applied", &texts.gpc_applied),
     ];
     for (name, value) in fields {
         check_text(&format!("texts.{name}"), value)?;
@@ -192,6 +195,12 @@ pub fn validate_config(cfg: &ConsentConfig) -> Result<(), ConfigError> {
             return fail(
                 format!("{at}.enabled"),
                 "an optional category cannot be on before the visitor chooses: remove \"enabled\"",
+            );
+        }
+        if cat.read_only && cat.sale_or_sharing == Some(true) {
+            return fail(
+                format!("{at}.sale_or_sharing"),
+                "the \"necessary\" category is always on, so Global Privacy Control cannot turn it off: move what sells or shares data to an optional category",
             );
         }
         if cat.id == NECESSARY && !cat.read_only {
@@ -253,10 +262,13 @@ pub fn validate_config(cfg: &ConsentConfig) -> Result<(), ConfigError> {
         }
     }
     if let Some(map) = cfg.consent_mode.as_ref().and_then(|m| m.map.as_ref()) {
-        for (cat, keys) in map {
+        for (i, (cat, keys)) in map.iter().enumerate() {
             let at = format!("consent_mode.map.{cat}");
             if cfg.category(cat).is_none() {
                 return fail(at, format!("{cat:?} is not a category of this config"));
+            }
+            if map[..i].iter().any(|(c, _)| c == cat) {
+                return fail(at, "this category is mapped twice: list all its keys once");
             }
             for key in keys {
                 if !super::consent_mode::CONSENT_MODE_KEYS.contains(&key.as_str()) {

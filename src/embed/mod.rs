@@ -10,8 +10,8 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::core::{config_fingerprint, ApiCommand, ConsentConfig, Method};
-use crate::ui::{install_page_triggers, ConsentBanner, ConsentContext, PreferenceCenter, PreferencesModal};
+use crate::core::{boot_marker, ApiCommand, ConsentConfig, Method};
+use crate::ui::{install_page_triggers, ConsentBanner, ConsentContext, GpcNotice, PreferenceCenter, PreferencesModal};
 use crate::web::{listen, report, report_error, ConsentSession, ConsentStorage};
 
 /// Id of the `<script type="application/json">` element holding the config.
@@ -129,8 +129,6 @@ fn boot(doc: &web_sys::Document, text: &str, hand_over: HandOver) {
             return;
         }
     };
-    // From now on the boot script may decide for a returning visitor on its own.
-    ConsentStorage::open(&cfg.fingerprint_key()).save(&config_fingerprint(text));
     let session = match &hand_over.previous {
         Some(previous) => ConsentSession::start_after(cfg, previous),
         None => ConsentSession::start(cfg),
@@ -160,6 +158,7 @@ fn boot(doc: &web_sys::Document, text: &str, hand_over: HandOver) {
         view! {
             <ConsentBanner/>
             <PreferencesModal/>
+            <GpcNotice/>
             <div class="lcc-sr-only" role="status" aria-live="polite" data-testid="lcc-status">
                 {move || ctx.announcement().get()}
             </div>
@@ -169,10 +168,30 @@ fn boot(doc: &web_sys::Document, text: &str, hand_over: HandOver) {
     // Same task as the mount: the boot script's banner gives way to ours without a frame between.
     replace_boot_banner(doc);
     let Some(ctx) = mounted.get() else { return };
+    attest(ctx, text);
     if let Some(bridge) = &hand_over.bridge {
         connect(bridge, ctx, text);
     }
     perform(ctx, doc, hand_over.action.as_deref());
+}
+
+/// Tells the boot script what this crate has validated (`boot_marker`): the
+/// config text, and the record while a decision stands. From then on the boot
+/// script decides for a returning visitor on its own. Kept in step with every
+/// change of the record (here or in another tab).
+fn attest(ctx: ConsentContext, text: &str) {
+    let key = ctx.config().fingerprint_key();
+    let text = text.to_owned();
+    let write = move || {
+        let standing = ctx
+            .record()
+            .get_untracked()
+            .filter(|_| !ctx.must_ask())
+            .map(|r| r.encode());
+        ConsentStorage::open(&key).save(&boot_marker(&text, standing.as_deref()));
+    };
+    write();
+    ctx.subscribe(write);
 }
 
 /// Connects the boot script's `window.CookieConsent` to this session: calls

@@ -19,6 +19,10 @@ pub fn ConsentBanner(
     let policy = cfg.privacy_policy_url.clone().map(|href| {
         view! { " " <a class="lcc-link" href=href>{t.privacy_policy_label.clone()}</a> }
     });
+    // Global Privacy Control: the visitor sees what stays off before choosing.
+    let gpc = cfg.gpc_applies().then(|| {
+        view! { <p class="lcc-banner__gpc" data-testid="lcc-gpc-note">{cfg.with_locked_titles(&t.gpc_note)}</p> }
+    });
     let class = move || match class.get() {
         Some(extra) => format!("lcc-banner {extra}"),
         None => "lcc-banner".to_owned(),
@@ -35,6 +39,7 @@ pub fn ConsentBanner(
             <div class="lcc-banner__body">
                 <h2 id="lcc-banner-title" class="lcc-banner__title">{t.banner_title}</h2>
                 <p id="lcc-banner-text" class="lcc-banner__text">{t.banner_description}{policy}</p>
+                {gpc}
             </div>
             <div class="lcc-banner__actions">
                 <button type="button" class="lcc-btn" data-testid="lcc-accept-all"

@@ -53,7 +53,7 @@ fn category_view(
 ) -> impl IntoView {
     let input_id = format!("{prefix}-cat-{}", cat.id);
     let desc_id = format!("{prefix}-cat-{}-desc", cat.id);
-    let (id, read_only) = (cat.id.clone(), cat.read_only);
+    let (id, read_only, locked) = (cat.id.clone(), cat.read_only, cat.gpc_locked);
     let checked = {
         let id = id.clone();
         move || draft.with(|c| c.category(&id))
@@ -66,12 +66,22 @@ fn category_view(
         }
     };
     let badge = read_only.then(|| view! { <span class="lcc-badge">{t.always_on.clone()}</span> });
+    // Locked off by Global Privacy Control: say why, next to the switch.
+    let lock_id = format!("{prefix}-cat-{}-gpc", cat.id);
+    let lock_note = locked.then(|| {
+        view! { <p id=lock_id.clone() class="lcc-category__gpc" data-testid="lcc-gpc-locked">{t.gpc_locked.clone()}</p> }
+    });
+    let described = if locked {
+        format!("{lock_id} {desc_id}")
+    } else {
+        desc_id.clone()
+    };
     let services = (!cat.services.is_empty()).then(|| {
         let label = format!("{} ({})", t.show_services, cat.services.len());
         let items = cat
             .services
             .iter()
-            .map(|s| service_view(s, cfg, t, draft, read_only, prefix))
+            .map(|s| service_view(s, cfg, t, draft, read_only, locked, prefix))
             .collect_view();
         view! {
             <details class="lcc-services">
@@ -84,13 +94,14 @@ fn category_view(
         <section class="lcc-category" data-category=cat.id.clone()>
             <div class="lcc-category__head">
                 <input type="checkbox" role="switch" class="lcc-switch" id=input_id.clone()
-                    aria-describedby=desc_id.clone()
+                    aria-describedby=described
                     prop:checked=checked
-                    disabled=read_only
+                    disabled=read_only || locked
                     on:change=on_change />
                 <label class="lcc-category__title" for=input_id>{cat.title.clone()}</label>
                 {badge}
             </div>
+            {lock_note}
             <p id=desc_id class="lcc-category__text">{cat.description.clone()}</p>
             {services}
         </section>
@@ -103,6 +114,7 @@ fn service_view(
     t: &Texts,
     draft: RwSignal<Choice>,
     read_only: bool,
+    locked: bool,
     prefix: &str,
 ) -> impl IntoView {
     let input_id = format!("{prefix}-svc-{}", svc.id);
@@ -153,7 +165,7 @@ fn service_view(
                 <input type="checkbox" role="switch" class="lcc-switch" id=input_id.clone()
                     aria-describedby=desc_id.clone()
                     prop:checked=checked
-                    disabled=read_only
+                    disabled=read_only || locked
                     on:change=on_change />
                 <label class="lcc-service__title" for=input_id>{svc.title.clone()}</label>
             </div>

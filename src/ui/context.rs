@@ -130,6 +130,12 @@ impl ConsentContext {
         self.preferences_open.into()
     }
 
+    /// Whether Global Privacy Control turned an earlier opt-in off on this
+    /// page view ([`GpcNotice`](crate::ui::GpcNotice) says so).
+    pub fn gpc_applied(&self) -> bool {
+        self.session.with_value(|s| s.gpc_applied())
+    }
+
     /// The latest status message for screen readers (reactive).
     pub fn announcement(&self) -> Signal<String> {
         self.announcement.into()

@@ -81,6 +81,9 @@ pub fn PreferenceCenter(
         }
     };
 
+    let gpc = cfg.gpc_applies().then(|| {
+        view! { <p class="lcc-center__gpc" role="note" data-testid="lcc-pc-gpc-note">{cfg.with_locked_titles(&t.gpc_note)}</p> }
+    });
     let class = move || match class.get() {
         Some(extra) => format!("lcc-root lcc-center {extra}"),
         None => "lcc-root lcc-center".to_owned(),
@@ -89,6 +92,7 @@ pub fn PreferenceCenter(
         <section class=class aria-labelledby="lcc-pc-title" data-testid="lcc-preference-center">
             <h2 id="lcc-pc-title" class="lcc-center__title">{t.center_title.clone()}</h2>
             {status}
+            {gpc}
             {cleanup}
             <div class="lcc-center__choices">{choice_list(&cfg, draft, "lcc-pc")}</div>
             {choice_actions(ctx, draft, "lcc-center__actions", ["lcc-pc-accept-all", "lcc-pc-reject-all", "lcc-pc-save"])}

@@ -6,6 +6,7 @@ mod clock;
 mod events;
 mod scripts;
 mod session;
+mod signals;
 mod storage;
 mod sync;
 
@@ -14,5 +15,6 @@ pub use clock::*;
 pub use events::*;
 pub use scripts::*;
 pub use session::*;
+pub use signals::*;
 pub use storage::*;
 pub use sync::*;

@@ -1,13 +1,13 @@
 //! One page view's consent: reads storage, asks core, and carries out the answer.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::core::{
-    assess, consent_mode_update, decode_history, denied_services, diff, encode_history, plan_erase, plan_erase_cookies,
-    plan_http_only_probe, plan_opt_outs, push_history, record_decision, Changes, Choice, ConsentConfig, ConsentRecord,
-    HistoryEntry, Method, PromptReason,
+    assess, consent_mode_update, decode_history, denied_services, diff, encode_history, gpc_conflict, plan_erase,
+    plan_erase_cookies, plan_http_only_probe, plan_opt_outs, push_history, record_decision, Changes, Choice,
+    ConsentConfig, ConsentRecord, HistoryEntry, Method, PromptReason,
 };
 use crate::web::cleanup::{
     apply_erase, call_opt_outs, cookie_names, location, probe_http_only as probe_http_only_cookies,
@@ -16,6 +16,7 @@ use crate::web::cleanup::{
 use crate::web::clock::{now_ms, random_bytes};
 use crate::web::events::{dispatch_json, report, EVENT_CHANGE, EVENT_CLEANUP, EVENT_CONSENT};
 use crate::web::scripts::ScriptGate;
+use crate::web::signals::{boot_pushed_consent_mode, gpc_signal};
 use crate::web::storage::ConsentStorage;
 use crate::web::sync::broadcast;
 
@@ -31,6 +32,7 @@ pub struct ConsentSession {
     prompt: RefCell<Option<PromptReason>>,
     cleanup: RefCell<Option<CleanupReport>>,
     listeners: RefCell<Vec<Rc<dyn Fn()>>>,
+    gpc_applied: Cell<bool>,
 }
 
 impl std::fmt::Debug for ConsentSession {
@@ -56,7 +58,7 @@ impl ConsentSession {
         let stored = storage.load();
         let session = Self::open(cfg, storage, history, stored.as_deref());
         // Cookies of refused services that are back (or were set outside the gate) go again.
-        if session.record.borrow().is_some() {
+        if session.record.borrow().is_some() && !session.honour_gpc() {
             session.clean_up(false);
         }
         session
@@ -72,7 +74,29 @@ impl ConsentSession {
         let session = Self::open(cfg, storage, history, Some(previous));
         let now = session.storage.load();
         session.adopt(now.as_deref());
+        session.honour_gpc();
         session
+    }
+
+    /// Global Privacy Control over an earlier opt-in on this device: the
+    /// record is stored again with the locked categories off (`via: "gpc"`),
+    /// applied like a withdrawal (cookies erased, events), and remembered for
+    /// the notice ([`ConsentSession::gpc_applied`]). Returns whether it did so.
+    fn honour_gpc(&self) -> bool {
+        let record = self.record();
+        if !gpc_conflict(&self.cfg, record.as_ref()) {
+            return false;
+        }
+        // The locked scripts never ran on this page view: no reload needed.
+        self.store(&Choice::from_record(&self.cfg, record.as_ref()), Method::Gpc, false);
+        self.gpc_applied.set(true);
+        true
+    }
+
+    /// Whether this page view turned an earlier opt-in off because the
+    /// browser sends Global Privacy Control (the UI tells the visitor).
+    pub fn gpc_applied(&self) -> bool {
+        self.gpc_applied.get()
     }
 
     fn open(
@@ -81,6 +105,12 @@ impl ConsentSession {
         history: ConsentStorage,
         stored: Option<&str>,
     ) -> Rc<Self> {
+        // The signal, read once per page view, locks what the site marks as sale/sharing.
+        let cfg = if gpc_signal() {
+            Arc::new(ConsentConfig::clone(&cfg).under_gpc(true))
+        } else {
+            cfg
+        };
         let assessment = assess(stored, &cfg, now_ms());
         if let Some(reason) = &assessment.prompt {
             match reason {
@@ -98,10 +128,12 @@ impl ConsentSession {
             prompt: RefCell::new(assessment.prompt),
             cleanup: RefCell::default(),
             listeners: RefCell::default(),
+            gpc_applied: Cell::new(false),
         });
         session.report_storage_errors();
-        // Before any tag runs: a gated inline `gtag('config')` must find the update first.
-        if session.record.borrow().is_some() {
+        // Before any tag runs: a gated inline `gtag('config')` must find the update first
+        // (unless the boot script pushed this very one while the page parsed).
+        if session.record.borrow().is_some() && !stored.is_some_and(boot_pushed_consent_mode) {
             session.update_consent_mode();
         }
         session.refresh_scripts();
@@ -149,6 +181,10 @@ impl ConsentSession {
 
     /// Saves the visitor's choice, runs what it newly allows, and tells the page.
     pub fn decide(&self, choice: &Choice, method: Method) -> Changes {
+        self.store(choice, method, true)
+    }
+
+    fn store(&self, choice: &Choice, method: Method, may_reload: bool) -> Changes {
         let previous = self.record();
         let record = record_decision(&self.cfg, previous.as_ref(), choice, method, now_ms(), random_bytes());
         let encoded = record.encode();
@@ -159,7 +195,7 @@ impl ConsentSession {
         let changes = self.apply(previous.as_ref(), Some(record), None, &encoded, true);
         entry.left_behind = self.last_cleanup().map(|c| c.left_behind()).unwrap_or_default();
         self.history.save(&encode_history(&push_history(self.history(), entry)));
-        self.finish(&changes);
+        self.finish(&changes, may_reload);
         changes
     }
 
@@ -191,7 +227,7 @@ impl ConsentSession {
             stored.unwrap_or_default(),
             false,
         );
-        self.finish(&changes);
+        self.finish(&changes, true);
     }
 
     /// Erases the page's cookies matching `names` (exact or `*` patterns) on
@@ -244,12 +280,12 @@ impl ConsentSession {
     }
 
     /// Tells the subscribers, then reloads after a withdrawal if configured.
-    fn finish(&self, changes: &Changes) {
+    fn finish(&self, changes: &Changes, may_reload: bool) {
         let listeners: Vec<_> = self.listeners.borrow().clone();
         for f in listeners {
             f();
         }
-        if changes.has_revocation() && self.cfg.reload_on_revoke {
+        if may_reload && changes.has_revocation() && self.cfg.reload_on_revoke {
             // Scripts already running cannot be unloaded: start a clean page view.
             reload();
         }

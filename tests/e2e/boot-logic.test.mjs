@@ -4,12 +4,30 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, existsSync } from "node:fs";
-import { assess, BANNER_TEXTS, categoryGranted, fingerprint, gate, safeUrl, serviceGranted, serviceScripts } from "../../boot/logic.mjs";
+import {
+  BANNER_TEXTS,
+  categoryGranted,
+  consentModeUpdate,
+  fingerprint,
+  fresh,
+  gate,
+  gpcConflict,
+  safeUrl,
+  serviceGranted,
+  serviceScripts,
+} from "../../boot/logic.mjs";
 
 const root = new URL("../../", import.meta.url);
 
-function outcome(cfg, stored, now, scripts) {
-  const { prompt, record } = assess(stored, cfg, now);
+// What the boot script does with a case (tests/core_shared_cases.rs `outcome`):
+// it reads a record only when the core attested it, and checks the clock itself.
+function outcome(cfg, gpc, stored, now, scripts, attested) {
+  const r = attested ? JSON.parse(stored) : undefined;
+  const record = r && fresh(cfg, r, now) ? r : undefined;
+  const prompt = !record;
+  const base = (v) => (attested ? { ...v, attested } : v);
+  // A conflict hands over to the UI: the boot script decides nothing else.
+  if (gpcConflict(cfg, record, gpc)) return base({ prompt, gpc_conflict: true });
   const granted = cfg.categories.filter((c) => categoryGranted(cfg, record, c.id)).map((c) => c.id);
   for (const c of cfg.categories)
     for (const s of c.services || []) if (serviceGranted(cfg, record, s.id)) granted.push(s.id);
@@ -21,14 +39,17 @@ function outcome(cfg, stored, now, scripts) {
     else if (g) run.push(i);
   });
   const service_scripts = serviceScripts(cfg, record).map(([id, src]) => `${id} ${src.src}`);
-  return { prompt, granted, run, rejected, service_scripts };
+  const out = { prompt, granted, run, rejected, service_scripts };
+  const update = consentModeUpdate(cfg, record);
+  if (update) out.consent_mode = update;
+  return base(out);
 }
 
 function replay(table) {
   let n = 0;
   for (const c of table.cases) {
     const cfg = table.configs[c.config];
-    assert.deepEqual(outcome(cfg, c.stored, c.now, c.scripts), c.expect, `${c.name}: ${JSON.stringify(c.stored)}`);
+    assert.deepEqual(outcome(cfg, c.gpc === true, c.stored, c.now, c.scripts, c.expect.attested === true), c.expect, `${c.name}: ${JSON.stringify(c.stored)}`);
     n++;
   }
   return n;
