@@ -8,7 +8,7 @@
 mod app {
     use leptos::prelude::*;
     use leptos_consent::core::ConsentConfig;
-    use leptos_consent::ui::{use_consent, ConsentBanner, ConsentGate, ConsentProvider, PreferencesModal};
+    use leptos_consent::ui::{use_consent, ConsentBanner, ConsentGate, ConsentProvider, GpcNotice, PreferencesModal};
 
     /// The demo site's config: categories, services and their cookies.
     const CONFIG: &str = include_str!("../consent-config.json");
@@ -42,6 +42,7 @@ mod app {
                 <footer><a href="#" data-cc="show-preferencesModal">"Cookie settings"</a></footer>
                 <ConsentBanner/>
                 <PreferencesModal/>
+                <GpcNotice/>
             </ConsentProvider>
         }
     }

@@ -70,3 +70,58 @@ test("default first, one update per decision before config, denied after withdra
   });
   await context.close();
 });
+
+test("a returning visitor's update comes from the boot script: right after the default, before gtag.js and config, once", async () => {
+  const context = await env.browser.newContext();
+  const first = await context.newPage();
+  await first.goto(new URL("/gcm/index.html", env.server.url).href);
+  await first.waitForSelector("#lcc-root [data-testid=lcc-preferences]", { state: "attached" });
+  await first.evaluate(() => window.CookieConsent.acceptCategory("performance"));
+  await first.waitForFunction(() => window.dataLayer.some((e) => e[0] === "config"));
+  await first.close();
+
+  // The next page view: no UI is fetched, the stored choice is in the dataLayer before any tag.
+  const page = await context.newPage();
+  const ui = [];
+  page.on("request", (r) => /leptos-consent(_bg\.wasm|\.js)$/.test(r.url()) && ui.push(r.url()));
+  let gtagRan = null;
+  page.on("request", (r) => {
+    if (r.url().endsWith("/tags/gtag-standin.js") && gtagRan === null) gtagRan = "requested";
+  });
+  await page.goto(new URL("/gcm/index.html", env.server.url).href);
+  await page.waitForFunction(() => window.dataLayer.some((e) => e[0] === "config"));
+  assert.equal(await page.evaluate(() => window.__lccBoot), "returning");
+  let cmds = await commands(page);
+  assert.deepEqual(cmds.slice(0, 2).map(([c, a]) => `${c} ${a}`), ["consent default", "consent update"], JSON.stringify(cmds));
+  assert.deepEqual(cmds[1][2], {
+    ad_storage: "denied", ad_user_data: "denied", ad_personalization: "denied", analytics_storage: "granted",
+  });
+  const at = (c) => cmds.findIndex((x) => x[0] === c);
+  assert.ok(at("js") > 1 && at("config") > 1, JSON.stringify(cmds));
+  assert.equal(gtagRan, "requested");
+  assert.deepEqual(ui, [], "the UI is neither fetched nor compiled");
+
+  // The visitor opens the settings: the UI arrives and does not push the same update again.
+  await page.evaluate(() => window.CookieConsent.showPreferences());
+  await page.getByTestId("lcc-preferences").waitFor({ state: "visible" });
+  await page.waitForTimeout(300);
+  cmds = await commands(page);
+  assert.equal(cmds.filter(([c, a]) => c === "consent" && a === "update").length, 1, JSON.stringify(cmds));
+  await context.close();
+});
+
+test("Global Privacy Control keeps the ad keys denied after Accept all", async () => {
+  const context = await env.browser.newContext({ extraHTTPHeaders: { "Sec-GPC": "1" } });
+  const page = await context.newPage();
+  await page.addInitScript("Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true });");
+  await page.goto(new URL("/gcm/index.html", env.server.url).href);
+  await page.waitForSelector("#lcc-root [data-testid=lcc-preferences]", { state: "attached" });
+  await page.getByTestId("lcc-accept-all").click();
+  await page.waitForFunction(() => window.dataLayer.some((e) => e[0] === "config"));
+  const updates = (await commands(page)).filter(([c, a]) => c === "consent" && a === "update");
+  assert.equal(updates.length, 1);
+  assert.deepEqual(updates[0][2], {
+    ad_storage: "denied", ad_user_data: "denied", ad_personalization: "denied", analytics_storage: "granted",
+  });
+  await context.close();
+});
