@@ -13,6 +13,10 @@ declare namespace LeptosConsent {
     privacy_policy_url?: string;
     categories: Category[];
     texts?: Partial<Record<string, string>>;
+    /** Google Consent Mode v2: present (even `{}`) to push gtag('consent', 'update', …) per decision. */
+    consent_mode?: { map?: Record<string, ConsentModeKey[]> };
+    /** Global Privacy Control: "honour" (default) locks the sale/sharing categories off; "ignore". */
+    gpc?: "honour" | "ignore";
     /** Called on the visitor's very first decision. */
     onFirstConsent?: (param: { cookie: CookieValue }) => void;
     /** Called on the first decision and on every page view with a standing decision. */
@@ -31,8 +35,18 @@ declare namespace LeptosConsent {
     description?: string;
     /** Only for the "necessary" category: always on. */
     read_only?: boolean;
+    /** Sale or sharing of personal data: locked off under Global Privacy Control (default: true for "marketing"). */
+    sale_or_sharing?: boolean;
     services?: Service[];
   }
+
+  type ConsentModeKey =
+    | "ad_storage"
+    | "ad_user_data"
+    | "ad_personalization"
+    | "analytics_storage"
+    | "functionality_storage"
+    | "personalization_storage";
 
   interface Service {
     id: string;
