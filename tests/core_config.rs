@@ -203,7 +203,10 @@ fn the_boot_marker_binds_the_config_text_and_the_standing_record() {
     let text = common::demo_config_json();
     assert_eq!(boot_marker(&text, None), config_fingerprint(&text));
     let marker = boot_marker(&text, Some("{\"v\":1}"));
-    assert_eq!(marker, format!("{} {}", config_fingerprint(&text), config_fingerprint("{\"v\":1}")));
+    assert_eq!(
+        marker,
+        format!("{} {}", config_fingerprint(&text), config_fingerprint("{\"v\":1}"))
+    );
     // One character more in either text: another marker.
     assert_ne!(boot_marker(&format!("{text} "), Some("{\"v\":1}")), marker);
     assert_ne!(boot_marker(&text, Some("{\"v\":1} ")), marker);
