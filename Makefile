@@ -20,7 +20,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 E2E := tests/e2e
 
 .PHONY: help demo test build dist serve tools tool-target tool-trunk tool-wasm-bindgen tool-wasm-opt tool-esbuild \
-	browser node-deps lint test-native test-browser test-e2e size bench clean
+	browser node-deps bench-deps lint test-native test-browser test-e2e size bench clean
 
 help:
 	@echo "make demo   build the release demo and serve it on http://127.0.0.1:8080"
@@ -118,9 +118,15 @@ test-browser: tools browser
 test-e2e: build browser node-deps
 	cd $(E2E) && node --test --test-concurrency=1 *.test.mjs
 
-# The benchmark (first increment: ours against the page without a consent manager,
-# three profiles); writes bench/results/<date>.md. Timings live here, never in tests.
-bench: build browser node-deps
+# The peers the benchmark measures (pinned npm packages, served locally).
+bench-deps: bench/node_modules/.installed
+bench/node_modules/.installed: bench/package.json bench/package-lock.json
+	cd bench && npm ci --no-audit --no-fund
+	touch $@
+
+# The benchmark: ours, the page without a consent manager and four peers, three
+# profiles; writes bench/results/<date>.md. Timings live here, never in tests.
+bench: build browser node-deps bench-deps
 	node bench/run.mjs site 7
 
 # Size budgets on the release distribution (bench/budgets.json): bytes, never time.

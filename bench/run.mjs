@@ -1,30 +1,41 @@
-// The benchmark, first increment: leptos-consent against the same article page
-// without any consent manager (the control), in headless Chromium, under three
-// profiles (loopback, slow 4G, 4x CPU throttle), interleaved runs, fresh context
-// per first-visit run, an on-disk profile for returning visits.
-// The peers (vanilla-cookieconsent, tarteaucitron, Osano, Klaro) are not in yet.
+// The benchmark: leptos-consent, the same article page without a consent
+// manager (the control), and the peers (bench/peers.mjs: vanilla-cookieconsent
+// 3.1.0, tarteaucitron 1.34.0, Osano cookieconsent 3.1.1, Klaro 0.7.22, from
+// npm, served locally), in headless Chromium, under three profiles (loopback;
+// slow 4G: 150 ms RTT, 1.6 Mbit/s down; 4x CPU throttle), interleaved runs, a
+// fresh context per first visit, and an on-disk profile for returning visits.
 //
 //   node bench/run.mjs [site-dir] [runs]      (make bench)
+//   BENCH_ONLY=ours,klaro BENCH_PROFILES=loopback node bench/run.mjs site 1
 //
-// Prints a markdown table and writes it to bench/results/<date>.md.
+// Prints a markdown table and writes it to bench/results/<date>.md. Timings
+// live here, never in tests.
 import { chromium } from "../tests/e2e/node_modules/playwright-core/index.mjs";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServer } from "../tests/e2e/serve.mjs";
+import { CONTESTANTS, CONTROL, MOUNTS, TAGS, demoHtml } from "./peers.mjs";
 
 const SITE = process.argv[2] || "site";
 const RUNS = Number(process.argv[3] || 7);
+const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(",") : null;
 const ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-const PROFILES = {
+const ALL_PROFILES = {
   loopback: {},
-  "slow 4G": { network: { offline: false, latency: 150, downloadThroughput: (1.6e6 / 8), uploadThroughput: (750e3 / 8) } },
+  "slow 4G": { network: { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 750e3 / 8 } },
   "4x CPU": { cpu: 4 },
 };
+// BENCH_ONLY=ours,vanilla and BENCH_PROFILES=loopback narrow a run while working on it.
+const PROFILES = Object.fromEntries(
+  Object.entries(ALL_PROFILES).filter(([k]) => !process.env.BENCH_PROFILES || process.env.BENCH_PROFILES.split(",").includes(k)),
+);
 
-// Runs before any page script: timestamps of the demo tags and of the banner becoming visible.
-const PROBE = () => {
+// Runs before any page script: when each demo tag ran, when the banner became
+// visible, layout shifts, long tasks (total blocking time) and the Accept click.
+const PROBE = ({ banner, accept }) => {
   const runs = [];
   runs.at_ = [];
   runs.push = function (x) {
@@ -32,90 +43,116 @@ const PROBE = () => {
     return Array.prototype.push.call(this, x);
   };
   window.lccDemoRuns = runs;
-  window.__bench = { cls: 0 };
+  const b = (window.__bench = { cls: 0, tbt: 0 });
   new PerformanceObserver((l) => {
-    for (const e of l.getEntries()) if (e.name === "first-contentful-paint") window.__bench.fcp = e.startTime;
+    for (const e of l.getEntries()) if (e.name === "first-contentful-paint") b.fcp = e.startTime;
   }).observe({ type: "paint", buffered: true });
   new PerformanceObserver((l) => {
-    for (const e of l.getEntries()) if (!e.hadRecentInput) window.__bench.cls += e.value;
+    for (const e of l.getEntries()) if (!e.hadRecentInput) b.cls += e.value;
   }).observe({ type: "layout-shift", buffered: true });
+  new PerformanceObserver((l) => {
+    for (const e of l.getEntries()) if (b.acceptAt == null) b.tbt += Math.max(0, e.duration - 50);
+  }).observe({ type: "longtask", buffered: true });
+  if (!banner) return;
   addEventListener("click", (e) => {
-    if (e.target.closest?.("[data-testid=lcc-accept-all]")) window.__bench.acceptAt ??= performance.now();
+    if (e.target.closest?.(accept)) b.acceptAt ??= performance.now();
   }, true);
   const look = () => {
-    const b = document.querySelector("[data-testid=lcc-banner]");
-    if (b && !b.hidden && b.getBoundingClientRect().height > 0) window.__bench.bannerAt = performance.now();
+    const el = document.querySelector(banner);
+    const r = el && el.getBoundingClientRect();
+    if (r && r.height > 0 && getComputedStyle(el).visibility !== "hidden" && getComputedStyle(el).opacity !== "0") b.bannerAt = performance.now();
     else requestAnimationFrame(look);
   };
   requestAnimationFrame(look);
 };
 
-/// The control: the same article with the tags as plain scripts and no consent manager.
-function control(html) {
-  return html
-    .replace(/<script src="?dist\/leptos-consent-boot\.js"?><\/script>/, "")
-    .replace(/<script data-category="?!performance"? type="?text\/plain"?>[\s\S]*?<\/script>/, "")
-    .replace(/ type="?text\/plain"?/g, "");
-}
-
 async function throttle(page, profile) {
   const cdp = await page.context().newCDPSession(page);
-  if (profile.network) {
-    await cdp.send("Network.enable");
-    await cdp.send("Network.emulateNetworkConditions", profile.network);
-  }
+  await cdp.send("Network.enable");
+  if (profile.network) await cdp.send("Network.emulateNetworkConditions", profile.network);
   if (profile.cpu) await cdp.send("Emulation.setCPUThrottlingRate", { rate: profile.cpu });
   return cdp;
 }
 
-const fcp = (page) => page.waitForFunction(() => window.__bench.fcp, null, { timeout: 10000 }).then(() => page.evaluate(() => window.__bench.fcp)).catch(() => null);
+const bench = (page, k) => page.evaluate((k) => window.__bench[k] ?? null, k);
 const loadEnd = (page) => page.evaluate(() => performance.getEntriesByType("navigation")[0]?.loadEventEnd ?? null);
-const tagTimes = (page, n) =>
-  page.waitForFunction((n) => window.lccDemoRuns.length >= n, n, { timeout: 30000 }).then(() =>
-    page.evaluate(() => window.lccDemoRuns.at_.slice()));
+/// When each of the common tags ran (ms from navigation start), once all have.
+const tagTimes = (page) =>
+  page
+    .waitForFunction((tags) => tags.every((t) => window.lccDemoRuns.includes(t)), TAGS, { timeout: 60000 })
+    .then(() => page.evaluate((tags) => tags.map((t) => window.lccDemoRuns.at_[window.lccDemoRuns.indexOf(t)]), TAGS));
 
-async function firstVisit(browser, url, profile, withCmp) {
+/// Bytes of what the consent manager loaded, from the files on disk.
+const sizeCache = new Map();
+function measure(path) {
+  if (!sizeCache.has(path)) {
+    let file = join(SITE, path);
+    for (const [prefix, dir] of Object.entries(MOUNTS)) if (path.startsWith(prefix)) file = join(dir, path.slice(prefix.length));
+    const body = readFileSync(file);
+    sizeCache.set(path, {
+      raw: body.length,
+      gzip: gzipSync(body, { level: 9 }).length,
+      brotli: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+    });
+  }
+  return sizeCache.get(path);
+}
+
+async function firstVisit(browser, base, c, profile) {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.addInitScript(PROBE);
-  await throttle(page, profile);
+  await page.addInitScript(PROBE, { banner: c.banner, accept: c.accept });
+  const cdp = await throttle(page, profile);
+  const files = new Set();
+  page.on("request", (r) => {
+    const path = new URL(r.url()).pathname;
+    if (c.files.some((p) => path.startsWith(p))) files.add(path);
+  });
   const out = {};
-  await page.goto(url, { waitUntil: "load" });
-  out.fcp = await fcp(page);
+  await page.goto(`${base}/bench-${c.id}.html`, { waitUntil: "load" });
+  out.fcp = await page.waitForFunction(() => window.__bench.fcp, null, { timeout: 20000 }).then(() => bench(page, "fcp")).catch(() => null);
   out.load = await loadEnd(page);
-  if (withCmp) {
-    await page.waitForFunction(() => window.__bench.bannerAt, null, { timeout: 30000 });
-    out.banner = await page.evaluate(() => window.__bench.bannerAt);
-    await page.getByTestId("lcc-accept-all").click();
-    const at = await tagTimes(page, 5);
-    out.acceptToLastTag = Math.max(...at) - (await page.evaluate(() => window.__bench.acceptAt));
-    out.cls = await page.evaluate(() => window.__bench.cls);
-    out.memory = await page.evaluate(async () => (performance.measureUserAgentSpecificMemory
-      ? (await performance.measureUserAgentSpecificMemory()).bytes : performance.memory?.usedJSHeapSize));
+  if (c.banner) {
+    await page.waitForFunction(() => window.__bench.bannerAt, null, { timeout: 60000 });
+    out.banner = await bench(page, "bannerAt");
+    await page.waitForTimeout(500); // let it settle: shifts and long tasks after the banner count too
+    out.cls = await bench(page, "cls");
+    out.tbt = await bench(page, "tbt");
+    const heap = await cdp.send("Runtime.getHeapUsage");
+    out.memory = heap.usedSize + (heap.backingStorageSize || 0); // JS heap plus ArrayBuffers (the wasm memory)
+    await page.locator(c.accept).first().click();
+    const at = await tagTimes(page);
+    out.acceptToLastTag = Math.max(...at) - (await bench(page, "acceptAt"));
   } else {
-    const at = await tagTimes(page, 4);
+    const at = await tagTimes(page);
     out.firstTag = Math.min(...at);
     out.lastTag = Math.max(...at);
+    out.cls = await bench(page, "cls");
+    out.tbt = await bench(page, "tbt");
   }
+  out.files = [...files];
   await context.close();
   return out;
 }
 
 /// A returning visit: consent stored, in a new tab of a browser with an on-disk profile.
-async function returning(context, url, profile, cold, n) {
+async function returning(context, base, c, profile, cold) {
   const page = await context.newPage();
-  await page.addInitScript(PROBE);
+  await page.addInitScript(PROBE, { banner: null });
   const cdp = await throttle(page, profile);
   if (cold) await cdp.send("Network.clearBrowserCache");
   let bytes = 0;
-  const ui = new Set();
+  const cmpFiles = new Set();
   cdp.on("Network.loadingFinished", (e) => (bytes += e.encodedDataLength));
-  page.on("request", (r) => /leptos-consent(\.js|_bg\.wasm|\.css)$/.test(r.url()) && ui.add(r.url()));
-  if (!profile.network) await cdp.send("Network.enable");
-  await page.goto(url, { waitUntil: "load" });
-  const at = await tagTimes(page, n);
+  page.on("request", (r) => {
+    const path = new URL(r.url()).pathname;
+    if (c.files.some((p) => path.startsWith(p))) cmpFiles.add(path);
+  });
+  await page.goto(`${base}/bench-${c.id}.html`, { waitUntil: "load" });
+  const at = await tagTimes(page);
   await page.waitForTimeout(300);
-  const out = { firstTag: Math.min(...at), lastTag: Math.max(...at), load: await loadEnd(page), bytes, ui: ui.size };
+  const ui = [...cmpFiles].filter((f) => c.id !== "ours" || !/leptos-consent-boot\.js$/.test(f));
+  const out = { firstTag: Math.min(...at), lastTag: Math.max(...at), load: await loadEnd(page), bytes, ui: ui.length };
   await page.close();
   return out;
 }
@@ -129,63 +166,115 @@ const range = (xs) => {
   return s.length ? `${Math.round(Math.min(...s))}–${Math.round(Math.max(...s))}` : "–";
 };
 const ms = (xs) => (median(xs) == null ? "–" : `${Math.round(median(xs))} (${range(xs)})`);
+const pick = (xs, k) => xs.map((x) => x[k]);
+const kb = (n) => (n / 1024).toFixed(1);
 
-const server = await startServer(SITE, 0, {});
-const html = readFileSync(join(SITE, "index.html"), "utf8");
-writeFileSync(join(SITE, "bench-control.html"), control(html));
+const contestants = CONTESTANTS.filter((c) => !ONLY || ONLY.includes(c.id));
+const html = demoHtml(SITE);
+for (const c of [CONTROL, ...contestants]) writeFileSync(join(SITE, `bench-${c.id}.html`), c.page(html));
+const server = await startServer(SITE, 0, MOUNTS);
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: ARGS });
-const rows = [];
+const results = {}; // profile -> id -> { first: [], cold: [], warm: [] }
 try {
   for (const [name, profile] of Object.entries(PROFILES)) {
-    const ours = [];
-    const ctrl = [];
-    for (let i = 0; i < RUNS; i++) {
-      ctrl.push(await firstVisit(browser, `${server.url}/bench-control.html`, profile, false));
-      ours.push(await firstVisit(browser, `${server.url}/`, profile, true));
-    }
+    const r = (results[name] = {});
+    for (const c of [CONTROL, ...contestants]) r[c.id] = { first: [], cold: [], warm: [] };
+    // First visits, interleaved: one run of each contestant, RUNS times.
+    for (let i = 0; i < RUNS; i++)
+      for (const c of [CONTROL, ...contestants]) r[c.id].first.push(await firstVisit(browser, server.url, c, profile));
     // Returning visits: one on-disk profile per contestant, consent given once, then new tabs.
-    const dir = mkdtempSync(join(tmpdir(), "lcc-bench-"));
-    const persistent = await chromium.launchPersistentContext(dir, {
-      executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: ARGS,
-    });
-    const setup = await persistent.newPage();
-    await setup.goto(`${server.url}/`);
-    await setup.getByTestId("lcc-accept-all").click();
-    await setup.waitForFunction(() => (window.lccDemoRuns || []).length >= 5);
-    await setup.close();
-    const back = { cold: [], warm: [], ctrlCold: [], ctrlWarm: [] };
-    for (let i = 0; i < RUNS; i++) {
-      back.ctrlCold.push(await returning(persistent, `${server.url}/bench-control.html`, profile, true, 4));
-      back.cold.push(await returning(persistent, `${server.url}/`, profile, true, 5));
-      back.ctrlWarm.push(await returning(persistent, `${server.url}/bench-control.html`, profile, false, 4));
-      back.warm.push(await returning(persistent, `${server.url}/`, profile, false, 5));
+    const persistent = {};
+    for (const c of [CONTROL, ...contestants]) {
+      const dir = mkdtempSync(join(tmpdir(), "lcc-bench-"));
+      const ctx = await chromium.launchPersistentContext(dir, { executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: ARGS });
+      if (c.accept) {
+        const setup = await ctx.newPage();
+        await setup.goto(`${server.url}/bench-${c.id}.html`, { waitUntil: "load" });
+        await setup.locator(c.banner).first().waitFor({ state: "visible" });
+        await setup.waitForTimeout(1000); // some peers attach their handlers after showing the banner
+        await setup.locator(c.accept).first().click();
+        await setup.waitForFunction((tags) => tags.every((t) => (window.lccDemoRuns || []).includes(t)), TAGS);
+        await setup.waitForTimeout(300);
+        await setup.close();
+      }
+      persistent[c.id] = { ctx, dir };
     }
-    await persistent.close();
-    rmSync(dir, { recursive: true, force: true });
-    const pick = (xs, k) => xs.map((x) => x[k]);
-    rows.push(`| ${name} | control (no consent manager) | FCP ${ms(pick(ctrl, "fcp"))} | – | – | ` +
-      `cold: first ${ms(pick(back.ctrlCold, "firstTag"))}, load ${ms(pick(back.ctrlCold, "load"))}; ` +
-      `warm: first ${ms(pick(back.ctrlWarm, "firstTag"))}, load ${ms(pick(back.ctrlWarm, "load"))} | ` +
-      `${median(pick(back.ctrlCold, "bytes"))} | – |`);
-    rows.push(`| ${name} | leptos-consent | banner ${ms(pick(ours, "banner"))}; FCP ${ms(pick(ours, "fcp"))} | ` +
-      `${ms(pick(ours, "acceptToLastTag"))} | CLS ${median(pick(ours, "cls"))}, memory ${median(pick(ours, "memory"))} B | ` +
-      `cold: first ${ms(pick(back.cold, "firstTag"))}, last ${ms(pick(back.cold, "lastTag"))}; ` +
-      `warm: first ${ms(pick(back.warm, "firstTag"))}, last ${ms(pick(back.warm, "lastTag"))} | ` +
-      `${median(pick(back.cold, "bytes"))} | ${Math.max(...pick(back.cold, "ui"), ...pick(back.warm, "ui"))} |`);
+    for (let i = 0; i < RUNS; i++)
+      for (const c of [CONTROL, ...contestants]) {
+        r[c.id].cold.push(await returning(persistent[c.id].ctx, server.url, c, profile, true));
+        r[c.id].warm.push(await returning(persistent[c.id].ctx, server.url, c, profile, false));
+      }
+    for (const { ctx, dir } of Object.values(persistent)) {
+      await ctx.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    console.error(`${name}: done`);
   }
 } finally {
   await browser.close();
   await server.close();
-  rmSync(join(SITE, "bench-control.html"), { force: true });
+  for (const c of [CONTROL, ...contestants]) rmSync(join(SITE, `bench-${c.id}.html`), { force: true });
 }
 
-const table = [
-  `Benchmark (first increment: ours and the control; peers not yet in), ${RUNS} interleaved runs per cell, median (range), ms from navigation start unless noted.`,
-  "",
-  "| profile | contestant | first visit: banner visible | Accept all → last tag | first visit: CLS, memory | returning visitor: gated tags | returning, cold: bytes transferred (whole page) | UI files fetched on return |",
-  "|---|---|---|---|---|---|---:|---:|",
-  ...rows,
-].join("\n");
+// ---- the report ----
+const lines = [];
+const date = new Date().toISOString().slice(0, 10);
+lines.push(`# Benchmark, ${date}`, "");
+lines.push(`${RUNS} interleaved runs per cell; median (range); times in ms from navigation start unless noted. ` +
+  "Headless Chromium on this machine; the peers are the npm packages in bench/package.json, configured like ours " +
+  "(bench/peers.mjs), gating the same four demo tags (local stand-ins).", "");
+
+// Bytes: what each consent manager loaded on a first visit (files on disk, compressed here).
+lines.push("## Bytes a first visit loads for the consent manager", "");
+lines.push("| contestant | files | raw | gzip | brotli |", "|---|---|---:|---:|---:|");
+const bytesOf = {};
+for (const c of contestants) {
+  const files = [...new Set(Object.values(results).flatMap((r) => r[c.id].first.flatMap((x) => x.files)))].sort();
+  const sizes = files.map(measure);
+  const sum = (k) => sizes.reduce((n, s) => n + s[k], 0);
+  bytesOf[c.id] = sum("brotli");
+  lines.push(`| ${c.label} | ${files.map((f, i) => `${f.split("/").pop()} ${sizes[i].brotli}`).join(", ")} | ${sum("raw")} | ${sum("gzip")} | ${sum("brotli")} |`);
+}
+lines.push("");
+
+const metrics = [
+  ["banner visible", (r) => pick(r.first, "banner")],
+  ["Accept all → last tag", (r) => pick(r.first, "acceptToLastTag")],
+  ["returning, cold: first tag", (r) => pick(r.cold, "firstTag")],
+  ["returning, cold: last tag", (r) => pick(r.cold, "lastTag")],
+  ["returning, warm: first tag", (r) => pick(r.warm, "firstTag")],
+  ["total blocking time", (r) => pick(r.first, "tbt")],
+  ["CLS", (r) => pick(r.first, "cls")],
+  ["JS heap + wasm memory, KB", (r) => pick(r.first, "memory").map((m) => (m == null ? null : m / 1024))],
+  ["returning, cold: bytes transferred (whole page)", (r) => pick(r.cold, "bytes")],
+];
+for (const [name] of Object.entries(PROFILES)) {
+  const r = results[name];
+  lines.push(`## ${name}`, "");
+  const ctrl = r.control;
+  lines.push(`Control (no consent manager): FCP ${ms(pick(ctrl.first, "fcp"))}, load ${ms(pick(ctrl.first, "load"))}; ` +
+    `returning cold: first tag ${ms(pick(ctrl.cold, "firstTag"))}, load ${ms(pick(ctrl.cold, "load"))}.`, "");
+  lines.push(`| metric | ${contestants.map((c) => c.label).join(" | ")} | ours / best peer |`);
+  lines.push(`|---|${contestants.map(() => "---:").join("|")}|---:|`);
+  for (const [metric, get] of metrics) {
+    const meds = contestants.map((c) => median(get(r[c.id])));
+    const cells = contestants.map((c) => {
+      const xs = get(r[c.id]);
+      if (metric === "CLS") return median(xs) == null ? "–" : median(xs).toFixed(3);
+      return ms(xs);
+    });
+    const peers = meds.slice(1).filter((x) => x != null);
+    const best = peers.length ? Math.min(...peers) : null;
+    const ratio = meds[0] != null && best ? (meds[0] / best).toFixed(2) : "–";
+    lines.push(`| ${metric} | ${cells.join(" | ")} | ${ratio} |`);
+  }
+  const uiFetched = contestants.map((c) => Math.max(...pick(r[c.id].cold, "ui"), ...pick(r[c.id].warm, "ui")));
+  lines.push(`| returning: consent-manager files fetched besides the boot script | ${uiFetched.join(" | ")} | |`, "");
+}
+lines.push(`First-visit brotli bytes, ours / smallest peer: ${(bytesOf.ours / Math.min(...contestants.slice(1).map((c) => bytesOf[c.id]))).toFixed(2)} ` +
+  `(${kb(bytesOf.ours)} KB).`);
+
+const table = lines.join("\n");
 console.log(table);
 mkdirSync(new URL("results/", import.meta.url), { recursive: true });
-writeFileSync(new URL(`results/${new Date().toISOString().slice(0, 10)}.md`, import.meta.url), table + "\n");
+writeFileSync(new URL(`results/${date}.md`, import.meta.url), table + "\n");

@@ -1,0 +1,250 @@
+// The contestants of the benchmark: leptos-consent, the same article without a
+// consent manager (the control), and the peers from npm (bench/package.json),
+// each configured equivalently: categories necessary, performance,
+// functionality, marketing and third-party; the same gated tags in the page
+// (the demo's local stand-ins: gtag.js + its inline config, Mixpanel, and an
+// inline third-party widget). Each peer page is written from the demo's
+// index.html: only the consent manager's lines and the gating markup differ.
+//
+// What a contestant declares:
+//   page(html)  the page's HTML (written to <site>/bench-<id>.html)
+//   banner      selector of its first layer, visible once shown
+//   accept      selector of its "Accept all" button on the first layer
+//   files       path prefixes of everything the consent manager loads
+import { readFileSync } from "node:fs";
+
+const NM = new URL("node_modules/", import.meta.url).pathname;
+/// Served next to the site (see run.mjs): the peers' published files.
+export const MOUNTS = {
+  "/peers/vanilla-cookieconsent/": `${NM}vanilla-cookieconsent/dist`,
+  "/peers/tarteaucitron/": `${NM}tarteaucitronjs`,
+  "/peers/osano/": `${NM}cookieconsent/build`,
+  "/peers/klaro/": `${NM}klaro/dist`,
+};
+
+/// The tags every contestant gates, by the name they log under (tags/monitor.js).
+export const TAGS = ["ga", "ga-config", "mixpanel", "reading-list"];
+
+// The built page (site/index.html) is minified by Trunk: attributes may be unquoted.
+const CONFIG = /<script[^>]*\bid="?cc-config"?[^>]*>([\s\S]*?)<\/script>/;
+const BOOT = /<script src="?dist\/leptos-consent-boot\.js"?><\/script>/;
+const GATED = /<script[^>]*\btype="?text\/plain"?[^>]*>[\s\S]*?<\/script>/g;
+
+/** The demo page without our consent manager and without its gated scripts. */
+function bare(html) {
+  if (!CONFIG.test(html) || !BOOT.test(html) || !html.match(GATED)) throw new Error("index.html changed: update bench/peers.mjs");
+  return html.replace(CONFIG, "").replace(BOOT, "").replace(GATED, "");
+}
+
+const inline = (name, label) => `window.lccDemoTag && window.lccDemoTag("${name}", "${label}");`;
+const GA_CONFIG = inline("ga-config", "gtag('config') after gtag.js");
+const READING_LIST = inline("reading-list", "third-party reading-list widget");
+
+const TITLES = {
+  necessary: "Strictly necessary",
+  performance: "Performance",
+  functionality: "Functionality",
+  marketing: "Marketing",
+  "third-party": "Third-party",
+};
+
+function vanilla(html) {
+  const config = {
+    hideFromBots: false, // headless Chromium sets navigator.webdriver
+    categories: {
+      necessary: { enabled: true, readOnly: true },
+      performance: { services: { "google-analytics": { label: "Google Analytics" } } },
+      functionality: {},
+      marketing: { services: { mixpanel: { label: "Mixpanel" } } },
+      "third-party": {},
+    },
+    language: {
+      default: "en",
+      translations: {
+        en: {
+          consentModal: {
+            title: "We use cookies",
+            description: "We use cookies to measure the site, remember settings and show offers.",
+            acceptAllBtn: "Accept all",
+            acceptNecessaryBtn: "Reject all",
+            showPreferencesBtn: "Manage preferences",
+          },
+          preferencesModal: {
+            title: "Cookie preferences",
+            acceptAllBtn: "Accept all",
+            acceptNecessaryBtn: "Reject all",
+            savePreferencesBtn: "Save preferences",
+            sections: Object.entries(TITLES).map(([id, title]) => ({ title, linkedCategory: id })),
+          },
+        },
+      },
+    },
+  };
+  const head = `
+  <link rel="stylesheet" href="/peers/vanilla-cookieconsent/cookieconsent.css">
+  <script src="/peers/vanilla-cookieconsent/cookieconsent.umd.js"></script>`;
+  const tags = `
+  <script type="text/plain" data-category="performance" data-service="google-analytics" src="tags/gtag-standin.js"></script>
+  <script type="text/plain" data-category="performance" data-service="google-analytics">${GA_CONFIG}</script>
+  <script type="text/plain" data-category="marketing" data-service="mixpanel" src="tags/mixpanel-standin.js"></script>
+  <script type="text/plain" data-category="third-party">${READING_LIST}</script>
+  <script>CookieConsent.run(${JSON.stringify(config)});</script>
+`;
+  return bare(html).replace("</head>", `${head}\n</head>`).replace("</body>", `${tags}</body>`);
+}
+
+function tarteaucitron(html) {
+  // tarteaucitron gates services, each a function that adds its scripts.
+  const head = `
+  <script src="/peers/tarteaucitron/tarteaucitron.js"></script>
+  <script>
+  tarteaucitron.init({ privacyUrl: "#privacy", hashtag: "#tarteaucitron", cookieName: "tarteaucitron",
+    orientation: "bottom", showAlertSmall: false, cookieslist: false, showIcon: false, adblocker: false,
+    DenyAllCta: true, AcceptAllCta: true, highPrivacy: true, handleBrowserDNTRequest: false, removeCredit: true,
+    moreInfoLink: true, useExternalCss: false, mandatory: true });
+  tarteaucitron.services.benchga = { key: "benchga", type: "analytic", name: "Google Analytics", needConsent: true, cookies: ["_ga", "_gid"],
+    js: function () { tarteaucitron.addScript("tags/gtag-standin.js", "", function () { ${GA_CONFIG} }); } };
+  tarteaucitron.services.benchmixpanel = { key: "benchmixpanel", type: "ads", name: "Mixpanel", needConsent: true, cookies: [],
+    js: function () { tarteaucitron.addScript("tags/mixpanel-standin.js"); } };
+  tarteaucitron.services.benchreading = { key: "benchreading", type: "other", name: "Reading list", needConsent: true, cookies: [],
+    js: function () { ${READING_LIST} } };
+  (tarteaucitron.job = tarteaucitron.job || []).push("benchga", "benchmixpanel", "benchreading");
+  </script>`;
+  return bare(html).replace("</head>", `${head}\n</head>`);
+}
+
+function osano(html) {
+  // Osano's open-source banner has one choice; the site loads its tags on "allow".
+  const head = `
+  <link rel="stylesheet" href="/peers/osano/cookieconsent.min.css">
+  <script src="/peers/osano/cookieconsent.min.js"></script>`;
+  const tags = `
+  <script>
+  (function () {
+    var loaded = false;
+    function load() {
+      if (loaded) return;
+      loaded = true;
+      // Download together; gtag('config') waits for gtag.js, as a site would write it.
+      function add(src, onload) {
+        var s = document.createElement("script");
+        s.src = src;
+        if (onload) s.onload = onload;
+        document.body.appendChild(s);
+      }
+      add("tags/gtag-standin.js", function () { ${GA_CONFIG} });
+      add("tags/mixpanel-standin.js");
+      ${READING_LIST}
+    }
+    window.cookieconsent.initialise({
+      type: "opt-in", revokable: false, law: { regionalLaw: false }, location: false,
+      content: { message: "We use cookies to measure the site, remember settings and show offers.", allow: "Accept all", deny: "Reject all", link: "Privacy policy", href: "#privacy" },
+      onInitialise: function () { if (this.hasConsented()) load(); },
+      onStatusChange: function () { if (this.hasConsented()) load(); }
+    });
+  })();
+  </script>
+`;
+  return bare(html).replace("</head>", `${head}\n</head>`).replace("</body>", `${tags}</body>`);
+}
+
+function klaro(html) {
+  const config = {
+    storageMethod: "cookie",
+    acceptAll: true,
+    hideDeclineAll: false,
+    mustConsent: false,
+    translations: { en: { purposes: Object.fromEntries(Object.entries(TITLES).filter(([id]) => id !== "necessary")) } },
+    services: [
+      { name: "google-analytics", title: "Google Analytics", purposes: ["performance"], cookies: [/^_ga/, "_gid"] },
+      { name: "mixpanel", title: "Mixpanel", purposes: ["marketing"] },
+      { name: "reading-list", title: "Reading list", purposes: ["third-party"] },
+    ],
+  };
+  const head = `
+  <script>window.klaroConfig = ${JSON.stringify(config, (k, v) => (v instanceof RegExp ? v.source : v))};</script>
+  <script defer src="/peers/klaro/klaro.js"></script>`;
+  const tags = `
+  <script type="text/plain" data-type="text/javascript" data-name="google-analytics" data-src="tags/gtag-standin.js"></script>
+  <script type="text/plain" data-type="text/javascript" data-name="google-analytics">${GA_CONFIG}</script>
+  <script type="text/plain" data-type="text/javascript" data-name="mixpanel" data-src="tags/mixpanel-standin.js"></script>
+  <script type="text/plain" data-type="text/javascript" data-name="reading-list">${READING_LIST}</script>
+`;
+  return bare(html).replace("</head>", `${head}\n</head>`).replace("</body>", `${tags}</body>`);
+}
+
+/// The control: the same article with the tags as plain scripts and no consent manager.
+function control(html) {
+  const tags = `
+  <script src="tags/gtag-standin.js"></script>
+  <script>${GA_CONFIG}</script>
+  <script src="tags/mixpanel-standin.js"></script>
+  <script>${READING_LIST}</script>
+`;
+  return bare(html).replace("</body>", `${tags}</body>`);
+}
+
+export const CONTROL = { id: "control", label: "page without a consent manager", page: control, files: [] };
+
+/** Ours: the demo's config and boot script, with the same gated tags as the peers (vanilla-compatible markup). */
+function ours(html) {
+  const config = JSON.parse(CONFIG.exec(html)[1]);
+  // The demo also loads Algolia from the config; the benchmark gates the same tags everywhere.
+  for (const c of config.categories) for (const s of c.services || []) delete s.scripts;
+  const tags = `
+  <script type="text/plain" data-category="performance" data-service="google-analytics" src="tags/gtag-standin.js"></script>
+  <script type="text/plain" data-category="performance" data-service="google-analytics">${GA_CONFIG}</script>
+  <script type="text/plain" data-category="marketing" data-service="mixpanel" src="tags/mixpanel-standin.js"></script>
+  <script type="text/plain" data-category="third-party">${READING_LIST}</script>
+`;
+  const cmp = `
+  <script type="application/json" id="cc-config">${JSON.stringify(config)}</script>
+  <script src="dist/leptos-consent-boot.js"></script>`;
+  return bare(html).replace("</head>", `${cmp}\n</head>`).replace("</body>", `${tags}</body>`);
+}
+
+export const CONTESTANTS = [
+  {
+    id: "ours",
+    label: "leptos-consent",
+    page: ours,
+    banner: "[data-testid=lcc-banner]",
+    accept: "[data-testid=lcc-accept-all]",
+    files: ["/dist/leptos-consent"],
+  },
+  {
+    id: "vanilla",
+    label: "vanilla-cookieconsent 3.1.0",
+    page: vanilla,
+    banner: "#cc-main .cm",
+    accept: '#cc-main .cm [data-role="all"]',
+    files: ["/peers/vanilla-cookieconsent/"],
+  },
+  {
+    id: "tarteaucitron",
+    label: "tarteaucitron 1.34.0",
+    page: tarteaucitron,
+    banner: "#tarteaucitronAlertBig",
+    accept: "#tarteaucitronPersonalize2",
+    files: ["/peers/tarteaucitron/"],
+  },
+  {
+    id: "osano",
+    label: "Osano cookieconsent 3.1.1",
+    page: osano,
+    banner: ".cc-window",
+    accept: ".cc-window .cc-allow",
+    files: ["/peers/osano/"],
+  },
+  {
+    id: "klaro",
+    label: "Klaro 0.7.22",
+    page: klaro,
+    banner: ".klaro .cookie-notice",
+    accept: ".klaro .cookie-notice .cm-btn-success",
+    files: ["/peers/klaro/"],
+  },
+];
+
+/** Reads the demo page once. */
+export const demoHtml = (site) => readFileSync(`${site}/index.html`, "utf8");
