@@ -11,6 +11,9 @@ TRUNK_VERSION := 0.21.14
 WASM_BINDGEN_VERSION := 0.2.130
 BINARYEN_VERSION := 132
 ESBUILD_VERSION := 0.28.2
+# The distribution's version is the crate's: stamped into dist/VERSION and every JS file's first line.
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+STAMP := --banner:js="/*! leptos-consent $(VERSION) */"
 CARGO_BIN := $(HOME)/.cargo/bin
 TOOLS := $(CURDIR)/tools
 export PATH := $(TOOLS)/bin:$(CARGO_BIN):$(PATH)
@@ -74,6 +77,7 @@ $(E2E)/node_modules/.installed: $(E2E)/package.json $(E2E)/package-lock.json
 #   leptos-consent-banner.js the first layer, drawn while the UI loads (only when asking)
 #   leptos-consent.js, leptos-consent_bg.wasm, leptos-consent.css   the UI, loaded only when needed
 #   leptos-consent.d.ts      TypeScript declarations of window.CookieConsent
+#   VERSION                  the crate version these files were built from (also on each JS file's first line)
 WASM_OUT := target/wasm32-unknown-unknown/release/lcc-ui.wasm
 DIST := dist
 dist: tools
@@ -82,10 +86,11 @@ dist: tools
 	wasm-bindgen --target web --no-typescript --out-dir target/bindgen --out-name leptos-consent $(WASM_OUT)
 	wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int \
 	  --enable-reference-types --enable-multivalue --strip-debug --strip-producers target/bindgen/leptos-consent_bg.wasm -o $(DIST)/leptos-consent_bg.wasm
-	esbuild boot/ui.mjs --bundle --minify --format=esm --log-level=warning --outfile=$(DIST)/leptos-consent.js
-	esbuild boot/banner.mjs --bundle --minify --format=esm --target=es2019 --log-level=warning --outfile=$(DIST)/leptos-consent-banner.js
-	esbuild boot/boot.mjs --bundle --minify --format=iife --target=es2019 --log-level=warning --outfile=$(DIST)/leptos-consent-boot.js
+	esbuild boot/ui.mjs --bundle --minify --format=esm $(STAMP) --log-level=warning --outfile=$(DIST)/leptos-consent.js
+	esbuild boot/banner.mjs --bundle --minify --format=esm --target=es2019 $(STAMP) --log-level=warning --outfile=$(DIST)/leptos-consent-banner.js
+	esbuild boot/boot.mjs --bundle --minify --format=iife --target=es2019 $(STAMP) --log-level=warning --outfile=$(DIST)/leptos-consent-boot.js
 	cp boot/leptos-consent.d.ts $(DIST)/
+	echo "$(VERSION)" > $(DIST)/VERSION
 	esbuild style/consent.css --minify --log-level=warning --outfile=$(DIST)/leptos-consent.css
 
 # The demo site (index.html, preferences.html, the tag stand-ins) with dist/ inside, in site/.

@@ -130,11 +130,23 @@ function handOver(previous, action) {
 // were found (document order), external ones downloading together.
 let loading = [];
 let chain = Promise.resolve();
+let waiting = 0; // inline scripts queued behind downloads
 
 /** Queues scripts behind everything queued before; an inline one waits for the external ones ahead. */
 function runInOrder(queue) {
   for (const el of queue) {
     if (el.src) {
+      // Behind a waiting inline script: start the download now all the same.
+      if (waiting) {
+        const l = doc.createElement("link");
+        l.rel = "preload";
+        l.as = "script";
+        l.href = el.src;
+        l.nonce = el.nonce;
+        l.integrity = el.integrity;
+        l.crossOrigin = el.crossOrigin;
+        toHead(l);
+      }
       el.async = false;
       loading.push(
         new Promise((done) => {
@@ -150,7 +162,8 @@ function runInOrder(queue) {
     } else {
       const wait = loading;
       loading = [];
-      chain = chain.then(() => Promise.all(wait)).then(() => el.__lccInsert());
+      waiting++;
+      chain = chain.then(() => Promise.all(wait)).then(() => (waiting--, el.__lccInsert()));
     }
   }
 }

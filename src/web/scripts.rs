@@ -131,7 +131,7 @@ impl ScriptGate {
         }
         let started = queue.len();
         if started > 0 {
-            wasm_bindgen_futures::spawn_local(run_in_order(queue));
+            run_in_order(queue);
         }
         started
     }
@@ -212,20 +212,61 @@ fn page_nonce(doc: &web_sys::Document) -> Option<String> {
     (!nonce.is_empty()).then_some(nonce)
 }
 
-/// Inserts the scripts so that they execute in queue order while external ones download together.
-async fn run_in_order(queue: Vec<Pending>) {
+/// Inserts the scripts so that they execute in queue order while external
+/// ones download together. Everything up to the first inline script that must
+/// wait for an external one is inserted at once, in the caller's task (the
+/// downloads start before the rest of a decision's work); the later external
+/// scripts are preloaded at once and inserted in turn.
+fn run_in_order(queue: Vec<Pending>) {
+    let mut queue = queue.into_iter().peekable();
     let mut loading: Vec<js_sys::Promise> = Vec::new();
-    for p in queue {
-        if !p.external && !loading.is_empty() {
-            // An inline script must not run before the external scripts ahead of it.
-            let all = js_sys::Promise::all(&loading.drain(..).collect::<js_sys::Array>());
-            let _ = JsFuture::from(all).await;
+    while let Some(p) = queue.next_if(|p| p.external || loading.is_empty()) {
+        start(&p, &mut loading);
+    }
+    let rest: Vec<Pending> = queue.collect();
+    if rest.is_empty() {
+        return;
+    }
+    for p in rest.iter().filter(|p| p.external) {
+        preload(&p.element);
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        for p in rest {
+            if !p.external && !loading.is_empty() {
+                // An inline script must not run before the external scripts ahead of it.
+                let all = js_sys::Promise::all(&loading.drain(..).collect::<js_sys::Array>());
+                let _ = JsFuture::from(all).await;
+            }
+            start(&p, &mut loading);
         }
-        if p.external {
-            p.element.set_async(false);
-            loading.push(settled(&p.element));
+    });
+}
+
+fn start(p: &Pending, loading: &mut Vec<js_sys::Promise>) {
+    if p.external {
+        p.element.set_async(false);
+        loading.push(settled(&p.element));
+    }
+    insert(p);
+}
+
+/// Starts downloading a script that runs later: `<link rel="preload" as="script">`
+/// with the same URL, nonce, integrity and CORS mode, so the script uses it.
+fn preload(script: &HtmlScriptElement) {
+    let Some(doc) = script.owner_document() else { return };
+    let Some(head) = doc.head() else { return };
+    let Ok(link) = doc.create_element("link") else { return };
+    let _ = link.set_attribute("rel", "preload");
+    let _ = link.set_attribute("as", "script");
+    let _ = link.set_attribute("href", &script.src());
+    for name in ["integrity", "crossorigin", "referrerpolicy"] {
+        if let Some(v) = script.get_attribute(name) {
+            let _ = link.set_attribute(name, &v);
         }
-        insert(&p);
+    }
+    if let Ok(el) = link.dyn_into::<web_sys::HtmlElement>() {
+        el.set_nonce(&script.nonce());
+        let _ = head.append_child(&el);
     }
 }
 

@@ -1,0 +1,26 @@
+// The built distribution (what a plain HTML site copies): stable names, and the
+// crate version it was built from, in dist/VERSION and on each JS file's first line.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+
+const ROOT = new URL("../../", import.meta.url);
+const DIST = new URL("site/dist/", ROOT);
+const version = /^version = "(.*)"$/m.exec(readFileSync(new URL("Cargo.toml", ROOT), "utf8"))[1];
+
+test("dist has the stable file names and says which version it is", () => {
+  assert.deepEqual(readdirSync(DIST).sort(), [
+    "VERSION",
+    "leptos-consent-banner.js",
+    "leptos-consent-boot.js",
+    "leptos-consent.css",
+    "leptos-consent.d.ts",
+    "leptos-consent.js",
+    "leptos-consent_bg.wasm",
+  ]);
+  assert.equal(readFileSync(new URL("VERSION", DIST), "utf8").trim(), version);
+  for (const js of ["leptos-consent-boot.js", "leptos-consent-banner.js", "leptos-consent.js"]) {
+    const first = readFileSync(new URL(js, DIST), "utf8").split("\n")[0];
+    assert.equal(first, `/*! leptos-consent ${version} */`, js);
+  }
+});
