@@ -23,7 +23,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 E2E := tests/e2e
 
 .PHONY: help demo test build dist serve tools tool-target tool-trunk tool-wasm-bindgen tool-wasm-opt tool-esbuild \
-	browser node-deps bench-deps lint test-native test-browser test-e2e size bench clean
+	browser node-deps bench-deps lint test-native test-browser test-e2e size bench fuzz clean
 
 help:
 	@echo "make demo   build the release demo and serve it on http://127.0.0.1:8080"
@@ -133,6 +133,12 @@ bench/node_modules/.installed: bench/package.json bench/package-lock.json
 # profiles; writes bench/results/<date>.md. Timings live here, never in tests.
 bench: build browser node-deps bench-deps
 	node bench/run.mjs site 7
+
+# The long fuzz run (tests/fuzz.rs): ten million stored records and configs, mutated
+# and random; prints the count. A short round of the same runs in `make test`.
+LCC_FUZZ_INPUTS ?= 10000000
+fuzz:
+	LCC_FUZZ_INPUTS=$(LCC_FUZZ_INPUTS) cargo test --release --test fuzz -- --ignored --nocapture the_long_run
 
 # Size budgets on the release distribution (bench/budgets.json): bytes, never time.
 size: dist

@@ -154,8 +154,10 @@ impl ConsentRecord {
     /// "Exactly" is meant to the byte: the value must be the text
     /// [`ConsentRecord::encode`] writes (no added spacing, escapes, reordered
     /// or duplicate keys, other number forms). Only a value this library wrote
-    /// is trusted, and the boot script's reader (boot/logic.mjs) can hold the
-    /// same rule without a full JSON parser.
+    /// is trusted. This is the only decoder of stored records: the boot script
+    /// reads a record only when this crate attested its exact text
+    /// ([`crate::core::boot_marker`]). `tests/fuzz.rs` feeds it arbitrary and
+    /// mutated input (`make fuzz`: ten million).
     pub fn decode(stored: &str) -> Result<Self, DecodeError> {
         if stored.len() > MAX_RECORD_BYTES {
             return Err(DecodeError::TooLarge(stored.len()));
