@@ -23,11 +23,13 @@ export const MOUNTS = {
   "/vendor/search-insights/": `${HERE}node_modules/search-insights/dist`,
 };
 
-export async function launch({ args = [] } = {}) {
+/// `bfcache`: keep the back/forward cache on (Playwright turns it off by default).
+export async function launch({ args = [], bfcache = false } = {}) {
   const server = await startServer(DIST, 0, MOUNTS);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     args: [...CHROMIUM_ARGS, ...args],
+    ignoreDefaultArgs: bfcache ? ["--disable-back-forward-cache"] : [],
   });
   return {
     server,
