@@ -122,59 +122,73 @@ function handOver(previous, action) {
       modal("banner", false);
       pending = undefined;
       calls.length = 0;
+      uiFailed = true;
       warn("the UI could not load (" + e + "); nothing optional runs");
+      // A trigger pressed meanwhile goes where its own link points (from now on, triggers are links again).
+      if (via) location.assign(via);
     });
 }
 
 // Across every activation of this page view: scripts execute in the order they
-// were found (document order), external ones downloading together.
-let loading = [];
+// were found (document order). Each external one downloads at once through a
+// preload and is inserted when its turn comes, so a hand-over meanwhile (a
+// withdrawal in another tab) stops what has not been inserted: the UI then
+// runs what still stands.
 let chain = Promise.resolve();
-let waiting = 0; // inline scripts queued behind downloads
 
-/** Queues scripts behind everything queued before; an inline one waits for the external ones ahead. */
+/** Resolves to whether `el` (a script or a preload link) loaded. */
+const settled = (el) =>
+  new Promise((done) => {
+    el.onload = () => done(true);
+    el.onerror = () => done(false);
+  });
+
+/** Starts downloading a script that is inserted later. */
+function preload(el) {
+  const l = doc.createElement("link");
+  if (el.type === "module") l.rel = "modulepreload";
+  else (l.rel = "preload"), (l.as = "script");
+  l.href = el.src;
+  for (const a of ["integrity", "crossorigin", "referrerpolicy"]) if (el.hasAttribute(a)) l.setAttribute(a, el.getAttribute(a));
+  l.nonce = el.nonce;
+  const ok = settled(l);
+  toHead(l);
+  return ok.then((loaded) => (l.remove(), loaded));
+}
+
+/** A failed load: the script goes, the page is told once, the next page view tries again. */
+function loadFailed(src) {
+  warn(src + " failed to load; it is tried again on the next page view");
+  win.dispatchEvent(new CustomEvent("lcc:script-error", { detail: { src } }));
+}
+
+/** Queues scripts behind everything queued before. */
 function runInOrder(queue) {
   for (const el of queue) {
-    if (el.src) {
-      // Behind a waiting inline script: start the download now all the same.
-      if (waiting) {
-        const l = doc.createElement("link");
-        l.rel = "preload";
-        l.as = "script";
-        l.href = el.src;
-        l.nonce = el.nonce;
-        l.integrity = el.integrity;
-        l.crossOrigin = el.crossOrigin;
-        toHead(l);
-      }
-      el.async = false;
-      loading.push(
-        new Promise((done) => {
-          el.onload = done;
-          el.onerror = () => {
-            warn(el.src + " failed to load");
-            win.dispatchEvent(new CustomEvent("lcc:script-error", { detail: { src: el.src } }));
-            done();
-          };
-        }),
-      );
-      chain = chain.then(() => el.__lccInsert());
-    } else {
-      const wait = loading;
-      loading = [];
-      waiting++;
-      chain = chain.then(() => Promise.all(wait)).then(() => (waiting--, el.__lccInsert()));
-    }
+    const downloaded = el.src ? preload(el) : true;
+    chain = chain
+      .then(() => downloaded)
+      .then((ok) => {
+        if (handedOver) return;
+        el.__lccInserted();
+        if (!ok) return loadFailed(el.src);
+        const loaded = el.src && settled(el);
+        el.__lccInsert();
+        return loaded && loaded.then((ran) => ran || (el.remove(), loadFailed(el.src)));
+      });
   }
 }
 
-function live(attrs, text, insert) {
+function live(attrs, text, insert, inserted) {
   const el = doc.createElement("script");
   for (const [k, v] of attrs) el.setAttribute(k, v);
   if (text != null) el.text = text;
   el.__lccInsert = insert.bind(null, el);
+  el.__lccInserted = inserted;
   return el;
 }
+
+const services = new Set(); // "service src" of configured service scripts queued
 
 /** Activates what the record grants and has not run yet. */
 function activate(cfg, record) {
@@ -189,24 +203,27 @@ function activate(cfg, record) {
     if (typeof verdict === "string") {
       warn((ph.src || "inline script") + " never runs: " + verdict);
     } else if (verdict) {
-      ph.setAttribute("data-lcc-state", "done");
       const attrs = [...ph.attributes].filter((a) => !COPY_SKIP.includes(a.name)).map((a) => [a.name, a.value]);
       const type = ph.getAttribute("data-type");
       if (type) attrs.push(["type", type]);
-      const el = live(attrs, ph.src ? null : ph.text, (s) => ph.parentNode && ph.parentNode.insertBefore(s, ph.nextSibling));
+      // Marked when inserted: one the boot script never inserted is the UI's to run.
+      const el = live(
+        attrs,
+        ph.src ? null : ph.text,
+        (s) => ph.parentNode && ph.parentNode.insertBefore(s, ph.nextSibling),
+        () => ph.setAttribute("data-lcc-state", "done"),
+      );
       el.nonce = ph.nonce || nonce;
       queue.push(el);
     }
   }
-  const present = [...doc.querySelectorAll("script[data-lcc-service]")].map(
-    (s) => s.getAttribute("data-lcc-service") + " " + s.getAttribute("src"),
-  );
   for (const [id, src] of serviceScripts(cfg, record)) {
-    if (present.includes(id + " " + src.src)) continue;
-    present.push(id + " " + src.src);
+    const k = id + " " + src.src;
+    if (services.has(k)) continue;
+    services.add(k);
     const attrs = [["src", src.src], ["data-service", id], ["data-lcc-service", id]];
     if (src.integrity) attrs.push(["integrity", src.integrity], ["crossorigin", "anonymous"]);
-    const el = live(attrs, null, (s) => toHead(s));
+    const el = live(attrs, null, (s) => toHead(s), () => {});
     if (nonce) el.nonce = nonce;
     queue.push(el);
   }
@@ -308,12 +325,19 @@ function boot(cfgEl) {
 
 // A page trigger (data-cc="show-preferencesModal", "accept-all", …) clicked before the
 // UI is there loads it; the UI carries the first press out (src/embed `perform`).
-// From then on the UI handles triggers itself.
+// From then on the UI handles triggers itself. If the UI cannot load, a trigger
+// that is a link (href other than "#") leads where it points.
+let uiFailed = false;
+let via;
 doc.addEventListener("click", (e) => {
-  const t = !uiCall && e.target && e.target.closest && e.target.closest("[data-cc]");
+  const t = !uiCall && !uiFailed && e.target && e.target.closest && e.target.closest("[data-cc]");
   if (!t) return;
   e.preventDefault();
-  if (!pending) pending = t.getAttribute("data-cc");
+  if (!pending) {
+    pending = t.getAttribute("data-cc");
+    const href = t.getAttribute("href");
+    via = href && href !== "#" ? t.href : undefined;
+  }
   handOver(active);
 });
 

@@ -165,4 +165,45 @@ async fn a_failing_script_is_reported_and_does_not_stop_the_others() {
         .collect();
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(errors[0].ends_with("/this-script-does-not-exist.js"));
+    let doc = web_sys::window().unwrap().document().unwrap();
+    assert!(
+        doc.query_selector("script:not([type='text/plain'])[src$='/this-script-does-not-exist.js']")
+            .unwrap()
+            .is_none(),
+        "the failed script is removed from the page"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_script_withdrawn_before_its_turn_never_runs() {
+    reset_page();
+    let cfg = config(&script_url("service-script"));
+    add_placeholder("performance", None, Some(&script_url("ext")), None);
+    add_placeholder("performance", None, None, Some("window.__runs.push('inline');"));
+    add_placeholder(
+        "!performance",
+        None,
+        None,
+        Some("window.__runs.push('no-performance');"),
+    );
+    let mut gate = ScriptGate::default();
+    gate.scan();
+    // Accept, then reject in the same task: the downloads have started, nothing is inserted.
+    gate.activate(&cfg, Some(&record(&cfg, Choice::accept_all(&cfg))));
+    gate.activate(&cfg, Some(&record(&cfg, Choice::reject_all(&cfg))));
+    sleep(500).await;
+    assert_eq!(runs(), vec!["no-performance"]);
+    let doc = web_sys::window().unwrap().document().unwrap();
+    assert_eq!(
+        doc.query_selector_all("script[data-category='performance'][data-lcc-state='blocked']")
+            .unwrap()
+            .length(),
+        2,
+        "the withdrawn placeholders are blocked again"
+    );
+    // Granted again later: each runs now, once.
+    gate.activate(&cfg, Some(&record(&cfg, Choice::accept_all(&cfg))));
+    gate.activate(&cfg, Some(&record(&cfg, Choice::accept_all(&cfg))));
+    sleep(500).await;
+    assert_eq!(runs(), vec!["no-performance", "ext", "inline", "service-script"]);
 }

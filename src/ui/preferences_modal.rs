@@ -35,6 +35,15 @@ pub fn PreferencesModal(
             if d.show_modal().is_err() {
                 d.set_open(true);
             }
+            // A modal the page's CSS hides (a cosmetic filter) would leave the page inert
+            // behind something nobody can see: close it and tell the site owner.
+            if hidden_by_page(&d) {
+                d.close();
+                crate::web::report(
+                    "the preferences dialog is hidden by the page's CSS (an ad blocker's filter?); closed so the page stays usable",
+                );
+                return;
+            }
             if let Some(first) = focusables(&d).first() {
                 let _ = first.focus();
             }
@@ -119,4 +128,15 @@ fn focusables(root: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
         .filter_map(|i| list.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
         .filter(|el| el.offset_width() > 0 || el.offset_height() > 0)
         .collect()
+}
+
+/// Whether an open element renders nothing the visitor can see.
+fn hidden_by_page(el: &web_sys::HtmlElement) -> bool {
+    if el.offset_width() == 0 && el.offset_height() == 0 {
+        return true;
+    }
+    web_sys::window()
+        .and_then(|w| w.get_computed_style(el).ok().flatten())
+        .and_then(|style| style.get_property_value("visibility").ok())
+        .is_some_and(|v| v == "hidden")
 }

@@ -5,8 +5,7 @@
 //! (`async = false`); an inline script waits for the external ones before it.
 //! Each script runs at most once per page view.
 
-use std::cell::RefCell;
-use std::collections::BTreeSet;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
@@ -17,7 +16,8 @@ use web_sys::{Element, HtmlScriptElement};
 use crate::core::{granted_service_scripts, plan_activation, ConsentConfig, ConsentRecord, PageScript};
 use crate::web::events::{dispatch, report, EVENT_SCRIPT_ERROR};
 
-/// Marks a placeholder the gate has taken charge of.
+/// Marks a placeholder the gate has taken charge of: `blocked`, `queued`
+/// (granted, waiting for its download or its turn), `done`.
 const SEEN_ATTR: &str = "data-lcc-state";
 /// Marks a live script inserted for a service's configured `scripts` entry
 /// (by this gate or by the boot script), as `service-id`.
@@ -25,24 +25,51 @@ const SERVICE_ATTR: &str = "data-lcc-service";
 /// Attributes that describe the gate, not the script: not copied to the live script.
 const GATE_ATTRS: [&str; 5] = ["type", "data-category", "data-service", "data-type", SEEN_ATTR];
 
+/// Where a granted script is on its way to running.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stage {
+    /// Downloading or waiting for the scripts ahead of it: not in the page yet.
+    Queued,
+    /// No longer granted before it was inserted: it never runs on this page view.
+    Cancelled,
+    /// Inserted (or failed to load): it is out of the gate's hands.
+    Inserted,
+}
+
+type Ticket = Rc<Cell<Stage>>;
+
 struct Gated {
     placeholder: HtmlScriptElement,
     script: PageScript,
+    /// Set while the script is queued or after it was inserted.
+    ticket: Option<Ticket>,
 }
 
-/// A script about to be inserted: whether something must finish before it runs.
+/// A script about to be inserted.
 struct Pending {
     element: HtmlScriptElement,
     external: bool,
     /// Where to insert: after the placeholder, or at the end of `<head>`/`<body>`.
     after: Option<Element>,
+    ticket: Ticket,
+    /// The placeholder to mark `done` once inserted.
+    placeholder: Option<HtmlScriptElement>,
 }
 
 /// The page's gated scripts and what has already run.
+///
+/// A granted external script is first downloaded through `<link
+/// rel="preload">` (all of a decision's scripts at once, in the decision's
+/// task) and inserted only when its turn comes, so scripts execute in document
+/// order and a withdrawal made meanwhile stops one that has not been inserted:
+/// a script in the page cannot be stopped, one still downloading can.
 #[derive(Default)]
 pub struct ScriptGate {
     scripts: Vec<Gated>,
-    services_run: BTreeSet<String>,
+    /// `"service src"` of configured service scripts queued or inserted.
+    services: Vec<(String, Ticket)>,
+    /// Settles when everything queued so far has run (or was skipped).
+    tail: Rc<RefCell<Option<js_sys::Promise>>>,
 }
 
 impl std::fmt::Debug for ScriptGate {
@@ -74,6 +101,7 @@ impl ScriptGate {
                 self.scripts.push(Gated {
                     placeholder: el,
                     script,
+                    ticket: None,
                 });
             }
         }
@@ -93,10 +121,19 @@ impl ScriptGate {
         }
     }
 
-    /// Runs every script that `record` allows and that has not run yet.
-    /// Returns how many scripts were started.
+    /// Runs every script that `record` allows and that has not run yet, and
+    /// cancels every queued one it no longer allows. Returns how many scripts
+    /// were queued.
     pub fn activate(&mut self, cfg: &ConsentConfig, record: Option<&ConsentRecord>) -> usize {
-        let page: Vec<PageScript> = self.scripts.iter().map(|g| g.script.clone()).collect();
+        // A queued script is planned again: it stays queued only if still granted.
+        let page: Vec<PageScript> = self
+            .scripts
+            .iter()
+            .map(|g| PageScript {
+                done: g.script.done && !is_queued(g.ticket.as_ref()),
+                ..g.script.clone()
+            })
+            .collect();
         let plan = plan_activation(cfg, record, &page);
         for (i, err) in &plan.rejected {
             let g = &mut self.scripts[*i];
@@ -111,30 +148,133 @@ impl ScriptGate {
                 report(&format!("{what} will never run: {err}"));
             }
         }
+        let run = &plan.run;
         let mut queue = Vec::new();
-        for i in plan.run {
-            let g = &mut self.scripts[i];
-            g.script.done = true;
-            if let Some(p) = revive(&g.placeholder) {
-                queue.push(p);
+        for (i, g) in self.scripts.iter_mut().enumerate() {
+            let queued = is_queued(g.ticket.as_ref());
+            if queued && !run.contains(&i) {
+                cancel(g.ticket.take());
+                g.script.done = false;
+                let _ = g.placeholder.set_attribute(SEEN_ATTR, "blocked");
+            } else if run.contains(&i) && !queued {
+                g.script.done = true;
+                if let Some(p) = revive(&g.placeholder) {
+                    g.ticket = Some(p.ticket.clone());
+                    queue.push(p);
+                }
             }
         }
+        let granted: Vec<(String, &str, &crate::core::ScriptSource)> = granted_service_scripts(cfg, record)
+            .into_iter()
+            .map(|(service, source)| (format!("{service} {}", source.src), service, source))
+            .collect();
+        self.services.retain(|(key, ticket)| {
+            let keep = ticket.get() != Stage::Queued || granted.iter().any(|(k, ..)| k == key);
+            if !keep {
+                ticket.set(Stage::Cancelled);
+            }
+            keep
+        });
         let already = inserted_service_scripts();
-        for (service, source) in granted_service_scripts(cfg, record) {
-            let key = format!("{service} {}", source.src);
-            if !self.services_run.insert(key.clone()) || already.contains(&key) {
+        for (key, service, source) in granted {
+            if self.services.iter().any(|(k, _)| *k == key) || already.contains(&key) {
                 continue;
             }
             if let Some(p) = configured(service, &source.src, source.integrity.as_deref()) {
+                self.services.push((key, p.ticket.clone()));
                 queue.push(p);
             }
         }
         let started = queue.len();
         if started > 0 {
-            run_in_order(queue);
+            self.run_in_order(queue);
         }
         started
     }
+
+    /// Starts every external download now and inserts the scripts one after
+    /// another, behind everything queued before, each when the one before it
+    /// has run.
+    fn run_in_order(&self, queue: Vec<Pending>) {
+        let queue: Vec<(Pending, Option<Preload>)> = queue
+            .into_iter()
+            .map(|p| {
+                let preload = if p.external { preload(&p.element) } else { None };
+                (p, preload)
+            })
+            .collect();
+        let before = self.tail.borrow_mut().take();
+        let mut finish = None;
+        let done = js_sys::Promise::new(&mut |resolve, _| finish = Some(resolve));
+        self.tail.replace(Some(done));
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Some(before) = before {
+                let _ = JsFuture::from(before).await;
+            }
+            for (p, preload) in queue {
+                run_one(p, preload).await;
+            }
+            if let Some(finish) = finish {
+                let _ = finish.call0(&JsValue::NULL);
+            }
+        });
+    }
+}
+
+fn is_queued(ticket: Option<&Ticket>) -> bool {
+    ticket.is_some_and(|t| t.get() == Stage::Queued)
+}
+
+fn cancel(ticket: Option<Ticket>) {
+    if let Some(t) = ticket {
+        t.set(Stage::Cancelled);
+    }
+}
+
+/// Waits for the script's download, then inserts it unless it was cancelled
+/// meanwhile; a script that fails to load is removed and reported once.
+async fn run_one(p: Pending, preload: Option<Preload>) {
+    let downloaded = match &preload {
+        Some(pre) => JsFuture::from(pre.settled.clone())
+            .await
+            .is_ok_and(|v| v.as_bool() == Some(true)),
+        None => true,
+    };
+    if let Some(pre) = &preload {
+        pre.link.remove();
+    }
+    if p.ticket.get() != Stage::Queued {
+        return;
+    }
+    p.ticket.set(Stage::Inserted);
+    if let Some(ph) = &p.placeholder {
+        let _ = ph.set_attribute(SEEN_ATTR, "done");
+    }
+    if !downloaded {
+        failed(&p.element.src());
+        return;
+    }
+    if p.external {
+        let loaded = settled(p.element.as_ref());
+        insert(&p);
+        let ok = JsFuture::from(loaded).await.is_ok_and(|v| v.as_bool() == Some(true));
+        if !ok {
+            p.element.remove();
+            failed(&p.element.src());
+        }
+    } else {
+        insert(&p);
+    }
+}
+
+/// Tells the page that a gated script did not load (it is retried on the next page view).
+fn failed(src: &str) {
+    report(&format!(
+        "gated script {src} failed to load; it is tried again on the next page view"
+    ));
+    let detail = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&detail, &"src".into(), &JsValue::from_str(src));
+    dispatch(EVENT_SCRIPT_ERROR, &detail);
 }
 
 /// A live copy of a placeholder: same attributes and text, real type, page nonce.
@@ -158,11 +298,13 @@ fn revive(placeholder: &HtmlScriptElement) -> Option<Pending> {
     if !external {
         let _ = el.set_text(&placeholder.text().unwrap_or_default());
     }
-    let _ = placeholder.set_attribute(SEEN_ATTR, "done");
+    let _ = placeholder.set_attribute(SEEN_ATTR, "queued");
     Some(Pending {
         element: el,
         external,
         after: Some(placeholder.clone().into()),
+        ticket: Rc::new(Cell::new(Stage::Queued)),
+        placeholder: Some(placeholder.clone()),
     })
 }
 
@@ -184,12 +326,14 @@ fn configured(service: &str, src: &str, integrity: Option<&str>) -> Option<Pendi
         element: el,
         external: true,
         after: None,
+        ticket: Rc::new(Cell::new(Stage::Queued)),
+        placeholder: None,
     })
 }
 
 /// `"service src"` of every configured service script already on the page.
-fn inserted_service_scripts() -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
+fn inserted_service_scripts() -> Vec<String> {
+    let mut out = Vec::new();
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return out;
     };
@@ -198,7 +342,7 @@ fn inserted_service_scripts() -> BTreeSet<String> {
             if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
                 let service = el.get_attribute(SERVICE_ATTR).unwrap_or_default();
                 let src = el.get_attribute("src").unwrap_or_default();
-                out.insert(format!("{service} {src}"));
+                out.push(format!("{service} {src}"));
             }
         }
     }
@@ -212,62 +356,37 @@ fn page_nonce(doc: &web_sys::Document) -> Option<String> {
     (!nonce.is_empty()).then_some(nonce)
 }
 
-/// Inserts the scripts so that they execute in queue order while external
-/// ones download together. Everything up to the first inline script that must
-/// wait for an external one is inserted at once, in the caller's task (the
-/// downloads start before the rest of a decision's work); the later external
-/// scripts are preloaded at once and inserted in turn.
-fn run_in_order(queue: Vec<Pending>) {
-    let mut queue = queue.into_iter().peekable();
-    let mut loading: Vec<js_sys::Promise> = Vec::new();
-    while let Some(p) = queue.next_if(|p| p.external || loading.is_empty()) {
-        start(&p, &mut loading);
-    }
-    let rest: Vec<Pending> = queue.collect();
-    if rest.is_empty() {
-        return;
-    }
-    for p in rest.iter().filter(|p| p.external) {
-        preload(&p.element);
-    }
-    wasm_bindgen_futures::spawn_local(async move {
-        for p in rest {
-            if !p.external && !loading.is_empty() {
-                // An inline script must not run before the external scripts ahead of it.
-                let all = js_sys::Promise::all(&loading.drain(..).collect::<js_sys::Array>());
-                let _ = JsFuture::from(all).await;
-            }
-            start(&p, &mut loading);
-        }
-    });
+/// A download started ahead of its script's turn.
+struct Preload {
+    link: Element,
+    /// Resolves to whether the download succeeded.
+    settled: js_sys::Promise,
 }
 
-fn start(p: &Pending, loading: &mut Vec<js_sys::Promise>) {
-    if p.external {
-        p.element.set_async(false);
-        loading.push(settled(&p.element));
+/// Starts downloading a script: `<link rel="preload" as="script">` (or
+/// `modulepreload`) with the same URL, nonce, integrity, CORS mode and
+/// referrer policy, so that the script, inserted later, uses the download.
+fn preload(script: &HtmlScriptElement) -> Option<Preload> {
+    let doc = script.owner_document()?;
+    let head = doc.head()?;
+    let link = doc.create_element("link").ok()?;
+    if script.type_() == "module" {
+        let _ = link.set_attribute("rel", "modulepreload");
+    } else {
+        let _ = link.set_attribute("rel", "preload");
+        let _ = link.set_attribute("as", "script");
     }
-    insert(p);
-}
-
-/// Starts downloading a script that runs later: `<link rel="preload" as="script">`
-/// with the same URL, nonce, integrity and CORS mode, so the script uses it.
-fn preload(script: &HtmlScriptElement) {
-    let Some(doc) = script.owner_document() else { return };
-    let Some(head) = doc.head() else { return };
-    let Ok(link) = doc.create_element("link") else { return };
-    let _ = link.set_attribute("rel", "preload");
-    let _ = link.set_attribute("as", "script");
     let _ = link.set_attribute("href", &script.src());
     for name in ["integrity", "crossorigin", "referrerpolicy"] {
         if let Some(v) = script.get_attribute(name) {
             let _ = link.set_attribute(name, &v);
         }
     }
-    if let Ok(el) = link.dyn_into::<web_sys::HtmlElement>() {
-        el.set_nonce(&script.nonce());
-        let _ = head.append_child(&el);
-    }
+    let html: &web_sys::HtmlElement = link.dyn_ref()?;
+    html.set_nonce(&script.nonce());
+    let settled = settled(&link);
+    head.append_child(&link).ok()?;
+    Some(Preload { link, settled })
 }
 
 fn insert(p: &Pending) {
@@ -289,29 +408,78 @@ fn insert(p: &Pending) {
     }
 }
 
-/// A promise that resolves when the script loaded or failed; a failure is
-/// reported once through [`EVENT_SCRIPT_ERROR`] and does not stop the others.
-fn settled(el: &HtmlScriptElement) -> js_sys::Promise {
-    let el = el.clone();
+/// A promise that resolves to `true` when `el` (a script or a preload link)
+/// loaded and to `false` when it failed.
+fn settled(el: &Element) -> js_sys::Promise {
+    let target: &web_sys::EventTarget = el.as_ref();
+    let target = target.clone();
     js_sys::Promise::new(&mut |resolve, _reject| {
         let done = Rc::new(RefCell::new(Some(resolve)));
-        let finish = |failed: bool| {
+        for (event, ok) in [("load", true), ("error", false)] {
             let done = done.clone();
-            let el = el.clone();
-            Closure::once_into_js(move || {
-                if failed {
-                    let src = el.src();
-                    report(&format!("gated script {src} failed to load"));
-                    let detail = js_sys::Object::new();
-                    let _ = js_sys::Reflect::set(&detail, &"src".into(), &JsValue::from_str(&src));
-                    dispatch(EVENT_SCRIPT_ERROR, &detail);
-                }
+            let on = Closure::once_into_js(move || {
                 if let Some(resolve) = done.borrow_mut().take() {
-                    let _ = resolve.call0(&JsValue::NULL);
+                    let _ = resolve.call1(&JsValue::NULL, &JsValue::from_bool(ok));
                 }
+            });
+            let _ = target.add_event_listener_with_callback(event, on.unchecked_ref());
+        }
+    })
+}
+
+/// Calls a function whenever scripts are added to the document (a
+/// single-page app adding gated scripts after start). Stops when dropped.
+pub struct ScriptWatch {
+    observer: web_sys::MutationObserver,
+    _callback: Closure<dyn FnMut(js_sys::Array)>,
+}
+
+impl std::fmt::Debug for ScriptWatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ScriptWatch")
+    }
+}
+
+impl ScriptWatch {
+    /// Watches the whole document; `None` where there is no document.
+    pub fn new(on_added: impl Fn() + 'static) -> Option<Self> {
+        let root = web_sys::window()?.document()?.document_element()?;
+        let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |records: js_sys::Array| {
+            if records.iter().any(|r| adds_script(&r)) {
+                on_added();
+            }
+        });
+        let observer = web_sys::MutationObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+        let init = web_sys::MutationObserverInit::new();
+        init.set_child_list(true);
+        init.set_subtree(true);
+        observer.observe_with_options(&root, &init).ok()?;
+        Some(ScriptWatch {
+            observer,
+            _callback: callback,
+        })
+    }
+}
+
+impl Drop for ScriptWatch {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}
+
+/// Whether a mutation record added a script element (or an element holding one).
+fn adds_script(record: &JsValue) -> bool {
+    let Some(record) = record.dyn_ref::<web_sys::MutationRecord>() else {
+        return false;
+    };
+    let added = record.added_nodes();
+    (0..added.length()).any(|i| {
+        added
+            .item(i)
+            .and_then(|n| n.dyn_into::<Element>().ok())
+            .is_some_and(|el| {
+                el.tag_name().eq_ignore_ascii_case("script")
+                    || el.query_selector("script[data-category]").ok().flatten().is_some()
             })
-        };
-        el.set_onload(Some(finish(false).unchecked_ref()));
-        el.set_onerror(Some(finish(true).unchecked_ref()));
     })
 }

@@ -15,7 +15,7 @@ use crate::web::cleanup::{
 };
 use crate::web::clock::{now_ms, random_bytes};
 use crate::web::events::{dispatch_json, report, EVENT_CHANGE, EVENT_CLEANUP, EVENT_CONSENT};
-use crate::web::scripts::ScriptGate;
+use crate::web::scripts::{ScriptGate, ScriptWatch};
 use crate::web::signals::{boot_pushed_consent_mode, gpc_signal};
 use crate::web::storage::ConsentStorage;
 use crate::web::sync::broadcast;
@@ -33,6 +33,8 @@ pub struct ConsentSession {
     cleanup: RefCell<Option<CleanupReport>>,
     listeners: RefCell<Vec<Rc<dyn Fn()>>>,
     gpc_applied: Cell<bool>,
+    /// Picks up gated scripts the page adds later (single-page apps).
+    watch: RefCell<Option<ScriptWatch>>,
 }
 
 impl std::fmt::Debug for ConsentSession {
@@ -129,6 +131,7 @@ impl ConsentSession {
             cleanup: RefCell::default(),
             listeners: RefCell::default(),
             gpc_applied: Cell::new(false),
+            watch: RefCell::default(),
         });
         session.report_storage_errors();
         // Before any tag runs: a gated inline `gtag('config')` must find the update first
@@ -137,6 +140,12 @@ impl ConsentSession {
             session.update_consent_mode();
         }
         session.refresh_scripts();
+        let weak = Rc::downgrade(&session);
+        session.watch.replace(ScriptWatch::new(move || {
+            if let Some(session) = weak.upgrade() {
+                session.refresh_scripts();
+            }
+        }));
         session
     }
 

@@ -207,6 +207,30 @@ test("if the UI cannot load, the early banner goes, nothing runs and the site ow
   assert.equal(await page.getByTestId("lcc-banner").count(), 0);
   await page.waitForTimeout(500);
   assert.deepEqual(await tagRuns(page), []);
+  // "Cookie settings" still leads somewhere: where its own link points (here, the page's privacy section).
+  await page.getByTestId("footer-cookie-settings").click();
+  await page.waitForFunction(() => location.hash === "#privacy");
+  assert.deepEqual(await tagRuns(page), []);
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a trigger pressed while the UI fails to load leads where its link points", async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  let release;
+  const held = new Promise((r) => (release = r));
+  await page.route("**/leptos-consent_bg.wasm", async (route) => {
+    await held;
+    await route.fulfill({ status: 404, body: "blocked" });
+  });
+  await page.goto(env.server.url + "/");
+  // By keyboard: the first layer covers the footer at this viewport.
+  await page.getByTestId("footer-cookie-settings").focus();
+  await page.keyboard.press("Enter");
+  assert.equal(await page.evaluate(() => location.hash), "", "held while the UI loads");
+  release();
+  await page.waitForFunction(() => location.hash === "#privacy");
+  assert.deepEqual(await tagRuns(page), []);
   await context.close();
 });

@@ -64,3 +64,76 @@ test("document.cookie disabled: banner, decision and tags work for the page view
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("an ad blocker's cosmetic filter hides the banner and the modal: the page stays scrollable, focusable and usable", async () => {
+  const v = await openDemo(env, {
+    init: [
+      () => {
+        // What a cookie-banner filter list does: element hiding by selector.
+        const css = "#lcc-root, #lcc-boot, .lcc-banner, dialog.lcc-modal { display: none !important; }";
+        const add = () => {
+          const s = document.createElement("style");
+          s.textContent = css;
+          document.documentElement.appendChild(s);
+        };
+        document.documentElement ? add() : addEventListener("DOMContentLoaded", add);
+        window.__lccErrors = [];
+        addEventListener("lcc:error", (e) => window.__lccErrors.push(e.detail.message));
+      },
+    ],
+  });
+  const { page, context } = v;
+  assert.equal(await page.getByTestId("lcc-banner").isVisible(), false, "the filter hides the banner");
+  // Scrollable and not inert.
+  await page.evaluate(() => window.scrollTo(0, 400));
+  assert.ok((await page.evaluate(() => window.scrollY)) > 0, "the page scrolls");
+  assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).overflow + getComputedStyle(document.body).overflow), "visiblevisible");
+  // Keyboard focus goes through the page's own links.
+  await page.evaluate(() => document.activeElement && document.activeElement.blur());
+  for (let i = 0; i < 3; i++) await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => !!document.activeElement.closest("#content, header, footer")), true, "focus is on the page");
+
+  // Cookie settings opens a dialog nobody can see: it is closed at once and the site owner told.
+  await page.getByTestId("footer-cookie-settings").click();
+  await page.waitForFunction(() => window.__lccErrors.some((m) => m.includes("hidden by the page's CSS")));
+  assert.equal(await page.evaluate(() => document.querySelector("dialog.lcc-modal").open), false);
+  await page.getByRole("link", { name: "Privacy policy" }).click();
+  assert.equal(await page.evaluate(() => location.hash), "#privacy", "the page takes clicks");
+  assert.deepEqual(await tagRuns(page), [], "hidden is not consent");
+  assert.deepEqual(v.errors, []);
+  await context.close();
+});
+
+test("in a sandboxed iframe (no storage at all): the widget works for the page view and never grants by itself", async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.route("**/sandbox-host.html", (r) =>
+    r.fulfill({ contentType: "text/html", body: '<!doctype html><iframe sandbox="allow-scripts" src="/" width="1000" height="700"></iframe>' }));
+  const frameOf = async () => {
+    await page.waitForFunction(() => document.querySelector("iframe"));
+    const frame = page.frames()[1];
+    await frame.waitForSelector("#lcc-root [data-testid=lcc-preferences]", { state: "attached", timeout: 15000 });
+    return frame;
+  };
+  await page.goto(env.server.url + "/sandbox-host.html");
+  let frame = await frameOf();
+  assert.equal(await frame.evaluate(() => { try { localStorage.length; return "storage"; } catch { return "no storage"; } }), "no storage");
+  await frame.getByTestId("lcc-banner").waitFor({ state: "visible" });
+  assert.deepEqual(await frame.evaluate(() => window.lccDemoRuns.slice()), []);
+  await frame.getByTestId("lcc-accept-all").click();
+  // The stand-in tags that set cookies throw here (a sandboxed document has no cookies),
+  // as the real ones would; the inline ones log.
+  await frame.waitForFunction(() => window.lccDemoRuns.length >= 2);
+  assert.deepEqual(await frame.evaluate(() => window.lccDemoRuns.slice()), ["ga-config", "reading-list"]);
+  assert.equal(await frame.evaluate(() => window.CookieConsent.acceptedCategory("marketing")), true, "for this page view");
+  // Nothing was kept: the next page view asks again and runs nothing.
+  await page.reload();
+  frame = await frameOf();
+  await frame.getByTestId("lcc-banner").waitFor({ state: "visible" });
+  await page.waitForTimeout(300);
+  assert.deepEqual(await frame.evaluate(() => window.lccDemoRuns.slice()), []);
+  assert.deepEqual(errors.filter((e) => !e.includes("Failed to set the 'cookie' property")), [], "only the stand-ins' own errors");
+  await context.close();
+});

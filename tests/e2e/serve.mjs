@@ -42,6 +42,9 @@ export function startServer(dir, port = 0, mounts = {}) {
         "cache-control": extname(file) === ".html" ? "no-cache" : "public, max-age=3600",
         vary: "accept-encoding",
       };
+      // The distribution, as a CDN serves it: its module scripts and wasm load from
+      // another origin, or from a sandboxed iframe's opaque origin, only with CORS.
+      if (pathname.startsWith("/dist/")) headers["access-control-allow-origin"] = "*";
       // Brotli, as a production server would send it (so byte counts are realistic).
       if (TYPES[extname(file)] && /\bbr\b/.test(req.headers["accept-encoding"] || "")) {
         body = brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
