@@ -78,6 +78,7 @@ $(E2E)/node_modules/.installed: $(E2E)/package.json $(E2E)/package-lock.json
 #   leptos-consent.js, leptos-consent_bg.wasm, leptos-consent.css   the UI, loaded only when needed
 #   leptos-consent.d.ts      TypeScript declarations of window.CookieConsent
 #   VERSION                  the crate version these files were built from (also on each JS file's first line)
+#   i18n/<lang>.json         built-in interface words per language, loaded only for a visitor in that language
 WASM_OUT := target/wasm32-unknown-unknown/release/lcc-ui.wasm
 DIST := dist
 dist: tools
@@ -90,6 +91,8 @@ dist: tools
 	esbuild boot/banner.mjs --bundle --minify --format=esm --target=es2019 $(STAMP) --log-level=warning --outfile=$(DIST)/leptos-consent-banner.js
 	esbuild boot/boot.mjs --bundle --minify --format=iife --target=es2019 $(STAMP) --log-level=warning --outfile=$(DIST)/leptos-consent-boot.js
 	cp boot/leptos-consent.d.ts $(DIST)/
+	mkdir -p $(DIST)/i18n
+	node -e 'for (const f of fs.readdirSync("i18n")) fs.writeFileSync("$(DIST)/i18n/" + f, JSON.stringify(JSON.parse(fs.readFileSync("i18n/" + f, "utf8"))))'
 	echo "$(VERSION)" > $(DIST)/VERSION
 	esbuild style/consent.css --minify --log-level=warning --outfile=$(DIST)/leptos-consent.css
 

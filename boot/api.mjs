@@ -166,8 +166,17 @@ export function createApi(host) {
         document.head.appendChild(s);
       });
     },
-    // One language per config for now: there is never another one to switch to.
-    setLanguage: () => Promise.resolve(false),
+    // Resolves once the UI has switched (or found no words for it): whether it did.
+    setLanguage: (lang) =>
+      new Promise((resolve) => {
+        const done = (e) => {
+          if (!e.detail || e.detail.requested !== lang) return;
+          win.removeEventListener("lcc:language", done);
+          resolve(e.detail.ok === true);
+        };
+        win.addEventListener("lcc:language", done);
+        forward("setLanguage", [String(lang)]);
+      }),
   };
   // Hiding needs the UI only when it is there or on its way; reset(true) always does.
   for (const m of ["hide", "hidePreferences", "reset"]) api[m] = (erase) => host.hide(m, erase === true && m === "reset") && forward(m, [erase === true]);

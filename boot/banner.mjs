@@ -5,7 +5,7 @@
 // nothing: a press is handed to the boot script, which passes it to the UI
 // (the UI validates the config first and carries the press out). The UI
 // replaces this banner with its own, identical one, in the same frame.
-import { BANNER_TEXTS, gpcLocked, safeUrl } from "./logic.mjs";
+import { BANNER_TEXTS, BUILT_IN_LANGUAGES, chooseLanguage, gpcLocked, isRtl, normLang, safeUrl } from "./logic.mjs";
 
 const doc = document;
 
@@ -16,22 +16,73 @@ const element = (tag, attrs, ...children) => {
   return el;
 };
 
+const nonEmpty = (v) => typeof v === "string" && v.trim() !== "";
+
+/**
+ * The first layer's words in `lang`, as the core's `ConsentConfig::localized`:
+ * the site's translation for `lang`, the built-in words of `lang`, the site's
+ * words in the default language, the built-in words of the default language,
+ * English. Also the category titles (for the GPC note).
+ */
+function localized(cfg, lang, defaultWords, langWords) {
+  const d = normLang(cfg.default_language || "en");
+  const site = (l) => {
+    for (const k in cfg.translations || {}) if (normLang(k) === l) return cfg.translations[k] || {};
+  };
+  const given = cfg.texts || {};
+  const sd = site(d);
+  const sl = lang !== d && site(lang);
+  if (lang === "en" && !langWords) langWords = BANNER_TEXTS;
+  const t = {};
+  for (const k in BANNER_TEXTS) {
+    let v = nonEmpty(given[k]) ? given[k] : BANNER_TEXTS[k];
+    if (d !== "en" && defaultWords && v === BANNER_TEXTS[k] && nonEmpty(defaultWords[k])) v = defaultWords[k];
+    if (sd && sd.texts && nonEmpty(sd.texts[k])) v = sd.texts[k];
+    if (lang !== d && langWords && nonEmpty(langWords[k])) v = langWords[k];
+    if (sl && sl.texts && nonEmpty(sl.texts[k])) v = sl.texts[k];
+    t[k] = v;
+  }
+  const title = (c) => {
+    let v = c.title;
+    for (const s of [sd, sl]) if (s && s.categories && s.categories[c.id] && nonEmpty(s.categories[c.id].title)) v = s.categories[c.id].title;
+    return v;
+  };
+  return { t, title };
+}
+
+/** The built-in words of `lang` from the distribution, or undefined (English is built in). */
+const fetchWords = (base, lang) =>
+  lang === "en" || !BUILT_IN_LANGUAGES.includes(lang)
+    ? Promise.resolve()
+    : fetch(base + "i18n/" + lang + ".json")
+        .then((r) => (r.ok ? r.json() : undefined))
+        .catch(() => undefined);
+
 /**
  * Draws the banner for `cfg` and returns its root. It shows once `link` (the
- * stylesheet) has loaded, if `host.shown()` agrees; `host.press(action)` takes
- * a button press and says whether it is the first one.
+ * stylesheet) has loaded and the words of the visitor's language are there,
+ * if `host.shown()` agrees; `host.press(action)` takes a button press and
+ * says whether it is the first one. `host.base` is the distribution's folder.
  */
 export function firstLayer(cfg, link, host) {
-  const given = cfg.texts || {};
-  const t = {};
-  for (const k in BANNER_TEXTS) t[k] = typeof given[k] === "string" && given[k] ? given[k] : BANNER_TEXTS[k];
+  const root = element("div", { class: "lcc-root", id: "lcc-boot" });
+  const lang = chooseLanguage(cfg, doc.documentElement.getAttribute("lang"), navigator.languages || [navigator.language]);
+  const d = normLang(cfg.default_language || "en");
+  Promise.all([fetchWords(host.base, d), lang === d ? undefined : fetchWords(host.base, lang)]).then(([dw, lw]) =>
+    draw(cfg, root, link, host, lang, localized(cfg, lang, dw, lang === d ? dw : lw)),
+  );
+  return root;
+}
+
+function draw(cfg, root, link, host, lang, { t, title }) {
+  if (host.gone()) return;
   const text = element("p", { id: "lcc-boot-text", class: "lcc-banner__text" }, t.banner_description);
   if (safeUrl(cfg.privacy_policy_url)) {
     text.append(" ", element("a", { class: "lcc-link", href: cfg.privacy_policy_url }, t.privacy_policy_label));
   }
   const body = element("div", { class: "lcc-banner__body" }, element("h2", { id: "lcc-boot-title", class: "lcc-banner__title" }, t.banner_title), text);
   // Global Privacy Control: what stays off, said before the visitor chooses (as the UI's banner).
-  const locked = gpcLocked(cfg, navigator.globalPrivacyControl).map((c) => c.title);
+  const locked = gpcLocked(cfg, navigator.globalPrivacyControl).map(title);
   if (locked.length) {
     body.append(element("p", { class: "lcc-banner__gpc", "data-testid": "lcc-gpc-note" }, t.gpc_note.split("{categories}").join(locked.join(", "))));
   }
@@ -42,7 +93,16 @@ export function firstLayer(cfg, link, host) {
   };
   const banner = element(
     "section",
-    { class: "lcc-banner", role: "region", "aria-labelledby": "lcc-boot-title", "aria-describedby": "lcc-boot-text", "data-testid": "lcc-banner", hidden: "" },
+    {
+      class: "lcc-banner",
+      role: "region",
+      "aria-labelledby": "lcc-boot-title",
+      "aria-describedby": "lcc-boot-text",
+      "data-testid": "lcc-banner",
+      lang,
+      dir: isRtl(lang) ? "rtl" : "ltr",
+      hidden: "",
+    },
     body,
     element(
       "div",
@@ -52,7 +112,7 @@ export function firstLayer(cfg, link, host) {
       button("lcc-manage", t.manage, "banner:manage"),
     ),
   );
-  const root = element("div", { class: "lcc-root", id: "lcc-boot" }, banner);
+  root.append(banner);
   // Shown once styled and placed: an unstyled banner would shift the page.
   let styled = !!link.sheet;
   const show = () => styled && root.isConnected && host.shown() && (banner.hidden = false);
@@ -65,5 +125,4 @@ export function firstLayer(cfg, link, host) {
     const wait = new MutationObserver(() => place() && wait.disconnect());
     wait.observe(doc.documentElement, { childList: true });
   }
-  return root;
 }

@@ -77,6 +77,7 @@ let ui; // the UI's JS module (ui.mjs), once loaded
 
 /** What the wasm UI connects to (src/embed: `connect`). */
 const bridge = {
+  base, // where i18n/ is
   attach(call) {
     uiCall = (method, args) => ui.send(call, method, args);
     calls.splice(0).forEach(([m, a]) => uiCall(m, a));
@@ -146,8 +147,8 @@ const settled = (el) =>
 /** Starts downloading a script that is inserted later. */
 function preload(el) {
   const l = doc.createElement("link");
-  if (el.type === "module") l.rel = "modulepreload";
-  else (l.rel = "preload"), (l.as = "script");
+  l.rel = el.type == "module" ? "modulepreload" : "preload";
+  l.as = "script";
   l.href = el.src;
   for (const a of ["integrity", "crossorigin", "referrerpolicy"]) if (el.hasAttribute(a)) l.setAttribute(a, el.getAttribute(a));
   l.nonce = el.nonce;
@@ -158,7 +159,7 @@ function preload(el) {
 
 /** A failed load: the script goes, the page is told once, the next page view tries again. */
 function loadFailed(src) {
-  warn(src + " failed to load; it is tried again on the next page view");
+  warn(src + " failed to load"); // (retried on the next page view)
   win.dispatchEvent(new CustomEvent("lcc:script-error", { detail: { src } }));
 }
 
@@ -170,10 +171,10 @@ function runInOrder(queue) {
       .then(() => downloaded)
       .then((ok) => {
         if (handedOver) return;
-        el.__lccInserted();
+        el._mark();
         if (!ok) return loadFailed(el.src);
         const loaded = el.src && settled(el);
-        el.__lccInsert();
+        el._ins();
         return loaded && loaded.then((ran) => ran || (el.remove(), loadFailed(el.src)));
       });
   }
@@ -183,8 +184,8 @@ function live(attrs, text, insert, inserted) {
   const el = doc.createElement("script");
   for (const [k, v] of attrs) el.setAttribute(k, v);
   if (text != null) el.text = text;
-  el.__lccInsert = insert.bind(null, el);
-  el.__lccInserted = inserted;
+  el._ins = insert.bind(null, el);
+  el._mark = inserted;
   return el;
 }
 
@@ -246,6 +247,8 @@ function firstLayer(cfg) {
     .then((m) => {
       if (handedOver && !uiCall)
         early = m.firstLayer(cfg, link, {
+          base,
+          gone: () => !!uiCall, // the UI is there: it draws the banner itself
           press: (action) => !pending && (pending = action),
           shown: () => !hidden && (modal("banner", true), true),
         });
@@ -379,7 +382,7 @@ win.CookieConsent = createApi({
   hide(method, erase) {
     if (method !== "hidePreferences") {
       hidden = true; // also for a banner not drawn yet
-      if (early && early.isConnected) early.firstChild.hidden = true;
+      if (early && early.firstChild) early.firstChild.hidden = true;
       modal("banner", false);
     }
     return handedOver || erase;

@@ -156,3 +156,41 @@ export const BANNER_TEXTS = {
   gpc_note:
     "Your browser sends Global Privacy Control, a request not to sell or share your data. We honour it: {categories} stays off, whatever you choose here.",
 };
+
+// ---- languages (src/core/i18n.rs; shared table tests/shared-cases/languages.json) ----
+
+export const BUILT_IN_LANGUAGES = ["en", "zh", "ja", "de", "fr", "es", "it", "pt", "nl", "pl", "ar"];
+export const normLang = (t) => String(t).trim().replace(/_/g, "-").toLowerCase();
+const primaryOf = (t) => t.split("-")[0];
+
+/** The available language `wanted` asks for (exact, else its primary subtag; zh-Hant/TW/HK/MO never match zh). */
+export function matchLanguage(wanted, available) {
+  const w = normLang(wanted);
+  if (!w) return undefined;
+  if (available.includes(w)) return w;
+  const rest = w.split("-").slice(1);
+  if (primaryOf(w) === "zh" && rest.some((s) => ["hant", "tw", "hk", "mo"].includes(s))) return undefined;
+  return available.includes(primaryOf(w)) ? primaryOf(w) : undefined;
+}
+
+export function languages(cfg) {
+  const out = BUILT_IN_LANGUAGES.slice();
+  for (const l of [cfg.default_language || "en", ...Object.keys(cfg.translations || {})]) {
+    const n = normLang(l);
+    if (!out.includes(n)) out.push(n);
+  }
+  return out;
+}
+
+/** The config's language, else <html lang>, else the browser's, else the default. */
+export function chooseLanguage(cfg, htmlLang, browser) {
+  const available = languages(cfg);
+  for (const w of [cfg.language, htmlLang, ...(browser || [])]) {
+    if (w == null) continue;
+    const m = matchLanguage(w, available);
+    if (m) return m;
+  }
+  return normLang(cfg.default_language || "en");
+}
+
+export const isRtl = (lang) => ["ar", "he", "fa", "ur", "ps", "yi", "dv", "ku"].includes(primaryOf(normLang(lang)));

@@ -62,6 +62,11 @@ pub enum ApiCommand {
         /// The category they belong to.
         category: String,
     },
+    /// `setLanguage(lang)`: shows the interface in another language.
+    SetLanguage {
+        /// The language asked for (`"de"`, `"pt-BR"`).
+        language: String,
+    },
     /// `eraseCookies(names, path?, domain?)`: names are exact cookie names or
     /// `*` patterns (the boot script expands a JS `RegExp` into the names it matches).
     EraseCookies {
@@ -194,6 +199,10 @@ impl ApiCommand {
                     .ok_or_else(|| bad("name the services to accept (or \"all\", or [] for none)"))?,
                 category: text(next(), "the category must be a name")?
                     .ok_or_else(|| bad("name the category the services belong to"))?,
+            },
+            "setLanguage" => ApiCommand::SetLanguage {
+                language: text(next(), "the language must be a code such as \"de\"")?
+                    .ok_or_else(|| bad("name the language, e.g. \"de\""))?,
             },
             "eraseCookies" => {
                 let names = names(next(), "cookies must be a name or a list of names")?

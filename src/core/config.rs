@@ -1,7 +1,10 @@
 //! The site's consent configuration, as a web developer writes it in JSON.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
+use super::i18n::{Translation, DEFAULT_LANGUAGE};
 use super::validate::{validate_config, ConfigError};
 
 /// Default number of days a decision stays valid (about six months, the CNIL's recommendation).
@@ -38,9 +41,23 @@ pub struct ConsentConfig {
     pub privacy_policy_url: Option<String>,
     /// The consent categories, in display order.
     pub categories: Vec<Category>,
-    /// The words the banner and the preferences modal use.
+    /// The words the banner and the preferences modal use, in the default
+    /// language (every word not given here is the built-in one).
     #[serde(default)]
     pub texts: Texts,
+    /// The language to show, whatever the page and the browser say (a
+    /// built-in language or one of `translations`). Unset: the page's
+    /// `<html lang>`, else the browser's languages, else `default_language`.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// The language of the config's own words (`texts`, titles,
+    /// descriptions), and the fallback for a word a language lacks.
+    #[serde(default = "default_language")]
+    pub default_language: String,
+    /// The site's words per language (`"de": { "texts": {…}, "categories":
+    /// { "marketing": { "title": "…" } }, "services": {…} }`).
+    #[serde(default)]
+    pub translations: BTreeMap<String, Translation>,
     /// Google Consent Mode v2: present (even as `{}`) to push a `consent
     /// update` after every decision.
     #[serde(default)]
@@ -270,6 +287,147 @@ pub struct Texts {
     pub gpc_applied: String,
 }
 
+impl Texts {
+    /// The field name of every word, in declaration order.
+    pub const KEYS: [&'static str; 39] = [
+        "banner_title",
+        "banner_description",
+        "privacy_policy_label",
+        "accept_all",
+        "reject_all",
+        "manage",
+        "preferences_title",
+        "preferences_description",
+        "save",
+        "close",
+        "always_on",
+        "show_services",
+        "cookie_name",
+        "cookie_provider",
+        "cookie_purpose",
+        "cookie_duration",
+        "provider",
+        "service_policy_label",
+        "saved",
+        "center_title",
+        "no_decision",
+        "consent_id",
+        "last_decision",
+        "revision",
+        "history_title",
+        "history_granted",
+        "history_revoked",
+        "history_unchanged",
+        "download_receipt",
+        "cleanup_failed",
+        "gate_service",
+        "gate_category",
+        "gate_load",
+        "gate_settings",
+        "unavailable",
+        "unavailable_close",
+        "gpc_note",
+        "gpc_locked",
+        "gpc_applied",
+    ];
+
+    /// The word named `key`, for reading.
+    pub fn get(&self, key: &str) -> Option<&String> {
+        self.fields().into_iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    /// Every word with its field name.
+    pub fn fields(&self) -> [(&'static str, &String); 39] {
+        [
+            ("banner_title", &self.banner_title),
+            ("banner_description", &self.banner_description),
+            ("privacy_policy_label", &self.privacy_policy_label),
+            ("accept_all", &self.accept_all),
+            ("reject_all", &self.reject_all),
+            ("manage", &self.manage),
+            ("preferences_title", &self.preferences_title),
+            ("preferences_description", &self.preferences_description),
+            ("save", &self.save),
+            ("close", &self.close),
+            ("always_on", &self.always_on),
+            ("show_services", &self.show_services),
+            ("cookie_name", &self.cookie_name),
+            ("cookie_provider", &self.cookie_provider),
+            ("cookie_purpose", &self.cookie_purpose),
+            ("cookie_duration", &self.cookie_duration),
+            ("provider", &self.provider),
+            ("service_policy_label", &self.service_policy_label),
+            ("saved", &self.saved),
+            ("center_title", &self.center_title),
+            ("no_decision", &self.no_decision),
+            ("consent_id", &self.consent_id),
+            ("last_decision", &self.last_decision),
+            ("revision", &self.revision),
+            ("history_title", &self.history_title),
+            ("history_granted", &self.history_granted),
+            ("history_revoked", &self.history_revoked),
+            ("history_unchanged", &self.history_unchanged),
+            ("download_receipt", &self.download_receipt),
+            ("cleanup_failed", &self.cleanup_failed),
+            ("gate_service", &self.gate_service),
+            ("gate_category", &self.gate_category),
+            ("gate_load", &self.gate_load),
+            ("gate_settings", &self.gate_settings),
+            ("unavailable", &self.unavailable),
+            ("unavailable_close", &self.unavailable_close),
+            ("gpc_note", &self.gpc_note),
+            ("gpc_locked", &self.gpc_locked),
+            ("gpc_applied", &self.gpc_applied),
+        ]
+    }
+
+    /// The word named `key`, for writing.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut String> {
+        Some(match key {
+            "banner_title" => &mut self.banner_title,
+            "banner_description" => &mut self.banner_description,
+            "privacy_policy_label" => &mut self.privacy_policy_label,
+            "accept_all" => &mut self.accept_all,
+            "reject_all" => &mut self.reject_all,
+            "manage" => &mut self.manage,
+            "preferences_title" => &mut self.preferences_title,
+            "preferences_description" => &mut self.preferences_description,
+            "save" => &mut self.save,
+            "close" => &mut self.close,
+            "always_on" => &mut self.always_on,
+            "show_services" => &mut self.show_services,
+            "cookie_name" => &mut self.cookie_name,
+            "cookie_provider" => &mut self.cookie_provider,
+            "cookie_purpose" => &mut self.cookie_purpose,
+            "cookie_duration" => &mut self.cookie_duration,
+            "provider" => &mut self.provider,
+            "service_policy_label" => &mut self.service_policy_label,
+            "saved" => &mut self.saved,
+            "center_title" => &mut self.center_title,
+            "no_decision" => &mut self.no_decision,
+            "consent_id" => &mut self.consent_id,
+            "last_decision" => &mut self.last_decision,
+            "revision" => &mut self.revision,
+            "history_title" => &mut self.history_title,
+            "history_granted" => &mut self.history_granted,
+            "history_revoked" => &mut self.history_revoked,
+            "history_unchanged" => &mut self.history_unchanged,
+            "download_receipt" => &mut self.download_receipt,
+            "cleanup_failed" => &mut self.cleanup_failed,
+            "gate_service" => &mut self.gate_service,
+            "gate_category" => &mut self.gate_category,
+            "gate_load" => &mut self.gate_load,
+            "gate_settings" => &mut self.gate_settings,
+            "unavailable" => &mut self.unavailable,
+            "unavailable_close" => &mut self.unavailable_close,
+            "gpc_note" => &mut self.gpc_note,
+            "gpc_locked" => &mut self.gpc_locked,
+            "gpc_applied" => &mut self.gpc_applied,
+            _ => return None,
+        })
+    }
+}
+
 impl Default for Texts {
     fn default() -> Self {
         let s = |v: &str| v.to_owned();
@@ -319,6 +477,10 @@ impl Default for Texts {
 
 fn default_expiry() -> u32 {
     DEFAULT_EXPIRES_AFTER_DAYS
+}
+
+fn default_language() -> String {
+    DEFAULT_LANGUAGE.to_owned()
 }
 
 fn default_true() -> bool {

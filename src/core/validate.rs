@@ -104,43 +104,8 @@ fn check_pattern(path: &str, pattern: &str) -> Check {
 }
 
 fn check_texts(texts: &Texts) -> Check {
-    let fields: [(&str, &str); 33] = [
-        ("banner_title", &texts.banner_title),
-        ("banner_description", &texts.banner_description),
-        ("privacy_policy_label", &texts.privacy_policy_label),
-        ("accept_all", &texts.accept_all),
-        ("reject_all", &texts.reject_all),
-        ("manage", &texts.manage),
-        ("preferences_title", &texts.preferences_title),
-        ("preferences_description", &texts.preferences_description),
-        ("save", &texts.save),
-        ("close", &texts.close),
-        ("always_on", &texts.always_on),
-        ("show_services", &texts.show_services),
-        ("cookie_name", &texts.cookie_name),
-        ("cookie_provider", &texts.cookie_provider),
-        ("cookie_purpose", &texts.cookie_purpose),
-        ("cookie_duration", &texts.cookie_duration),
-        ("provider", &texts.provider),
-        ("service_policy_label", &texts.service_policy_label),
-        ("saved", &texts.saved),
-        ("center_title", &texts.center_title),
-        ("no_decision", &texts.no_decision),
-        ("consent_id", &texts.consent_id),
-        ("last_decision", &texts.last_decision),
-        ("revision", &texts.revision),
-        ("history_title", &texts.history_title),
-        ("history_granted", &texts.history_granted),
-        ("history_revoked", &texts.history_revoked),
-        ("history_unchanged", &texts.history_unchanged),
-        ("download_receipt", &texts.download_receipt),
-        ("cleanup_failed", &texts.cleanup_failed),
-        ("gpc_note", &texts.gpc_note),
-        ("gpc_locked", &texts.gpc_locked),
-        ("gpc_applied", &texts.gpc_applied),
-    ];
-    for (name, value) in fields {
-        check_text(&format!("texts.{name}"), value)?;
+    for (name, text) in texts.fields() {
+        check_text(&format!("texts.{name}"), text)?;
     }
     Ok(())
 }
@@ -280,5 +245,66 @@ pub fn validate_config(cfg: &ConsentConfig) -> Result<(), ConfigError> {
             }
         }
     }
-    check_texts(&cfg.texts)
+    check_texts(&cfg.texts)?;
+    check_languages(cfg)
+}
+
+/// `language`, `default_language` and `translations`: known words, known ids, usable tags.
+fn check_languages(cfg: &ConsentConfig) -> Check {
+    let tag_ok = |t: &str| {
+        !t.is_empty() && t.len() <= 35 && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    if !tag_ok(&cfg.default_language) {
+        return fail(
+            "default_language",
+            format!(
+                "{:?} is not a language tag (e.g. \"en\", \"pt-BR\")",
+                cfg.default_language
+            ),
+        );
+    }
+    for (lang, t) in &cfg.translations {
+        let at = format!("translations.{lang}");
+        if !tag_ok(lang) {
+            return fail(at, "not a language tag (e.g. \"de\", \"pt-BR\")");
+        }
+        if let Some(word) = super::i18n::unknown_words(&t.texts).first() {
+            return fail(
+                format!("{at}.texts.{word}"),
+                "not a word of the interface: see the keys of \"texts\" in the README",
+            );
+        }
+        for (name, word) in &t.texts {
+            check_text(&format!("{at}.texts.{name}"), word)?;
+        }
+        for id in t.categories.keys() {
+            if cfg.category(id).is_none() {
+                return fail(
+                    format!("{at}.categories.{id}"),
+                    format!("{id:?} is not a category of this config"),
+                );
+            }
+        }
+        for id in t.services.keys() {
+            if cfg.service(id).is_none() {
+                return fail(
+                    format!("{at}.services.{id}"),
+                    format!("{id:?} is not a service of this config"),
+                );
+            }
+        }
+    }
+    if let Some(lang) = &cfg.language {
+        let available = cfg.languages();
+        if super::i18n::match_language(lang, &available).is_none() {
+            return fail(
+                "language",
+                format!(
+                    "{lang:?} has no words: use one of {} or add translations.{lang}",
+                    available.join(", ")
+                ),
+            );
+        }
+    }
+    Ok(())
 }

@@ -1,18 +1,17 @@
 //! The plain-HTML drop-in: reads the JSON config from the page and mounts the
 //! banner and the preferences modal. No consent logic lives here.
 
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::core::{boot_marker, ApiCommand, ConsentConfig, Method};
 use crate::ui::{install_page_triggers, ConsentBanner, ConsentContext, GpcNotice, PreferenceCenter, PreferencesModal};
-use crate::web::{listen, report, report_error, ConsentSession, ConsentStorage};
+use crate::web::{fetch_text, listen, report, report_error, ConsentSession, ConsentStorage};
 
 /// Id of the `<script type="application/json">` element holding the config.
 pub const CONFIG_ELEMENT_ID: &str = "cc-config";
@@ -94,23 +93,6 @@ fn start_with(hand_over: HandOver) {
     }
 }
 
-async fn fetch_text(url: &str) -> Result<String, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let resp = JsFuture::from(window.fetch_with_str(url))
-        .await
-        .map_err(|_| "network error".to_owned())?;
-    let resp: web_sys::Response = resp.dyn_into().map_err(|_| "not a response".to_owned())?;
-    if !resp.ok() {
-        return Err(format!("HTTP {}", resp.status()));
-    }
-    let text = resp.text().map_err(|_| "unreadable body".to_owned())?;
-    JsFuture::from(text)
-        .await
-        .ok()
-        .and_then(|t| t.as_string())
-        .ok_or_else(|| "unreadable body".to_owned())
-}
-
 /// What the boot script passed on.
 struct HandOver {
     previous: Option<String>,
@@ -140,21 +122,61 @@ fn boot(doc: &web_sys::Document, text: &str, hand_over: HandOver) {
         .ok()
         .flatten()
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    let mounted: Rc<Cell<Option<ConsentContext>>> = Rc::default();
-    let mounted_in = mounted.clone();
-    leptos::mount::mount_to(root, move || {
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    // The context lives for the page view; the views are drawn once the
+    // words of the visitor's language are there, and again after a switch.
+    let owner = Owner::new();
+    let ctx = owner.with(|| {
         let ctx = ConsentContext::new(session);
-        mounted_in.set(Some(ctx));
         provide_context(ctx);
         install_page_triggers(ctx);
-        if let Some(center) = center {
-            // Same reactive owner and context: the center and the modal share state.
-            leptos::mount::mount_to(center, move || {
-                provide_context(ctx);
-                view! { <PreferenceCenter/> }
-            })
-            .forget();
-        }
+        ctx
+    });
+    std::mem::forget(owner.clone());
+    attest(ctx, text);
+    if let Some(bridge) = &hand_over.bridge {
+        connect(bridge, ctx, text);
+    }
+    ctx.set_words_base(Some(words_base(hand_over.bridge.as_ref(), doc)));
+    let doc = doc.clone();
+    let mut action = hand_over.action;
+    let drawn: Rc<RefCell<Vec<Box<dyn std::any::Any>>>> = Rc::default();
+    owner.with(|| {
+        Effect::new(move |_| {
+            if ctx.language().get().is_none() {
+                return;
+            }
+            // Dropping the old views unmounts them; state (open modal, draft) is in the context.
+            drawn.borrow_mut().clear();
+            let views = draw(ctx, root.clone(), center.clone());
+            *drawn.borrow_mut() = views;
+            // Same task as the drawing: the boot script's banner gives way to ours without a frame between.
+            replace_boot_banner(&doc);
+            if let Some(a) = action.take() {
+                perform(ctx, &doc, Some(&a));
+            }
+        });
+    });
+    // The words first (a file of the distribution when the visitor's language needs one).
+    leptos::task::spawn_local(ctx.start_language());
+}
+
+/// Draws the banner, the modal and the notices into `root`, and the
+/// preference center into `center` if the page has one.
+fn draw(
+    ctx: ConsentContext,
+    root: web_sys::HtmlElement,
+    center: Option<web_sys::HtmlElement>,
+) -> Vec<Box<dyn std::any::Any>> {
+    let mut out: Vec<Box<dyn std::any::Any>> = Vec::new();
+    if let Some(center) = center {
+        out.push(Box::new(leptos::mount::mount_to(center, move || {
+            provide_context(ctx);
+            view! { <PreferenceCenter/> }
+        })));
+    }
+    out.push(Box::new(leptos::mount::mount_to(root, move || {
+        provide_context(ctx);
         view! {
             <ConsentBanner/>
             <PreferencesModal/>
@@ -163,16 +185,26 @@ fn boot(doc: &web_sys::Document, text: &str, hand_over: HandOver) {
                 {move || ctx.announcement().get()}
             </div>
         }
-    })
-    .forget();
-    // Same task as the mount: the boot script's banner gives way to ours without a frame between.
-    replace_boot_banner(doc);
-    let Some(ctx) = mounted.get() else { return };
-    attest(ctx, text);
-    if let Some(bridge) = &hand_over.bridge {
-        connect(bridge, ctx, text);
+    })));
+    out
+}
+
+/// The folder of the distribution (where `i18n/` is): the boot script's,
+/// else that of a `leptos-consent-boot.js` script on the page, else `/dist/`.
+fn words_base(bridge: Option<&wasm_bindgen::JsValue>, doc: &web_sys::Document) -> String {
+    if let Some(base) = bridge
+        .and_then(|b| js_sys::Reflect::get(b, &"base".into()).ok())
+        .and_then(|v| v.as_string())
+    {
+        return base;
     }
-    perform(ctx, doc, hand_over.action.as_deref());
+    doc.query_selector("script[src*=\"leptos-consent-boot\"]")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlScriptElement>().ok())
+        .map(|s| s.src())
+        .and_then(|src| src.rfind('/').map(|i| src[..=i].to_owned()))
+        .unwrap_or_else(|| "/dist/".to_owned())
 }
 
 /// Tells the boot script what this crate has validated (`boot_marker`): the

@@ -14,6 +14,7 @@ pub fn ConsentBanner(
     class: MaybeProp<String>,
 ) -> impl IntoView {
     let ctx = ConsentContext::expect();
+    let (lang, dir) = ctx.lang_dir();
     let cfg = ctx.config();
     let t = cfg.texts.clone();
     let policy = cfg.privacy_policy_url.clone().map(|href| {
@@ -28,7 +29,7 @@ pub fn ConsentBanner(
         None => "lcc-banner".to_owned(),
     };
     view! {
-        <section
+        <section lang=lang dir=dir
             class=class
             role="region"
             aria-labelledby="lcc-banner-title"

@@ -1,16 +1,21 @@
 //! The consent context every component reads, and the `use_consent` hook.
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
 use crate::core::{
-    accept_categories, accept_services, category_granted, receipt_json, service_granted, ApiCommand, Choice,
-    ConsentConfig, ConsentRecord, HistoryEntry, Method,
+    accept_categories, accept_services, category_granted, is_rtl, match_language, normalize_language, receipt_json,
+    service_granted, ApiCommand, Choice, ConsentConfig, ConsentRecord, HistoryEntry, Method, Words, BUILT_IN_LANGUAGES,
+    DEFAULT_LANGUAGE,
 };
 use crate::ui::install_page_triggers;
-use crate::web::{dispatch_json, download_text, listen, report, CleanupReport, ConsentSession, EVENT_MODAL};
+use crate::web::{
+    dispatch_json, download_text, fetch_words, listen, page_languages, report, CleanupReport, ConsentSession,
+    EVENT_LANGUAGE, EVENT_MODAL,
+};
 
 /// Shared consent state for the components of one page. `Copy`, so closures
 /// can capture it freely.
@@ -26,6 +31,10 @@ pub struct ConsentContext {
     announcement: RwSignal<String>,
     history: RwSignal<Vec<HistoryEntry>>,
     cleanup: RwSignal<Option<CleanupReport>>,
+    /// The language the interface is shown in; `None` until its words are there.
+    language: RwSignal<Option<String>>,
+    /// Where the built-in words are served (`<base>i18n/<lang>.json`), and those loaded so far.
+    words: StoredValue<(Option<String>, BTreeMap<String, Words>)>,
 }
 
 impl ConsentContext {
@@ -58,9 +67,98 @@ impl ConsentContext {
             announcement: RwSignal::new(String::new()),
             history,
             cleanup,
+            language: RwSignal::new(None),
+            words: StoredValue::new((None, BTreeMap::new())),
         };
         ctx.announce_modals();
         ctx
+    }
+
+    /// The language the interface is shown in (reactive); `None` until its
+    /// words are loaded, and the components draw nothing meanwhile.
+    pub fn language(&self) -> Signal<Option<String>> {
+        self.language.into()
+    }
+
+    /// The `lang` and `dir` attribute values for the interface's root elements.
+    pub fn lang_dir(&self) -> (String, &'static str) {
+        let lang = self
+            .language
+            .get_untracked()
+            .unwrap_or_else(|| DEFAULT_LANGUAGE.to_owned());
+        let dir = if is_rtl(&lang) { "rtl" } else { "ltr" };
+        (lang, dir)
+    }
+
+    /// Sets where the distribution's built-in words are served: `base` is the
+    /// folder holding `i18n/` (the folder of `leptos-consent-boot.js`).
+    /// Without it, only English and the config's own translations are shown.
+    pub fn set_words_base(&self, base: Option<String>) {
+        self.words.update_value(|(b, _)| *b = base);
+    }
+
+    /// Shows the interface in the language this page view asks for: the
+    /// config's `language`, else `<html lang>`, else the browser's, else the
+    /// default language. Loads the built-in words first when needed.
+    pub async fn start_language(self) {
+        let cfg = self.session.with_value(|s| s.config().clone());
+        let (html, browser) = page_languages();
+        let lang = cfg.choose_language(html.as_deref(), &browser);
+        self.show_in(&cfg, &lang).await;
+    }
+
+    /// Switches the interface to `wanted` (`CookieConsent.setLanguage`):
+    /// resolves to whether the config or the built-in words have that
+    /// language. The current one is kept otherwise.
+    pub async fn switch_language(self, wanted: String) -> bool {
+        let cfg = self.session.with_value(|s| s.config().clone());
+        let Some(lang) = match_language(&wanted, &cfg.languages()) else {
+            report(&format!("setLanguage: no words for {wanted:?}; the language stays"));
+            return false;
+        };
+        self.show_in(&cfg, &lang).await
+    }
+
+    async fn show_in(self, cfg: &ConsentConfig, lang: &str) -> bool {
+        let default = normalize_language(&cfg.default_language);
+        let default_words = self.built_in_words(&default).await;
+        let words = if lang == default {
+            default_words.clone()
+        } else {
+            self.built_in_words(lang).await
+        };
+        let has_own = cfg.translations.keys().any(|k| normalize_language(k) == lang);
+        let ok = lang == default || lang == DEFAULT_LANGUAGE || words.is_some() || has_own;
+        if ok {
+            self.config
+                .set_value(Arc::new(cfg.localized(lang, default_words.as_ref(), words.as_ref())));
+            self.language.set(Some(lang.to_owned()));
+        } else if self.language.get_untracked().is_none() {
+            // The words could not be loaded: the default language, never nothing.
+            self.config.set_value(Arc::new(cfg.localized(
+                &default,
+                default_words.as_ref(),
+                default_words.as_ref(),
+            )));
+            self.language.set(Some(default));
+        }
+        ok
+    }
+
+    /// The built-in words of `lang` (English is built into the crate).
+    async fn built_in_words(self, lang: &str) -> Option<Words> {
+        if lang == DEFAULT_LANGUAGE || !BUILT_IN_LANGUAGES.contains(&lang) {
+            return None;
+        }
+        if let Some(w) = self.words.with_value(|(_, cache)| cache.get(lang).cloned()) {
+            return Some(w);
+        }
+        let base = self.words.with_value(|(b, _)| b.clone())?;
+        let words = fetch_words(&base, lang).await?;
+        self.words.update_value(|(_, cache)| {
+            cache.insert(lang.to_owned(), words.clone());
+        });
+        Some(words)
     }
 
     /// Tells the page when the banner or the preferences modal shows or hides
@@ -248,6 +346,20 @@ impl ConsentContext {
                     )),
                 }
             }
+            ApiCommand::SetLanguage { language } => {
+                let ctx = *self;
+                leptos::task::spawn_local(async move {
+                    let ok = ctx.switch_language(language.clone()).await;
+                    let now = ctx.language.get_untracked().unwrap_or_default();
+                    let quote = |s: &str| serde_json::to_string(s).unwrap_or_default();
+                    let detail = format!(
+                        r#"{{"requested":{},"language":{},"ok":{ok}}}"#,
+                        quote(&language),
+                        quote(&now)
+                    );
+                    dispatch_json(EVENT_LANGUAGE, &detail);
+                });
+            }
             ApiCommand::EraseCookies { names, path, domain } => {
                 let result = self
                     .session
@@ -296,15 +408,23 @@ pub fn ConsentProvider(
     /// The validated config ([`ConsentConfig::from_json`]).
     #[prop(into)]
     config: Arc<ConsentConfig>,
-    /// The components that read consent.
-    children: Children,
+    /// The folder that holds the distribution's `i18n/` words (for example
+    /// `"/dist/"`): the built-in languages are loaded from there when a
+    /// visitor needs one. Without it: English and the config's translations.
+    #[prop(optional, into)]
+    words_url: Option<String>,
+    /// The components that read consent. Drawn once the words of the
+    /// visitor's language are there, and again after a language switch.
+    children: ChildrenFn,
 ) -> impl IntoView {
     let session = ConsentSession::start(config);
     listen(&session);
     let ctx = ConsentContext::new(session);
     provide_context(ctx);
     install_page_triggers(ctx);
-    children()
+    ctx.set_words_base(words_url);
+    leptos::task::spawn_local(ctx.start_language());
+    move || ctx.language().get().map(|_| children())
 }
 
 /// What [`use_consent`] returns: reactive reads and the visitor's actions.

@@ -11,13 +11,14 @@ use crate::ui::ConsentContext;
 #[component]
 pub fn GpcNotice() -> impl IntoView {
     let ctx = ConsentContext::expect();
+    let (lang, dir) = ctx.lang_dir();
     ctx.gpc_applied().then(|| {
         let cfg = ctx.config();
         let text = cfg.with_locked_titles(&cfg.texts.gpc_applied);
         let close = cfg.texts.unavailable_close.clone();
         let open = RwSignal::new(true);
         view! {
-            <section class="lcc-banner lcc-notice" role="status" data-testid="lcc-gpc-applied"
+            <section lang=lang dir=dir class="lcc-banner lcc-notice" role="status" data-testid="lcc-gpc-applied"
                 hidden=move || !open.get() || ctx.banner_open().get()>
                 <div class="lcc-banner__body">
                     <p class="lcc-banner__text">{text}</p>

@@ -16,6 +16,7 @@ pub fn PreferenceCenter(
     class: MaybeProp<String>,
 ) -> impl IntoView {
     let ctx = ConsentContext::expect();
+    let (lang, dir) = ctx.lang_dir();
     ctx.suppress_banner();
     let cfg = ctx.config();
     let t = cfg.texts.clone();
@@ -89,7 +90,7 @@ pub fn PreferenceCenter(
         None => "lcc-root lcc-center".to_owned(),
     };
     view! {
-        <section class=class aria-labelledby="lcc-pc-title" data-testid="lcc-preference-center">
+        <section lang=lang dir=dir class=class aria-labelledby="lcc-pc-title" data-testid="lcc-preference-center">
             <h2 id="lcc-pc-title" class="lcc-center__title">{t.center_title.clone()}</h2>
             {status}
             {gpc}

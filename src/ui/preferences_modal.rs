@@ -19,6 +19,7 @@ pub fn PreferencesModal(
     class: MaybeProp<String>,
 ) -> impl IntoView {
     let ctx = ConsentContext::expect();
+    let (lang, dir) = ctx.lang_dir();
     let cfg = ctx.config();
     let t = cfg.texts.clone();
     let draft = ctx.modal_draft();
@@ -89,7 +90,7 @@ pub fn PreferencesModal(
         None => "lcc-modal".to_owned(),
     };
     view! {
-        <dialog
+        <dialog lang=lang dir=dir
             node_ref=dialog
             class=class
             aria-labelledby="lcc-prefs-title"

@@ -13,6 +13,8 @@ pub const EVENT_SCRIPT_ERROR: &str = "lcc:script-error";
 /// Event fired when the banner or the preferences modal shows or hides, with
 /// `{ modal: "banner" | "preferences", open }` as `detail`.
 pub const EVENT_MODAL: &str = "lcc:modal";
+/// Event fired after `CookieConsent.setLanguage`, with `{ requested, language, ok }` as `detail`.
+pub const EVENT_LANGUAGE: &str = "lcc:language";
 /// Event fired when the consent manager hits a problem it worked around, with `{ message }` as `detail`.
 pub const EVENT_ERROR: &str = "lcc:error";
 

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync, existsSync } from "node:fs";
 import {
   BANNER_TEXTS,
+  chooseLanguage,
   categoryGranted,
   consentModeUpdate,
   fingerprint,
@@ -69,4 +70,9 @@ test("generated shared cases: the boot decides as the core", () => {
   const n = replay(generated);
   assert.ok(n >= 4000, `${n} cases`);
   assert.deepEqual(BANNER_TEXTS, generated.banner_texts, "the boot banner's defaults are the core's");
+});
+
+test("the shared language table: the boot banner picks the language as the core", () => {
+  const table = JSON.parse(readFileSync(new URL("tests/shared-cases/languages.json", root)));
+  for (const c of table.cases) assert.equal(chooseLanguage(c.config, c.html ?? undefined, c.browser), c.expect, JSON.stringify(c));
 });

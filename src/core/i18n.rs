@@ -1,0 +1,234 @@
+//! Languages: which one a visitor gets, and the config's words in it.
+//!
+//! The interface words of every built-in language ship as files of the
+//! distribution (`i18n/<code>.json`, a flat map of [`Texts`] field names to
+//! words); the web layer loads the one it needs and passes it in as
+//! [`Words`]. A site can override any word, and title its categories and
+//! services, per language in the config's `translations`. A word missing in
+//! the visitor's language falls back to the default language: never to a key.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::config::{ConsentConfig, Texts};
+
+/// Languages whose interface words ship with the distribution.
+pub const BUILT_IN_LANGUAGES: [&str; 11] = ["en", "zh", "ja", "de", "fr", "es", "it", "pt", "nl", "pl", "ar"];
+
+/// The default language when the config names none.
+pub const DEFAULT_LANGUAGE: &str = "en";
+
+/// Interface words by [`Texts`] field name (`"accept_all"` → `"Tout accepter"`).
+pub type Words = BTreeMap<String, String>;
+
+/// A site's words for one language.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Translation {
+    /// Interface words by [`Texts`] field name.
+    pub texts: Words,
+    /// Category titles and descriptions by category id.
+    pub categories: BTreeMap<String, CategoryWords>,
+    /// Service titles and purposes by service id.
+    pub services: BTreeMap<String, ServiceWords>,
+}
+
+/// A category's words in one language.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CategoryWords {
+    /// Replaces the category's title.
+    pub title: Option<String>,
+    /// Replaces the category's description.
+    pub description: Option<String>,
+}
+
+/// A service's words in one language.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServiceWords {
+    /// Replaces the service's title.
+    pub title: Option<String>,
+    /// Replaces the service's purpose.
+    pub purpose: Option<String>,
+}
+
+/// A language tag in the form used for matching: lower case, `-` separated.
+pub fn normalize_language(tag: &str) -> String {
+    tag.trim().replace('_', "-").to_ascii_lowercase()
+}
+
+/// Whether text in this language runs right to left.
+pub fn is_rtl(lang: &str) -> bool {
+    matches!(
+        primary(&normalize_language(lang)),
+        "ar" | "he" | "fa" | "ur" | "ps" | "yi" | "dv" | "ku"
+    )
+}
+
+fn primary(tag: &str) -> &str {
+    tag.split('-').next().unwrap_or(tag)
+}
+
+/// Chinese written in traditional characters, which the built-in Simplified
+/// Chinese (`zh`) must not stand in for.
+fn is_traditional_chinese(tag: &str) -> bool {
+    primary(tag) == "zh" && tag.split('-').skip(1).any(|s| matches!(s, "hant" | "tw" | "hk" | "mo"))
+}
+
+/// The available language `wanted` asks for: the exact tag, else its primary
+/// subtag (`en-US` → `en`, `pt-BR` → `pt`; `zh-TW` and `zh-Hant` do not match
+/// the Simplified `zh`).
+pub fn match_language(wanted: &str, available: &[String]) -> Option<String> {
+    let wanted = normalize_language(wanted);
+    if wanted.is_empty() {
+        return None;
+    }
+    if let Some(exact) = available.iter().find(|a| **a == wanted) {
+        return Some(exact.clone());
+    }
+    if is_traditional_chinese(&wanted) {
+        return None;
+    }
+    let p = primary(&wanted);
+    available.iter().find(|a| a.as_str() == p).cloned()
+}
+
+impl ConsentConfig {
+    /// The languages this config can be shown in: the built-in ones, the
+    /// default language, and every language the config translates into.
+    pub fn languages(&self) -> Vec<String> {
+        let mut out: Vec<String> = BUILT_IN_LANGUAGES.iter().map(|l| (*l).to_owned()).collect();
+        for l in std::iter::once(&self.default_language).chain(self.translations.keys()) {
+            let l = normalize_language(l);
+            if !out.contains(&l) {
+                out.push(l);
+            }
+        }
+        out
+    }
+
+    /// The language to show: the config's `language`, else the page's
+    /// `<html lang>`, else the first of the browser's languages that is
+    /// available, else the default language.
+    pub fn choose_language(&self, html_lang: Option<&str>, browser: &[String]) -> String {
+        let available = self.languages();
+        self.language
+            .iter()
+            .map(String::as_str)
+            .chain(html_lang)
+            .chain(browser.iter().map(String::as_str))
+            .find_map(|wanted| match_language(wanted, &available))
+            .unwrap_or_else(|| normalize_language(&self.default_language))
+    }
+
+    /// This config with its words in `lang`. `default_words` are the built-in
+    /// words of the default language (none needed for English), `words` those
+    /// of `lang`. Each word comes from the first that has it: the site's
+    /// translation for `lang`, the built-in words of `lang`, the site's words
+    /// in the default language (`texts`, `translations.<default>`), the
+    /// built-in words of the default language, English.
+    pub fn localized(&self, lang: &str, default_words: Option<&Words>, words: Option<&Words>) -> ConsentConfig {
+        let lang = normalize_language(lang);
+        let default = normalize_language(&self.default_language);
+        let mut out = self.clone();
+        let english = Texts::default();
+        // English is built in: a visitor in English on a site written in another language gets it.
+        let english_words = english.words();
+        let words = words.or((lang == DEFAULT_LANGUAGE).then_some(&english_words));
+        let mut texts = self.texts.clone();
+        if default != DEFAULT_LANGUAGE {
+            if let Some(dw) = default_words {
+                // A word the site left at its English default takes the default language's.
+                texts = texts.merged(&english.diff_keys(&texts, dw));
+            }
+        }
+        let site = |l: &str| {
+            self.translations
+                .iter()
+                .find(|(k, _)| normalize_language(k) == l)
+                .map(|(_, t)| t)
+        };
+        if let Some(t) = site(&default) {
+            texts = texts.merged(&t.texts);
+        }
+        if lang != default {
+            if let Some(w) = words {
+                texts = texts.merged(w);
+            }
+            if let Some(t) = site(&lang) {
+                texts = texts.merged(&t.texts);
+            }
+        }
+        out.texts = texts;
+        for l in [&default, &lang] {
+            let Some(t) = site(l) else { continue };
+            for c in &mut out.categories {
+                if let Some(w) = t.categories.get(&c.id) {
+                    set(&mut c.title, &w.title);
+                    set(&mut c.description, &w.description);
+                }
+                for s in &mut c.services {
+                    if let Some(w) = t.services.get(&s.id) {
+                        set(&mut s.title, &w.title);
+                        set(&mut s.purpose, &w.purpose);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+fn set(target: &mut String, value: &Option<String>) {
+    if let Some(v) = value.as_ref().filter(|v| !v.trim().is_empty()) {
+        target.clone_from(v);
+    }
+}
+
+impl Texts {
+    /// These texts with `words` put in (unknown names and empty words ignored:
+    /// the config's validation reports them).
+    pub fn merged(&self, words: &Words) -> Texts {
+        let mut out = self.clone();
+        for (k, v) in words {
+            if let Some(field) = out.get_mut(k).filter(|_| !v.trim().is_empty()) {
+                field.clone_from(v);
+            }
+        }
+        out
+    }
+
+    /// These texts as words by field name.
+    pub fn words(&self) -> Words {
+        self.fields()
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).clone()))
+            .collect()
+    }
+
+    /// The field names of every word.
+    pub fn keys() -> Vec<String> {
+        Texts::KEYS.iter().map(|k| (*k).to_owned()).collect()
+    }
+
+    /// The words of `other` for the fields where `current` still has this
+    /// (English default) text.
+    fn diff_keys(&self, current: &Texts, other: &Words) -> Words {
+        other
+            .iter()
+            .filter(|(k, _)| self.get(k).is_some() && self.get(k) == current.get(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+}
+
+/// Checks a language's words: every name is a [`Texts`] field. Returns the unknown names.
+pub fn unknown_words(words: &Words) -> Vec<String> {
+    words
+        .keys()
+        .filter(|k| !Texts::KEYS.contains(&k.as_str()))
+        .cloned()
+        .collect()
+}

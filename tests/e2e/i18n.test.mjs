@@ -1,0 +1,158 @@
+// Languages: the visitor's language is picked as documented (config, <html lang>,
+// browser), the early banner and the UI speak it, Arabic is laid out right to
+// left, setLanguage switches live, a site's own words win and a missing word
+// falls back to the default language, never to a key.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { launch, ready } from "./harness.mjs";
+
+let env;
+before(async () => { env = await launch(); });
+after(async () => { await env?.close(); });
+
+/**
+ * The demo with `<html lang>` set to `lang` (null: removed), the config changed
+ * by `patch(cfg)`, the browser's languages from `locale`.
+ */
+async function open({ lang = "en", patch, locale = "en-US", routes = [] } = {}) {
+  const context = await env.browser.newContext({ locale });
+  const page = await context.newPage();
+  const v = { context, page, errors: [] };
+  page.on("pageerror", (e) => v.errors.push(String(e)));
+  await page.addInitScript(() => {
+    window.__lccErrors = [];
+    addEventListener("lcc:error", (e) => window.__lccErrors.push(e.detail.message));
+  });
+  await page.route(/\/(index\.html)?$/, async (route) => {
+    const res = await route.fetch();
+    let body = (await res.text()).replace(/<html lang=en>/, lang ? `<html lang=${lang}>` : "<html>");
+    if (patch) {
+      body = body.replace(/(<script id=cc-config type=application\/json>)([\s\S]*?)(<\/script>)/, (_, a, json, c) => {
+        const cfg = JSON.parse(json);
+        patch(cfg);
+        return a + JSON.stringify(cfg).replace(/</g, "\\u003c") + c;
+      });
+    }
+    await route.fulfill({ response: res, body });
+  });
+  for (const [m, h] of routes) await page.route(m, h);
+  await page.goto(env.server.url + "/");
+  await ready(page);
+  return v;
+}
+
+const ui = (page, id) => page.locator(`#lcc-root [data-testid=${id}]`);
+const text = (page, id) => ui(page, id).textContent();
+
+test("the browser's language when the page has no <html lang>: German from the first paint, lang and dir set", async () => {
+  let release;
+  const held = new Promise((r) => (release = r));
+  const slowWasm = ["**/leptos-consent_bg.wasm", async (route) => { await held; await route.continue(); }];
+  const context = await env.browser.newContext({ locale: "de-DE" });
+  const page = await context.newPage();
+  await page.route(/\/(index\.html)?$/, async (route) => {
+    const res = await route.fetch();
+    await route.fulfill({ response: res, body: (await res.text()).replace(/<html lang=en>/, "<html>") });
+  });
+  await page.route(...slowWasm);
+  await page.goto(env.server.url + "/");
+  // The early banner, while the UI loads: already German.
+  const early = page.locator("#lcc-boot [data-testid=lcc-banner]");
+  await early.waitFor({ state: "visible" });
+  assert.equal(await early.getAttribute("lang"), "de");
+  assert.equal(await page.locator("#lcc-boot [data-testid=lcc-accept-all]").textContent(), "Alle akzeptieren");
+  release();
+  await ready(page);
+  await ui(page, "lcc-banner").waitFor({ state: "visible" });
+  assert.equal(await text(page, "lcc-accept-all"), "Alle akzeptieren");
+  assert.equal(await text(page, "lcc-reject-all"), "Alle ablehnen");
+  assert.equal(await ui(page, "lcc-banner").getAttribute("lang"), "de");
+  assert.equal(await ui(page, "lcc-banner").getAttribute("dir"), "ltr");
+  await context.close();
+});
+
+test("<html lang=\"ar\">: Arabic, right to left, in the banner and the preferences", async () => {
+  const { page, context, errors } = await open({ lang: "ar" });
+  const banner = ui(page, "lcc-banner");
+  await banner.waitFor({ state: "visible" });
+  assert.equal(await text(page, "lcc-accept-all"), "قبول الكل");
+  assert.equal(await banner.getAttribute("dir"), "rtl");
+  assert.equal(await banner.evaluate((el) => getComputedStyle(el).direction), "rtl");
+  // Right to left: the first button (Accept all) is the rightmost.
+  const x = async (id) => (await ui(page, id).boundingBox()).x;
+  assert.ok((await x("lcc-accept-all")) > (await x("lcc-reject-all")), "buttons run right to left");
+  await ui(page, "lcc-manage").click();
+  const dialog = page.locator("#lcc-root dialog.lcc-modal");
+  await dialog.waitFor({ state: "visible" });
+  assert.equal(await dialog.getAttribute("lang"), "ar");
+  assert.equal(await dialog.getAttribute("dir"), "rtl");
+  assert.match(await dialog.textContent(), /حفظ التفضيلات/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("setLanguage switches the open interface live and says whether it could", async () => {
+  const { page, context, errors } = await open();
+  await ui(page, "lcc-banner").waitFor({ state: "visible" });
+  assert.equal(await text(page, "lcc-accept-all"), "Accept all");
+  assert.equal(await page.evaluate(() => window.CookieConsent.setLanguage("fr")), true);
+  assert.equal(await text(page, "lcc-accept-all"), "Tout accepter");
+  assert.equal(await ui(page, "lcc-banner").getAttribute("lang"), "fr");
+  // With the preferences open: they stay open, in the new words.
+  await ui(page, "lcc-manage").click();
+  await page.locator("#lcc-root dialog.lcc-modal").waitFor({ state: "visible" });
+  assert.equal(await page.evaluate(() => window.CookieConsent.setLanguage("ja-JP")), true);
+  const dialog = page.locator("#lcc-root dialog.lcc-modal");
+  await dialog.waitFor({ state: "visible" });
+  assert.match(await dialog.textContent(), /設定を保存/);
+  assert.equal(await page.evaluate(() => window.CookieConsent.setLanguage("xx")), false, "no words for xx");
+  assert.match(await dialog.textContent(), /設定を保存/, "the language stays");
+  await page.keyboard.press("Escape");
+  assert.equal(await page.evaluate(() => window.CookieConsent.setLanguage("en")), true);
+  assert.equal(await text(page, "lcc-accept-all"), "Accept all");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a site's own words per language win; a word a language lacks comes from the default language, never a key", async () => {
+  const patch = (cfg) => {
+    cfg.translations = {
+      de: { texts: { accept_all: "Ja, alle" }, categories: { marketing: { title: "Werbung" } } },
+      sv: { texts: { accept_all: "Godkänn alla" } },
+    };
+  };
+  const de = await open({ lang: "de", patch });
+  await ui(de.page, "lcc-banner").waitFor({ state: "visible" });
+  assert.equal(await text(de.page, "lcc-accept-all"), "Ja, alle", "the site's word");
+  assert.equal(await text(de.page, "lcc-reject-all"), "Alle ablehnen", "the built-in word");
+  await ui(de.page, "lcc-manage").click();
+  assert.match(await de.page.locator("#lcc-root dialog.lcc-modal").textContent(), /Werbung/);
+  await de.context.close();
+
+  const sv = await open({ lang: "sv", patch });
+  await ui(sv.page, "lcc-banner").waitFor({ state: "visible" });
+  assert.equal(await ui(sv.page, "lcc-banner").getAttribute("lang"), "sv");
+  assert.equal(await text(sv.page, "lcc-accept-all"), "Godkänn alla");
+  assert.equal(await text(sv.page, "lcc-reject-all"), "Reject all", "the default language's word");
+  const all = await sv.page.locator("#lcc-root").textContent();
+  assert.doesNotMatch(all, /\b(accept_all|reject_all|banner_title|preferences_title)\b/, "no raw keys");
+  assert.deepEqual(sv.errors, []);
+  await sv.context.close();
+});
+
+test("a language whose words cannot be loaded: the default language, and the site owner is told", async () => {
+  const missing = [/\/i18n\/de\.json$/, (route) => route.fulfill({ status: 404, body: "not found" })];
+  const { page, context, errors } = await open({ lang: "de", routes: [missing] });
+  await ui(page, "lcc-banner").waitFor({ state: "visible" });
+  assert.equal(await text(page, "lcc-accept-all"), "Accept all");
+  assert.ok((await page.evaluate(() => window.__lccErrors)).some((m) => m.includes('words for "de"')));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("the config's language wins over the page and the browser", async () => {
+  const { page, context } = await open({ lang: "de", locale: "es-ES", patch: (cfg) => (cfg.language = "it") });
+  await ui(page, "lcc-banner").waitFor({ state: "visible" });
+  assert.equal(await text(page, "lcc-accept-all"), "Accetta tutti");
+  await context.close();
+});
