@@ -12,7 +12,14 @@ declare namespace LeptosConsent {
     reload_on_revoke?: boolean;
     privacy_policy_url?: string;
     categories: Category[];
+    /** Interface words in the default language, by name (`accept_all`, …). */
     texts?: Partial<Record<string, string>>;
+    /** The language to show whatever the page and the browser say. */
+    language?: string;
+    /** The language of the config's own words; the fallback for a missing word. Default "en". */
+    default_language?: string;
+    /** The site's words per language: interface words, category and service titles. */
+    translations?: Record<string, Translation>;
     /** Google Consent Mode v2: present (even `{}`) to push gtag('consent', 'update', …) per decision. */
     consent_mode?: { map?: Record<string, ConsentModeKey[]> };
     /** Global Privacy Control: "honour" (default) locks the sale/sharing categories off; "ignore". */
@@ -27,6 +34,12 @@ declare namespace LeptosConsent {
     onModalShow?: (param: { modalName: ModalName }) => void;
     /** Called when they hide. */
     onModalHide?: (param: { modalName: ModalName }) => void;
+  }
+
+  interface Translation {
+    texts?: Partial<Record<string, string>>;
+    categories?: Record<string, { title?: string; description?: string }>;
+    services?: Record<string, { title?: string; purpose?: string }>;
   }
 
   interface Category {
@@ -107,7 +120,7 @@ declare namespace LeptosConsent {
     /** Removes cookies by name, `*` pattern or RegExp, on the given or every reachable path and domain. */
     eraseCookies(cookies: string | RegExp | (string | RegExp)[], path?: string, domain?: string): void;
     loadScript(src: string, attributes?: Record<string, string>): Promise<boolean>;
-    /** One language per config for now: always resolves to false. */
+    /** Shows the interface in another language (built-in or from `translations`); resolves to whether it could. */
     setLanguage(language: string, force?: boolean): Promise<boolean>;
     /** Closes the UI; with true also forgets the decision (a withdrawal of everything). */
     reset(eraseCookie?: boolean): void;
@@ -124,6 +137,8 @@ interface WindowEventMap {
   "cc:onChange": CustomEvent<{ cookie: LeptosConsent.CookieValue; changedCategories: string[]; changedServices: Record<string, string[]> }>;
   "cc:onModalShow": CustomEvent<{ modalName: LeptosConsent.ModalName }>;
   "cc:onModalHide": CustomEvent<{ modalName: LeptosConsent.ModalName }>;
+  "lcc:language": CustomEvent<{ requested: string; language: string; ok: boolean }>;
+  "lcc:script-error": CustomEvent<{ src: string }>;
 }
 
 declare var CookieConsent: LeptosConsent.Api;

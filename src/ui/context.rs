@@ -119,6 +119,15 @@ impl ConsentContext {
         self.show_in(&cfg, &lang).await
     }
 
+    /// Switches the interface to `lang` in the background (see
+    /// [`ConsentContext::switch_language`]).
+    pub fn set_language(&self, lang: impl Into<String>) {
+        let (ctx, lang) = (*self, lang.into());
+        leptos::task::spawn_local(async move {
+            ctx.switch_language(lang).await;
+        });
+    }
+
     async fn show_in(self, cfg: &ConsentConfig, lang: &str) -> bool {
         let default = normalize_language(&cfg.default_language);
         let default_words = self.built_in_words(&default).await;

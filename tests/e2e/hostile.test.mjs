@@ -145,3 +145,42 @@ test("a javascript: or data: link in the config is refused, named by field; the 
     await context.close();
   }
 });
+
+test("every translation string an injection payload: shown as text in that language, nothing runs, no CSP violation", async () => {
+  const config = hostileConfig();
+  const words = {};
+  for (const k of Object.keys(config.texts)) words[k] = p();
+  config.language = "sv";
+  config.translations = {
+    sv: {
+      texts: words,
+      categories: { analytics: { title: p(), description: p() } },
+      services: { "google-analytics": { title: p(), purpose: p() } },
+    },
+  };
+  const v = await visit(config);
+  const { page, context } = v;
+  await ready(page);
+  const banner = page.getByTestId("lcc-banner");
+  await banner.waitFor({ state: "visible" });
+  assert.equal(await banner.getAttribute("lang"), "sv");
+  assert.equal(await banner.locator("h2").textContent(), words.banner_title, "the translated payload is the visible text");
+  await page.getByTestId("lcc-manage").click();
+  const modal = page.getByTestId("lcc-preferences");
+  await modal.waitFor({ state: "visible" });
+  await modal.locator("details").first().evaluate((d) => (d.open = true));
+  const text = await modal.textContent();
+  const sv = config.translations.sv;
+  for (const s of [sv.categories.analytics.title, sv.categories.analytics.description, sv.services["google-analytics"].purpose]) {
+    assert.ok(text.includes(s), `shown as text: ${s}`);
+  }
+  await page.getByTestId("lcc-prefs-accept-all").click();
+  await page.waitForFunction(() => window.CookieConsent.validConsent());
+  await page.waitForTimeout(300);
+  const s = await state(page);
+  assert.equal(s.pwned, null, "no payload ran");
+  assert.equal(s.injected, 0, "no element came from translation text");
+  assert.deepEqual(s.violations, []);
+  assert.deepEqual(v.errors, []);
+  await context.close();
+});
