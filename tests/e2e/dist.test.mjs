@@ -11,6 +11,7 @@ const version = /^version = "(.*)"$/m.exec(readFileSync(new URL("Cargo.toml", RO
 test("dist has the stable file names and says which version it is", () => {
   assert.deepEqual(readdirSync(DIST).sort(), [
     "VERSION",
+    "i18n",
     "leptos-consent-banner.js",
     "leptos-consent-boot.js",
     "leptos-consent.css",
@@ -18,6 +19,8 @@ test("dist has the stable file names and says which version it is", () => {
     "leptos-consent.js",
     "leptos-consent_bg.wasm",
   ]);
+  // The built-in languages other than English (which is inside the UI), one file each.
+  assert.deepEqual(readdirSync(new URL("i18n/", DIST)).sort(), ["ar", "de", "es", "fr", "it", "ja", "nl", "pl", "pt", "zh"].map((l) => l + ".json"));
   assert.equal(readFileSync(new URL("VERSION", DIST), "utf8").trim(), version);
   for (const js of ["leptos-consent-boot.js", "leptos-consent-banner.js", "leptos-consent.js"]) {
     const first = readFileSync(new URL(js, DIST), "utf8").split("\n")[0];
