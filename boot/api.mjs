@@ -169,13 +169,9 @@ export function createApi(host) {
     // Resolves once the UI has switched (or found no words for it): whether it did.
     setLanguage: (lang) =>
       new Promise((resolve) => {
-        const done = (e) => {
-          if (!e.detail || e.detail.requested !== lang) return;
-          win.removeEventListener("lcc:language", done);
-          resolve(e.detail.ok === true);
-        };
-        win.addEventListener("lcc:language", done);
-        forward("setLanguage", [String(lang)]);
+        lang = String(lang);
+        win.addEventListener("lcc:language", (e) => e.detail.requested === lang && resolve(e.detail.ok));
+        forward("setLanguage", [lang]);
       }),
   };
   // Hiding needs the UI only when it is there or on its way; reset(true) always does.

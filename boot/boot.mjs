@@ -124,7 +124,7 @@ function handOver(previous, action) {
       pending = undefined;
       calls.length = 0;
       uiFailed = true;
-      warn("the UI could not load (" + e + "); nothing optional runs");
+      warn("the UI could not load (" + e + "), so nothing optional runs");
       // A trigger pressed meanwhile goes where its own link points (from now on, triggers are links again).
       if (via) location.assign(via);
     });
@@ -164,18 +164,22 @@ function loadFailed(src) {
 }
 
 /** Queues scripts behind everything queued before. */
+let running = []; // inserted external scripts that have not run yet
 function runInOrder(queue) {
   for (const el of queue) {
     const downloaded = el.src ? preload(el) : true;
     chain = chain
-      .then(() => downloaded)
+      .then(() => (el.src ? downloaded : Promise.all(running.splice(0))))
       .then((ok) => {
         if (handedOver) return;
         el._mark();
         if (!ok) return loadFailed(el.src);
-        const loaded = el.src && settled(el);
+        if (el.src) {
+          // In the order inserted, each as soon as its download is in.
+          el.async = false;
+          running.push(settled(el).then((ran) => ran || (el.remove(), loadFailed(el.src))));
+        }
         el._ins();
-        return loaded && loaded.then((ran) => ran || (el.remove(), loadFailed(el.src)));
       });
   }
 }
@@ -245,10 +249,10 @@ function firstLayer(cfg) {
   const link = stylesheet();
   import(base + "leptos-consent-banner.js")
     .then((m) => {
-      if (handedOver && !uiCall)
+      if (handedOver && !uiCall && !uiFailed)
         early = m.firstLayer(cfg, link, {
           base,
-          gone: () => !!uiCall, // the UI is there: it draws the banner itself
+          gone: () => uiCall || uiFailed, // the UI is there (it draws the banner itself), or never will be
           press: (action) => !pending && (pending = action),
           shown: () => !hidden && (modal("banner", true), true),
         });
@@ -344,11 +348,11 @@ doc.addEventListener("click", (e) => {
   handOver(active);
 });
 
-const NO_CONFIG = 'no config: add <script type="application/json" id="cc-config"> or call CookieConsent.run(config)';
+const NO_CONFIG = 'no config: add <script type="application/json" id="cc-config"> or call CookieConsent.run()';
 
 /** Something unforeseen in this script: the UI takes over and decides. */
 function failed(e) {
-  warn("boot failed (" + e + "); loading the UI");
+  warn("boot failed, the UI takes over: " + e);
   handOver();
 }
 

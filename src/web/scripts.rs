@@ -211,9 +211,15 @@ impl ScriptGate {
             if let Some(before) = before {
                 let _ = JsFuture::from(before).await;
             }
+            // Scripts inserted and not yet run: an inline script waits for them.
+            let mut running = Vec::new();
             for (p, preload) in queue {
-                run_one(p, preload).await;
+                if !p.external {
+                    settle_all(&mut running).await;
+                }
+                running.extend(run_one(p, preload).await);
             }
+            settle_all(&mut running).await;
             if let Some(finish) = finish {
                 let _ = finish.call0(&JsValue::NULL);
             }
@@ -231,9 +237,18 @@ fn cancel(ticket: Option<Ticket>) {
     }
 }
 
+async fn settle_all(running: &mut Vec<js_sys::Promise>) {
+    if !running.is_empty() {
+        let all = js_sys::Promise::all(&running.drain(..).collect::<js_sys::Array>());
+        let _ = JsFuture::from(all).await;
+    }
+}
+
 /// Waits for the script's download, then inserts it unless it was cancelled
-/// meanwhile; a script that fails to load is removed and reported once.
-async fn run_one(p: Pending, preload: Option<Preload>) {
+/// meanwhile; a script that fails to load is removed and reported once. An
+/// external script is inserted with `async = false`, so the scripts inserted
+/// before it run first; the returned promise settles once it has run.
+async fn run_one(p: Pending, preload: Option<Preload>) -> Option<js_sys::Promise> {
     let downloaded = match &preload {
         Some(pre) => JsFuture::from(pre.settled.clone())
             .await
@@ -244,7 +259,7 @@ async fn run_one(p: Pending, preload: Option<Preload>) {
         pre.link.remove();
     }
     if p.ticket.get() != Stage::Queued {
-        return;
+        return None;
     }
     p.ticket.set(Stage::Inserted);
     if let Some(ph) = &p.placeholder {
@@ -252,19 +267,24 @@ async fn run_one(p: Pending, preload: Option<Preload>) {
     }
     if !downloaded {
         failed(&p.element.src());
-        return;
+        return None;
     }
-    if p.external {
-        let loaded = settled(p.element.as_ref());
+    if !p.external {
         insert(&p);
-        let ok = JsFuture::from(loaded).await.is_ok_and(|v| v.as_bool() == Some(true));
-        if !ok {
-            p.element.remove();
-            failed(&p.element.src());
+        return None;
+    }
+    p.element.set_async(false);
+    let loaded = settled(p.element.as_ref());
+    insert(&p);
+    let element = p.element.clone();
+    let ran = JsFuture::from(loaded.clone());
+    wasm_bindgen_futures::spawn_local(async move {
+        if !ran.await.is_ok_and(|v| v.as_bool() == Some(true)) {
+            element.remove();
+            failed(&element.src());
         }
-    } else {
-        insert(&p);
-    }
+    });
+    Some(loaded)
 }
 
 /// Tells the page that a gated script did not load (it is retried on the next page view).
