@@ -165,6 +165,9 @@ fn words_come_from_the_site_then_the_language_then_the_default_language() {
     let all = swedish.texts.words();
     assert!(all.values().all(|v| !v.is_empty() && !keys.contains(v)), "{all:?}");
 
+    assert!(cfg.can_show("de", true) && !cfg.can_show("de-at", false) && cfg.can_show("sv", false));
+    assert!(cfg.can_show("en", false) && cfg.can_show("EN", false) && !cfg.can_show("fr", false));
+
     // English: the config as written.
     assert_eq!(cfg.localized("en", None, None).texts, cfg.texts);
 }

@@ -123,6 +123,17 @@ impl ConsentConfig {
             .unwrap_or_else(|| normalize_language(&self.default_language))
     }
 
+    /// Whether the interface can be shown in `lang`: the default language and
+    /// English always, another language with its built-in words or the
+    /// site's own translation.
+    pub fn can_show(&self, lang: &str, has_built_in_words: bool) -> bool {
+        let lang = normalize_language(lang);
+        lang == normalize_language(&self.default_language)
+            || lang == DEFAULT_LANGUAGE
+            || has_built_in_words
+            || self.translations.keys().any(|k| normalize_language(k) == lang)
+    }
+
     /// This config with its words in `lang`. `default_words` are the built-in
     /// words of the default language (none needed for English), `words` those
     /// of `lang`. Each word comes from the first that has it: the site's

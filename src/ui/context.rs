@@ -136,8 +136,7 @@ impl ConsentContext {
         } else {
             self.built_in_words(lang).await
         };
-        let has_own = cfg.translations.keys().any(|k| normalize_language(k) == lang);
-        let ok = lang == default || lang == DEFAULT_LANGUAGE || words.is_some() || has_own;
+        let ok = cfg.can_show(lang, words.is_some());
         if ok {
             self.config
                 .set_value(Arc::new(cfg.localized(lang, default_words.as_ref(), words.as_ref())));

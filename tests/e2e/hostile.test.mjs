@@ -97,6 +97,23 @@ const state = (page) =>
     links: [...document.querySelectorAll("#lcc-root a[href], #lcc-boot a[href]")].map((a) => a.getAttribute("href")),
   }));
 
+/**
+ * Opens the preferences, checks that each of `shown` is in them as text,
+ * accepts all and returns what the page looks like afterwards (`state`).
+ */
+async function throughPreferences(page, shown) {
+  await page.getByTestId("lcc-manage").click();
+  const modal = page.getByTestId("lcc-preferences");
+  await modal.waitFor({ state: "visible" });
+  await modal.locator("details").first().evaluate((d) => (d.open = true));
+  const text = await modal.textContent();
+  for (const s of shown) assert.ok(text.includes(s), `shown as text: ${s}`);
+  await page.getByTestId("lcc-prefs-accept-all").click();
+  await page.waitForFunction(() => window.CookieConsent.validConsent());
+  await page.waitForTimeout(300);
+  return state(page);
+}
+
 test("every config string an injection payload: shown as text, nothing runs, no CSP violation", async () => {
   const config = hostileConfig();
   const v = await visit(config);
@@ -109,19 +126,8 @@ test("every config string an injection payload: shown as text, nothing runs, no 
   assert.equal(await banner.locator("h2").textContent(), config.texts.banner_title, "the payload is the visible text");
   assert.equal(await page.getByTestId("lcc-accept-all").textContent(), config.texts.accept_all);
 
-  await page.getByTestId("lcc-manage").click();
-  const modal = page.getByTestId("lcc-preferences");
-  await modal.waitFor({ state: "visible" });
-  await modal.locator("details").first().evaluate((d) => (d.open = true));
-  const text = await modal.textContent();
-  for (const s of [config.categories[1].title, config.categories[1].services[0].purpose, config.categories[1].services[0].cookies[0].purpose]) {
-    assert.ok(text.includes(s), `shown as text: ${s}`);
-  }
-  await page.getByTestId("lcc-prefs-accept-all").click();
-  await page.waitForFunction(() => window.CookieConsent.validConsent());
-  await page.waitForTimeout(300);
-
-  const s = await state(page);
+  const svc = config.categories[1].services[0];
+  const s = await throughPreferences(page, [config.categories[1].title, svc.purpose, svc.cookies[0].purpose]);
   assert.equal(s.pwned, null, "no payload ran");
   assert.equal(s.injected, 0, "no element came from config text");
   assert.deepEqual(s.violations, []);
@@ -165,19 +171,12 @@ test("every translation string an injection payload: shown as text in that langu
   await banner.waitFor({ state: "visible" });
   assert.equal(await banner.getAttribute("lang"), "sv");
   assert.equal(await banner.locator("h2").textContent(), words.banner_title, "the translated payload is the visible text");
-  await page.getByTestId("lcc-manage").click();
-  const modal = page.getByTestId("lcc-preferences");
-  await modal.waitFor({ state: "visible" });
-  await modal.locator("details").first().evaluate((d) => (d.open = true));
-  const text = await modal.textContent();
   const sv = config.translations.sv;
-  for (const s of [sv.categories.analytics.title, sv.categories.analytics.description, sv.services["google-analytics"].purpose]) {
-    assert.ok(text.includes(s), `shown as text: ${s}`);
-  }
-  await page.getByTestId("lcc-prefs-accept-all").click();
-  await page.waitForFunction(() => window.CookieConsent.validConsent());
-  await page.waitForTimeout(300);
-  const s = await state(page);
+  const s = await throughPreferences(page, [
+    sv.categories.analytics.title,
+    sv.categories.analytics.description,
+    sv.services["google-analytics"].purpose,
+  ]);
   assert.equal(s.pwned, null, "no payload ran");
   assert.equal(s.injected, 0, "no element came from translation text");
   assert.deepEqual(s.violations, []);
