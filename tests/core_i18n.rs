@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use leptos_consent::core::{is_rtl, match_language, ConsentConfig, Texts, Words, BUILT_IN_LANGUAGES};
+use leptos_consent::core::{has_words_file, is_rtl, match_language, ConsentConfig, Texts, Words, BUILT_IN_LANGUAGES};
 
 mod common;
 
@@ -29,7 +29,7 @@ fn placeholders(text: &str) -> BTreeSet<String> {
 #[test]
 fn every_built_in_language_has_every_word_translated_with_its_placeholders() {
     let en = english();
-    assert_eq!(en.len(), Texts::keys().len());
+    assert_eq!(en.len(), Texts::KEYS.len());
     for lang in BUILT_IN_LANGUAGES.iter().filter(|l| **l != "en") {
         let w = words(lang);
         let keys: BTreeSet<_> = w.keys().collect();
@@ -126,6 +126,7 @@ fn the_language_comes_from_the_config_then_the_page_then_the_browser_then_the_de
     );
     assert_eq!(own.choose_language(None, &langs(&["fi"])), "sv", "else the default");
     assert_eq!(match_language("", &langs(&["en"])), None);
+    assert!(has_words_file("de") && has_words_file("ar") && !has_words_file("en") && !has_words_file("sv"));
     assert!(is_rtl("ar") && is_rtl("ar-EG") && is_rtl("he") && !is_rtl("en") && !is_rtl("zh"));
 }
 
@@ -161,9 +162,12 @@ fn words_come_from_the_site_then_the_language_then_the_default_language() {
     assert_eq!(swedish.texts.accept_all, "Godkänn alla");
     assert_eq!(swedish.texts.reject_all, "Reject all");
     assert_eq!(swedish.texts.banner_title, "Field Notes uses cookies");
-    let keys = Texts::keys();
     let all = swedish.texts.words();
-    assert!(all.values().all(|v| !v.is_empty() && !keys.contains(v)), "{all:?}");
+    assert!(
+        all.values()
+            .all(|v| !v.is_empty() && !Texts::KEYS.contains(&v.as_str())),
+        "{all:?}"
+    );
 
     assert!(cfg.can_show("de", true) && !cfg.can_show("de-at", false) && cfg.can_show("sv", false));
     assert!(cfg.can_show("en", false) && cfg.can_show("EN", false) && !cfg.can_show("fr", false));

@@ -59,6 +59,13 @@ pub fn normalize_language(tag: &str) -> String {
     tag.trim().replace('_', "-").to_ascii_lowercase()
 }
 
+/// Whether `lang` has a words file in the distribution (`i18n/<lang>.json`):
+/// a built-in language other than English, whose words are in [`Texts::default`].
+/// `lang` is a normalized tag, as [`ConsentConfig::choose_language`] returns it.
+pub fn has_words_file(lang: &str) -> bool {
+    lang != DEFAULT_LANGUAGE && BUILT_IN_LANGUAGES.contains(&lang)
+}
+
 /// Whether text in this language runs right to left.
 pub fn is_rtl(lang: &str) -> bool {
     matches!(
@@ -217,11 +224,6 @@ impl Texts {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).clone()))
             .collect()
-    }
-
-    /// The field names of every word.
-    pub fn keys() -> Vec<String> {
-        Texts::KEYS.iter().map(|k| (*k).to_owned()).collect()
     }
 
     /// The words of `other` for the fields where `current` still has this

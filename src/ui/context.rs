@@ -7,8 +7,8 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::core::{
-    accept_categories, accept_services, category_granted, is_rtl, match_language, normalize_language, receipt_json,
-    service_granted, ApiCommand, Choice, ConsentConfig, ConsentRecord, HistoryEntry, Method, Words, BUILT_IN_LANGUAGES,
+    accept_categories, accept_services, category_granted, has_words_file, is_rtl, match_language, normalize_language,
+    receipt_json, service_granted, ApiCommand, Choice, ConsentConfig, ConsentRecord, HistoryEntry, Method, Words,
     DEFAULT_LANGUAGE,
 };
 use crate::ui::install_page_triggers;
@@ -155,7 +155,7 @@ impl ConsentContext {
 
     /// The built-in words of `lang` (English is built into the crate).
     async fn built_in_words(self, lang: &str) -> Option<Words> {
-        if lang == DEFAULT_LANGUAGE || !BUILT_IN_LANGUAGES.contains(&lang) {
+        if !has_words_file(lang) {
             return None;
         }
         if let Some(w) = self.words.with_value(|(_, cache)| cache.get(lang).cloned()) {
