@@ -6,6 +6,7 @@
 // (the UI validates the config first and carries the press out). The UI
 // replaces this banner with its own, identical one, in the same frame.
 import { BANNER_TEXTS, BUILT_IN_LANGUAGES, chooseLanguage, gpcLocked, isRtl, normLang, safeUrl } from "./logic.mjs";
+import { appearance } from "./look.mjs";
 
 const doc = document;
 
@@ -86,6 +87,7 @@ function draw(cfg, root, link, host, lang, { t, title }) {
   if (locked.length) {
     body.append(element("p", { class: "lcc-banner__gpc", "data-testid": "lcc-gpc-note" }, t.gpc_note.split("{categories}").join(locked.join(", "))));
   }
+  const look = appearance(cfg.appearance);
   const button = (id, label, action) => {
     const b = element("button", { type: "button", class: "lcc-btn", "data-testid": id }, label);
     b.onclick = () => host.press(action) && b.setAttribute("aria-busy", "true");
@@ -94,7 +96,7 @@ function draw(cfg, root, link, host, lang, { t, title }) {
   const banner = element(
     "section",
     {
-      class: "lcc-banner",
+      class: look.banner + " " + look.scheme,
       role: "region",
       "aria-labelledby": "lcc-boot-title",
       "aria-describedby": "lcc-boot-text",
@@ -113,6 +115,7 @@ function draw(cfg, root, link, host, lang, { t, title }) {
     ),
   );
   root.append(banner);
+  if (typeof ResizeObserver == "function") new ResizeObserver(fit).observe(banner);
   // Shown once styled and placed: an unstyled banner would shift the page.
   let styled = !!link.sheet;
   const show = () => styled && root.isConnected && host.shown() && (banner.hidden = false);
@@ -125,4 +128,33 @@ function draw(cfg, root, link, host, lang, { t, title }) {
     const wait = new MutationObserver(() => place() && wait.disconnect());
     wait.observe(doc.documentElement, { childList: true });
   }
+}
+
+/**
+ * Keeps the page's focused element clear of the banners (WCAG 2.4.11), as the
+ * UI's `web::fit` does: scroll padding on the edge a visible banner covers, and
+ * a spacer after everything so the page's last lines can scroll above a bottom
+ * banner (nothing already on the page moves).
+ */
+function fit() {
+  const view = innerHeight;
+  let top = 0;
+  let bottom = 0;
+  for (const el of doc.querySelectorAll(".lcc-root .lcc-banner:not([hidden])")) {
+    const r = el.getBoundingClientRect();
+    if (r.height <= 0) continue;
+    if (r.top + r.height / 2 > view / 2) bottom = Math.max(bottom, view - r.top);
+    else top = Math.max(top, r.bottom);
+  }
+  const px = (v) => Math.ceil(v) + "px";
+  const style = doc.documentElement.style;
+  for (const [p, v] of [["scroll-padding-top", top], ["scroll-padding-bottom", bottom]]) {
+    v > 0 ? style.setProperty(p, px(v)) : style.removeProperty(p);
+  }
+  let space = doc.getElementById("lcc-space");
+  if (!(bottom > 0)) return space && space.remove();
+  if (!space) (space = doc.createElement("div")).id = "lcc-space";
+  space.setAttribute("aria-hidden", "true");
+  space.style.height = px(bottom);
+  if (doc.body && doc.body.lastElementChild !== space) doc.body.appendChild(space);
 }

@@ -67,6 +67,10 @@ pub struct ConsentConfig {
     /// before the visitor chooses); honouring GPC adds a lock on top.
     #[serde(default)]
     pub gpc: GpcMode,
+    /// The first layer's layout and position, and the colour scheme
+    /// (`{ "layout": "box", "position": "bottom-left", "scheme": "auto" }`).
+    #[serde(default)]
+    pub appearance: super::appearance::Appearance,
 }
 
 /// How the site treats the browser's Global Privacy Control signal.

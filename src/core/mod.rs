@@ -4,6 +4,7 @@
 //! arguments, so every rule is tested natively with `cargo test`.
 
 mod api;
+mod appearance;
 mod config;
 mod consent_mode;
 mod decision;
@@ -16,6 +17,7 @@ mod record;
 mod validate;
 
 pub use api::*;
+pub use appearance::*;
 pub use config::*;
 pub use consent_mode::*;
 pub use decision::*;

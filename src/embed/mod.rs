@@ -330,6 +330,7 @@ fn replace_boot_banner(doc: &web_sys::Document) {
         .filter(|el| boot.contains(Some(el)))
         .and_then(|el| el.get_attribute("data-testid"));
     boot.remove();
+    crate::web::fit();
     if let Some(id) = focused {
         focus(doc, &id);
     }

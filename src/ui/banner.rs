@@ -24,12 +24,15 @@ pub fn ConsentBanner(
     let gpc = cfg.gpc_applies().then(|| {
         view! { <p class="lcc-banner__gpc" data-testid="lcc-gpc-note">{cfg.with_locked_titles(&t.gpc_note)}</p> }
     });
+    let look = format!("{} {}", cfg.appearance.banner_class(), cfg.appearance.scheme_class());
     let class = move || match class.get() {
-        Some(extra) => format!("lcc-banner {extra}"),
-        None => "lcc-banner".to_owned(),
+        Some(extra) => format!("{look} {extra}"),
+        None => look.clone(),
     };
+    let node = NodeRef::<leptos::html::Section>::new();
+    keep_clear(node);
     view! {
-        <section lang=lang dir=dir
+        <section lang=lang dir=dir node_ref=node
             class=class
             role="region"
             aria-labelledby="lcc-banner-title"
@@ -52,4 +55,23 @@ pub fn ConsentBanner(
             </div>
         </section>
     }
+}
+
+/// Keeps the page's focused element clear of the non-modal bar `node` while it
+/// shows (scroll padding and a spacer: [`crate::web::keep_clear`]).
+pub(crate) fn keep_clear(node: NodeRef<leptos::html::Section>) {
+    let watched = StoredValue::new_local(None::<web_sys::HtmlElement>);
+    Effect::new(move |_| {
+        if let Some(el) = node.get() {
+            crate::web::keep_clear(&el);
+            watched.set_value(Some(el));
+        }
+    });
+    on_cleanup(move || {
+        if let Some(el) = watched.try_get_value().flatten() {
+            // Out of the page before measuring what is left (the unmount follows).
+            el.remove();
+            crate::web::let_go(&el);
+        }
+    });
 }

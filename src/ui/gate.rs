@@ -70,8 +70,9 @@ fn placeholder(ctx: ConsentContext, category: &str, service: Option<&str>) -> im
             Method::Preferences,
         );
     };
+    let class = format!("lcc-root lcc-gate {}", cfg.appearance.scheme_class());
     view! {
-        <div class="lcc-root lcc-gate" data-testid="lcc-gate">
+        <div class=class data-testid="lcc-gate">
             <p class="lcc-gate__text">{text}</p>
             <div class="lcc-gate__actions">
                 <button type="button" class="lcc-btn" data-testid="lcc-gate-load" on:click=load>{t.gate_load.clone()}</button>

@@ -17,8 +17,15 @@ pub fn GpcNotice() -> impl IntoView {
         let text = cfg.with_locked_titles(&cfg.texts.gpc_applied);
         let close = cfg.texts.unavailable_close.clone();
         let open = RwSignal::new(true);
+        let class = format!(
+            "{} {} lcc-notice",
+            cfg.appearance.banner_class(),
+            cfg.appearance.scheme_class()
+        );
+        let node = NodeRef::<leptos::html::Section>::new();
+        crate::ui::keep_clear(node);
         view! {
-            <section lang=lang dir=dir class="lcc-banner lcc-notice" role="status" data-testid="lcc-gpc-applied"
+            <section lang=lang dir=dir class=class role="status" node_ref=node data-testid="lcc-gpc-applied"
                 hidden=move || !open.get() || ctx.banner_open().get()>
                 <div class="lcc-banner__body">
                     <p class="lcc-banner__text">{text}</p>

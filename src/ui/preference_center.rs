@@ -85,9 +85,10 @@ pub fn PreferenceCenter(
     let gpc = cfg.gpc_applies().then(|| {
         view! { <p class="lcc-center__gpc" role="note" data-testid="lcc-pc-gpc-note">{cfg.with_locked_titles(&t.gpc_note)}</p> }
     });
+    let look = format!("lcc-root lcc-center {}", cfg.appearance.scheme_class());
     let class = move || match class.get() {
-        Some(extra) => format!("lcc-root lcc-center {extra}"),
-        None => "lcc-root lcc-center".to_owned(),
+        Some(extra) => format!("{look} {extra}"),
+        None => look.clone(),
     };
     view! {
         <section lang=lang dir=dir class=class aria-labelledby="lcc-pc-title" data-testid="lcc-preference-center">

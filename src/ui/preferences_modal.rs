@@ -85,9 +85,10 @@ pub fn PreferencesModal(
 
     let categories = choice_list(&cfg, draft, "lcc");
 
+    let look = format!("lcc-modal {}", cfg.appearance.scheme_class());
     let class = move || match class.get() {
-        Some(extra) => format!("lcc-modal {extra}"),
-        None => "lcc-modal".to_owned(),
+        Some(extra) => format!("{look} {extra}"),
+        None => look.clone(),
     };
     view! {
         <dialog lang=lang dir=dir

@@ -7,6 +7,7 @@ mod events;
 mod scripts;
 mod session;
 mod signals;
+mod space;
 mod storage;
 mod sync;
 
@@ -16,5 +17,6 @@ pub use events::*;
 pub use scripts::*;
 pub use session::*;
 pub use signals::*;
+pub use space::*;
 pub use storage::*;
 pub use sync::*;

@@ -17,6 +17,7 @@ import {
   serviceGranted,
   serviceScripts,
 } from "../../boot/logic.mjs";
+import { appearance } from "../../boot/look.mjs";
 
 const root = new URL("../../", import.meta.url);
 
@@ -75,4 +76,11 @@ test("generated shared cases: the boot decides as the core", () => {
 test("the shared language table: the boot banner picks the language as the core", () => {
   const table = JSON.parse(readFileSync(new URL("tests/shared-cases/languages.json", root)));
   for (const c of table.cases) assert.equal(chooseLanguage(c.config, c.html ?? undefined, c.browser), c.expect, JSON.stringify(c));
+});
+
+test("the shared appearance table: the early banner gets the core's layout, position and scheme classes", () => {
+  const table = JSON.parse(readFileSync(new URL("tests/shared-cases/appearance.json", root)));
+  for (const c of table.cases) {
+    assert.deepEqual(appearance(c.appearance), { banner: c.banner, scheme: c.scheme, top: c.top }, JSON.stringify(c));
+  }
 });

@@ -106,3 +106,47 @@ export const trackerCookies = async (context) =>
   (await context.cookies()).map((c) => c.name).filter((n) => /^(_ga|_gid|mp_|_ALGOLIA)/.test(n)).sort();
 
 export const bannerVisible = (page) => page.getByTestId("lcc-banner").isVisible();
+
+/**
+ * The demo with `<html lang>` set to `lang` (null: removed), the config changed
+ * by `patch(cfg)`, the browser's languages from `locale`, the rest of the HTML
+ * by `html(text)`; `path` is the demo page to open (index or preferences).
+ * `wait: false` returns as soon as the page is loading.
+ */
+export async function openWith(env, { lang = "en", patch, locale = "en-US", routes = [], path = "/", contextOptions = {}, html, wait = true } = {}) {
+  const context = await env.browser.newContext({ locale, ...contextOptions });
+  const page = await context.newPage();
+  const v = { context, page, errors: [] };
+  page.on("pageerror", (e) => v.errors.push(String(e)));
+  await page.addInitScript(() => {
+    window.__lccErrors = [];
+    addEventListener("lcc:error", (e) => window.__lccErrors.push(e.detail.message));
+  });
+  await page.route(/\/(index\.html|preferences\.html)?$/, async (route) => {
+    const res = await route.fetch();
+    let body = (await res.text()).replace(/<html lang="?en"?>/, lang ? `<html lang=${lang}>` : "<html>");
+    if (html) body = html(body);
+    if (patch) {
+      body = body.replace(/(<script id=cc-config type=application\/json>)([\s\S]*?)(<\/script>)/, (_, a, json, c) => {
+        const cfg = JSON.parse(json);
+        patch(cfg);
+        return a + JSON.stringify(cfg).replace(/</g, "\\u003c") + c;
+      });
+    }
+    await route.fulfill({ response: res, body });
+  });
+  // The preference-center page loads its config from a file.
+  if (patch) {
+    await page.route("**/consent-config.json", async (route) => {
+      const res = await route.fetch();
+      const cfg = await res.json();
+      patch(cfg);
+      await route.fulfill({ response: res, body: JSON.stringify(cfg) });
+    });
+  }
+  for (const [m, h] of routes) await page.route(m, h);
+  await page.goto(env.server.url + path);
+  if (wait) await ready(page);
+  return v;
+}
+

@@ -4,42 +4,13 @@
 // falls back to the default language, never to a key.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { launch, ready } from "./harness.mjs";
+import { launch, openWith, ready } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
 after(async () => { await env?.close(); });
 
-/**
- * The demo with `<html lang>` set to `lang` (null: removed), the config changed
- * by `patch(cfg)`, the browser's languages from `locale`.
- */
-async function open({ lang = "en", patch, locale = "en-US", routes = [] } = {}) {
-  const context = await env.browser.newContext({ locale });
-  const page = await context.newPage();
-  const v = { context, page, errors: [] };
-  page.on("pageerror", (e) => v.errors.push(String(e)));
-  await page.addInitScript(() => {
-    window.__lccErrors = [];
-    addEventListener("lcc:error", (e) => window.__lccErrors.push(e.detail.message));
-  });
-  await page.route(/\/(index\.html)?$/, async (route) => {
-    const res = await route.fetch();
-    let body = (await res.text()).replace(/<html lang=en>/, lang ? `<html lang=${lang}>` : "<html>");
-    if (patch) {
-      body = body.replace(/(<script id=cc-config type=application\/json>)([\s\S]*?)(<\/script>)/, (_, a, json, c) => {
-        const cfg = JSON.parse(json);
-        patch(cfg);
-        return a + JSON.stringify(cfg).replace(/</g, "\\u003c") + c;
-      });
-    }
-    await route.fulfill({ response: res, body });
-  });
-  for (const [m, h] of routes) await page.route(m, h);
-  await page.goto(env.server.url + "/");
-  await ready(page);
-  return v;
-}
+const open = (opts) => openWith(env, opts);
 
 const ui = (page, id) => page.locator(`#lcc-root [data-testid=${id}]`);
 const text = (page, id) => ui(page, id).textContent();
