@@ -87,6 +87,12 @@ async fn gate_shows_a_placeholder_until_load_content_grants_exactly_that_service
     assert!(all.contains("the video"), "{all}");
     assert!(all.contains("video on"), "{all}");
     assert!(!all.contains("the map"), "only the video's service was granted: {all}");
+    // The provider's status region announces the save to screen readers.
+    let status = root
+        .query_selector("[role=status][data-testid=lcc-status]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(text(&status), "Preferences saved");
     let stored = storage.get_item("lcc_gate_test").unwrap().unwrap();
     assert!(stored.contains(r#""video":true"#), "{stored}");
     assert!(stored.contains(r#""ads":false"#), "{stored}");

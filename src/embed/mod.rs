@@ -10,7 +10,9 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsCast;
 
 use crate::core::{boot_marker, ApiCommand, ConsentConfig, Method};
-use crate::ui::{install_page_triggers, ConsentBanner, ConsentContext, GpcNotice, PreferenceCenter, PreferencesModal};
+use crate::ui::{
+    install_page_triggers, ConsentBanner, ConsentContext, ConsentStatus, GpcNotice, PreferenceCenter, PreferencesModal,
+};
 use crate::web::{fetch_text, listen, report, report_error, ConsentSession, ConsentStorage};
 
 /// Id of the `<script type="application/json">` element holding the config.
@@ -181,9 +183,7 @@ fn draw(
             <ConsentBanner/>
             <PreferencesModal/>
             <GpcNotice/>
-            <div class="lcc-sr-only" role="status" aria-live="polite" data-testid="lcc-status">
-                {move || ctx.announcement().get()}
-            </div>
+            <ConsentStatus/>
         }
     })));
     out

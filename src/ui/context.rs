@@ -423,6 +423,7 @@ pub fn ConsentProvider(
     words_url: Option<String>,
     /// The components that read consent. Drawn once the words of the
     /// visitor's language are there, and again after a language switch.
+    /// A status region for "Preferences saved" is drawn after them.
     children: ChildrenFn,
 ) -> impl IntoView {
     let session = ConsentSession::start(config);
@@ -432,7 +433,10 @@ pub fn ConsentProvider(
     install_page_triggers(ctx);
     ctx.set_words_base(words_url);
     leptos::task::spawn_local(ctx.start_language());
-    move || ctx.language().get().map(|_| children())
+    view! {
+        {move || ctx.language().get().map(|_| children())}
+        <crate::ui::ConsentStatus/>
+    }
 }
 
 /// What [`use_consent`] returns: reactive reads and the visitor's actions.

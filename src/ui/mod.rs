@@ -8,6 +8,7 @@ mod gate;
 mod gpc;
 mod preference_center;
 mod preferences_modal;
+mod status;
 mod triggers;
 
 pub use banner::*;
@@ -17,4 +18,5 @@ pub use gate::*;
 pub use gpc::*;
 pub use preference_center::*;
 pub use preferences_modal::*;
+pub use status::*;
 pub use triggers::*;
