@@ -177,15 +177,32 @@ fn draw(
             view! { <PreferenceCenter/> }
         })));
     }
-    out.push(Box::new(leptos::mount::mount_to(root, move || {
+    out.push(Box::new(leptos::mount::mount_to(root.clone(), move || {
         provide_context(ctx);
         view! {
             <ConsentBanner/>
-            <PreferencesModal/>
             <GpcNotice/>
             <ConsentStatus/>
         }
     })));
+    // The modal (every category, service and cookie table) in a task of its
+    // own: the banner is painted first and the page never waits for both. A
+    // press on Manage meanwhile is in the context and opens it once mounted.
+    let modal: Rc<RefCell<Option<leptos::mount::UnmountHandle<_>>>> = Rc::default();
+    let slot = Rc::downgrade(&modal);
+    let later = wasm_bindgen::closure::Closure::once_into_js(move || {
+        // Gone if the views were drawn again (a language switch) meanwhile.
+        if let Some(slot) = slot.upgrade() {
+            *slot.borrow_mut() = Some(leptos::mount::mount_to(root, move || {
+                provide_context(ctx);
+                view! { <PreferencesModal/> }
+            }));
+        }
+    });
+    if let Some(w) = web_sys::window() {
+        let _ = w.set_timeout_with_callback(later.unchecked_ref());
+    }
+    out.push(Box::new(modal));
     out
 }
 
@@ -330,7 +347,6 @@ fn replace_boot_banner(doc: &web_sys::Document) {
         .filter(|el| boot.contains(Some(el)))
         .and_then(|el| el.get_attribute("data-testid"));
     boot.remove();
-    crate::web::fit();
     if let Some(id) = focused {
         focus(doc, &id);
     }

@@ -26,17 +26,12 @@ pub fn PreferencesModal(
     let dialog = NodeRef::<Dialog>::new();
     let opener = StoredValue::new_local(None::<web_sys::HtmlElement>);
 
-    // The categories, services and cookie tables are drawn the first time the
-    // modal opens, not with the banner: most visitors never open it, and
-    // drawing them is most of the work of showing the first layer.
-    let opened = RwSignal::new(false);
     let effect_cfg = cfg.clone();
     Effect::new(move |_| {
         let open = ctx.preferences_open().get();
         let Some(d) = dialog.get() else { return };
         if open && !d.open() {
             draft.set(Choice::from_record(&effect_cfg, ctx.record().get_untracked().as_ref()));
-            opened.set(true);
             opener.set_value(active_element());
             if d.show_modal().is_err() {
                 d.set_open(true);
@@ -88,8 +83,7 @@ pub fn PreferencesModal(
         }
     };
 
-    let list_cfg = cfg.clone();
-    let categories = move || opened.get().then(|| choice_list(&list_cfg, draft, "lcc"));
+    let categories = choice_list(&cfg, draft, "lcc");
 
     let look = format!("lcc-modal {}", cfg.appearance.scheme_class());
     let class = move || match class.get() {

@@ -28,11 +28,11 @@ pub fn keep_clear(banner: &web_sys::Element) {
             // One observer for the page's lifetime.
             on_resize.forget();
         }
+        // Its first report comes after the next layout: no layout forced here.
         if let Some(observer) = slot.as_ref() {
             observer.observe(banner);
         }
     });
-    fit();
 }
 
 /// Stops watching `banner` (it is being removed) and fits the page to what is left.
