@@ -360,7 +360,7 @@ test("a hostile host stylesheet (resets, content-box, html 10px, a max z-index o
   await hostile.context.close();
 });
 
-test("showing the banner shifts nothing (CLS 0) in every layout and scheme, and the page still scrolls; screenshots of each", async () => {
+test("in every layout and scheme: showing the banner shifts nothing (CLS 0), Accept and Reject have equal weight, the banner is no modal, the page still scrolls; screenshots of each", async () => {
   for (const [name, appearance] of LAYOUTS) {
     for (const scheme of ["light", "dark"]) {
       const { context, page } = await open({ patch: look({ ...appearance, scheme }), contextOptions: { viewport: { width: 1280, height: 720 } } });
@@ -371,6 +371,15 @@ test("showing the banner shifts nothing (CLS 0) in every layout and scheme, and 
       await ui(page, "lcc-banner").waitFor();
       await page.waitForTimeout(300);
       assert.equal(await page.evaluate(() => window.__cls), 0, `${name} ${scheme}: CLS`);
+      // Equal weight in every layout: Accept all and Reject all the same size, colours and font.
+      const [accept, reject] = await Promise.all(["lcc-accept-all", "lcc-reject-all"].map((id) => ui(page, id).evaluate((el) => {
+        const s = getComputedStyle(el);
+        const r = el.getBoundingClientRect();
+        return [Math.round(r.width), Math.round(r.height), s.color, s.backgroundColor, s.fontSize, s.fontWeight, s.borderTopWidth];
+      })));
+      assert.deepEqual(accept, reject, `${name} ${scheme}: equal weight`);
+      // Not a modal: the page behind stays usable, and nothing claims otherwise.
+      assert.equal(await ui(page, "lcc-banner").evaluate((el) => el.closest("[aria-modal]") === null && el.getAttribute("role")), "region");
       await shot(page, `layout-${name}-${scheme}`);
       await page.mouse.move(640, 200);
       await page.mouse.wheel(0, 600);

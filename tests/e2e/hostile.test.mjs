@@ -183,3 +183,53 @@ test("every translation string an injection payload: shown as text in that langu
   assert.deepEqual(v.errors, []);
   await context.close();
 });
+
+test("input nested far deeper than any parser allows (stored record, config, API argument) is refused without a crash, nothing granted", async () => {
+  const DEEP = "[".repeat(50000) + "]".repeat(50000);
+  // A stored record and a config nested 50,000 deep.
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  const warnings = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => ["error", "warning"].includes(m.type()) && warnings.push(m.text()));
+  await page.addInitScript((deep) => localStorage.setItem("lcc_consent", deep), DEEP);
+  await page.goto(env.server.url + "/");
+  await ready(page);
+  await page.getByTestId("lcc-banner").first().waitFor();
+  // The API, with an argument nested 5,000 deep (what JSON.stringify still takes).
+  await page.evaluate(() => {
+    let a = [];
+    for (let i = 0; i < 5000; i++) a = [a];
+    window.CookieConsent.acceptCategory(a);
+    window.CookieConsent.acceptService(a, a);
+  });
+  await page.waitForTimeout(300);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(await page.evaluate(() => window.lccDemoRuns || []), [], "nothing ran");
+  assert.equal(await page.evaluate(() => localStorage.getItem("lcc_consent").length > 1000), true, "the bad record is left alone until a choice replaces it");
+  // The UI still works.
+  await page.locator("#lcc-root [data-testid=lcc-reject-all]").click();
+  await page.waitForFunction(() => localStorage.getItem("lcc_consent").startsWith("{"));
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  const broken = await env.browser.newContext();
+  const p2 = await broken.newPage();
+  const errs = [];
+  const said = [];
+  p2.on("pageerror", (e) => errs.push(String(e)));
+  p2.on("console", (m) => m.type() === "error" && said.push(m.text()));
+  await p2.route(/\/$/, async (route) => {
+    const res = await route.fetch();
+    const body = (await res.text()).replace(/"categories": \[/, `"translations": { "de": { "texts": ${DEEP} } }, "categories": [`);
+    await route.fulfill({ response: res, body });
+  });
+  await p2.goto(env.server.url + "/");
+  await p2.waitForFunction(() => document.querySelector("[data-testid=lcc-config-error], #lcc-root") !== null, null, { timeout: 15000 }).catch(() => {});
+  await p2.waitForTimeout(1500);
+  assert.deepEqual(errs, []);
+  assert.ok(said.some((m) => /consent config: translations/.test(m)), said.join("\n"));
+  assert.deepEqual(await p2.evaluate(() => window.lccDemoRuns || []), [], "nothing ran");
+  await broken.close();
+});
