@@ -7,6 +7,7 @@
 // replaces this banner with its own, identical one, in the same frame.
 import { BANNER_TEXTS, BUILT_IN_LANGUAGES, chooseLanguage, gpcLocked, isRtl, normLang, safeUrl } from "./logic.mjs";
 import { appearance } from "./look.mjs";
+import { warm } from "./warm.mjs";
 
 const doc = document;
 
@@ -90,7 +91,11 @@ function draw(cfg, root, link, host, lang, { t, title }) {
   const look = appearance(cfg.appearance);
   const button = (id, label, action) => {
     const b = element("button", { type: "button", class: "lcc-btn", "data-testid": id }, label);
-    b.onclick = () => host.press(action) && b.setAttribute("aria-busy", "true");
+    b.onclick = () => {
+      if (!host.press(action)) return;
+      b.setAttribute("aria-busy", "true");
+      if (action == "banner:accept-all") warm(doc, cfg, navigator.globalPrivacyControl);
+    };
     return b;
   };
   const banner = element(

@@ -418,6 +418,18 @@ fn generated_cases_are_written_for_the_js_side() {
     assert!(stale > 50, "{stale} attested records out of date");
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/shared-cases");
     std::fs::create_dir_all(&dir).unwrap();
-    let out = json!({ "configs": configs, "cases": cases, "banner_texts": banner_texts() });
+    // What "Accept all" on the first layer grants, with and without GPC: the early
+    // banner starts those scripts' downloads when pressed (boot/warm.mjs).
+    let accept_all: Vec<Value> = parsed
+        .iter()
+        .enumerate()
+        .flat_map(|(i, cfg)| {
+            [false, true].map(|gpc| {
+                let choice = Choice::accept_all(&cfg.clone().under_gpc(gpc));
+                json!({ "config": i, "gpc": gpc, "categories": choice.categories, "services": choice.services })
+            })
+        })
+        .collect();
+    let out = json!({ "configs": configs, "cases": cases, "banner_texts": banner_texts(), "accept_all": accept_all });
     std::fs::write(dir.join("generated.json"), out.to_string()).unwrap();
 }

@@ -18,6 +18,7 @@ import {
   serviceScripts,
 } from "../../boot/logic.mjs";
 import { appearance } from "../../boot/look.mjs";
+import { acceptAll } from "../../boot/warm.mjs";
 
 const root = new URL("../../", import.meta.url);
 
@@ -71,6 +72,11 @@ test("generated shared cases: the boot decides as the core", () => {
   const n = replay(generated);
   assert.ok(n >= 4000, `${n} cases`);
   assert.deepEqual(BANNER_TEXTS, generated.banner_texts, "the boot banner's defaults are the core's");
+  // What the early banner starts downloading on "Accept all" is what the core grants.
+  assert.ok(generated.accept_all.length >= 16);
+  for (const c of generated.accept_all) {
+    assert.deepEqual(acceptAll(generated.configs[c.config], c.gpc), { categories: c.categories, services: c.services }, JSON.stringify(c));
+  }
 });
 
 test("the shared language table: the boot banner picks the language as the core", () => {

@@ -3,7 +3,7 @@
 // until the visitor asks for it or something changes.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { bannerVisible, launch, openDemo, ready, reload, settleRuns, tagRuns, trackerCookies } from "./harness.mjs";
+import { TAG_PATH, bannerVisible, launch, openDemo, ready, reload, settleRuns, tagRuns, trackerCookies } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -109,11 +109,14 @@ test("a withdrawal in another tab tears down a tab the boot script ran alone", a
 
 /// Opens the demo as a first visit, with the wasm held back for `delayMs`
 /// (a slow connection), and returns as soon as the page has loaded.
-async function slowUiVisit(delayMs, { mutate } = {}) {
+async function slowUiVisit(delayMs, { mutate, init } = {}) {
   const context = await env.browser.newContext();
   const page = await context.newPage();
   const errors = [];
+  const tagRequests = [];
   page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("request", (r) => TAG_PATH.test(new URL(r.url()).pathname) && tagRequests.push(new URL(r.url()).pathname.split("/").pop()));
+  if (init) await page.addInitScript(init);
   let release;
   const held = new Promise((ok) => (release = ok));
   await page.route("**/leptos-consent_bg.wasm", async (route) => {
@@ -127,27 +130,46 @@ async function slowUiVisit(delayMs, { mutate } = {}) {
     });
   }
   await page.goto(env.server.url + "/");
-  return { context, page, errors, release };
+  return { context, page, errors, release, tagRequests };
 }
 
 const uiMounted = (page) => page.locator("#lcc-root [data-testid=lcc-preferences]").count();
 
 test("the first layer paints before the UI arrives, and a press made meanwhile is carried out", async () => {
-  const { context, page, errors, release } = await slowUiVisit(60_000);
+  const { context, page, errors, release, tagRequests } = await slowUiVisit(60_000);
   const banner = page.getByTestId("lcc-banner");
   await banner.waitFor({ state: "visible" });
   assert.equal(await uiMounted(page), 0, "the banner is up before the wasm");
   assert.equal(await page.getByTestId("lcc-accept-all").textContent(), "Accept all");
+  assert.deepEqual(tagRequests, [], "no tag is fetched before the press");
   await page.getByTestId("lcc-accept-all").click();
   assert.equal(await page.getByTestId("lcc-accept-all").getAttribute("aria-busy"), "true");
   await page.waitForTimeout(300);
   assert.deepEqual(await tagRuns(page), [], "nothing runs before the UI has validated the config");
+  // The press starts the granted tags' downloads while the UI is still on its way.
+  assert.deepEqual([...tagRequests].sort(), ["algolia-standin.js", "gtag-standin.js", "mixpanel-standin.js"]);
   release();
   const runs = await settleRuns(page, 5);
   assert.deepEqual([...runs].sort(), ["algolia", "ga", "ga-config", "mixpanel", "reading-list"]);
+  assert.deepEqual([...tagRequests].sort(), ["algolia-standin.js", "gtag-standin.js", "mixpanel-standin.js"], "each fetched once: the UI ran the downloaded copies");
   assert.equal(await page.getByTestId("lcc-banner").count(), 1, "one banner, the UI's");
   assert.equal(await bannerVisible(page), false);
   assert.equal(JSON.parse(await page.evaluate(() => localStorage.getItem("lcc_consent"))).via, "banner");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("with Global Privacy Control, Accept all on the early banner never fetches the locked category's tags", async () => {
+  const GPC_ON = "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true });";
+  const { context, page, errors, release, tagRequests } = await slowUiVisit(60_000, { init: GPC_ON });
+  await page.getByTestId("lcc-banner").waitFor({ state: "visible" });
+  await page.getByTestId("lcc-accept-all").click();
+  await page.waitForTimeout(300);
+  assert.deepEqual([...tagRequests].sort(), ["algolia-standin.js", "gtag-standin.js"], "mixpanel (marketing) is locked off");
+  release();
+  const runs = await settleRuns(page, 4);
+  assert.ok(!runs.includes("mixpanel"), runs.join());
+  assert.deepEqual([...tagRequests].sort(), ["algolia-standin.js", "gtag-standin.js"]);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -1,0 +1,49 @@
+// "Accept all" pressed on the early banner, before the UI has arrived: the
+// scripts that press grants start downloading at once (they do not run), so
+// that when the UI carries the press out, a moment later, they come from the
+// browser's cache instead of the network. What runs is decided by the UI
+// alone, as before; a config the UI refuses runs nothing.
+import { gate, gpcLocked, serviceScripts } from "./logic.mjs";
+
+/**
+ * The categories and services "Accept all" grants, as the core's
+ * `Choice::accept_all` under the browser's GPC `signal` (shared table:
+ * the `accept_all` cases of tests/core_shared_cases.rs).
+ */
+export function acceptAll(cfg, signal) {
+  const locked = gpcLocked(cfg, signal).map((c) => c.id);
+  const r = { categories: {}, services: {} };
+  for (const c of cfg.categories) {
+    const on = !!c.read_only || !locked.includes(c.id);
+    r.categories[c.id] = on;
+    for (const s of c.services || []) r.services[s.id] = on;
+  }
+  return r;
+}
+
+/**
+ * Starts downloading every external script `acceptAll` would let run on this
+ * page, with the attributes the boot script's own preload gives it (so that
+ * the later insertion takes the same response).
+ */
+export function warm(doc, cfg, signal) {
+  const r = acceptAll(cfg, signal);
+  const any = doc.querySelector("script[nonce]");
+  const fetchScript = (href, module, attrs, nonce) => {
+    const l = doc.createElement("link");
+    l.rel = module ? "modulepreload" : "preload";
+    l.as = "script";
+    l.href = href;
+    for (const [k, v] of attrs) l.setAttribute(k, v);
+    if (nonce) l.nonce = nonce;
+    doc.head.appendChild(l);
+  };
+  for (const ph of doc.querySelectorAll('script[type="text/plain"][data-category][src]:not([data-lcc-state])')) {
+    if (gate(cfg, r, ph.getAttribute("data-category"), ph.getAttribute("data-service")) !== true) continue;
+    const attrs = ["integrity", "crossorigin", "referrerpolicy"].filter((a) => ph.hasAttribute(a)).map((a) => [a, ph.getAttribute(a)]);
+    fetchScript(ph.src, ph.getAttribute("data-type") == "module", attrs, ph.nonce || (any && any.nonce));
+  }
+  for (const [, s] of serviceScripts(cfg, r)) {
+    fetchScript(s.src, false, s.integrity ? [["integrity", s.integrity], ["crossorigin", "anonymous"]] : [], any && any.nonce);
+  }
+}
