@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_consent::core::ConsentConfig;
-use leptos_consent::ui::{use_consent, ConsentGate, ConsentProvider};
+use leptos_consent::ui::{use_consent, ConsentBanner, ConsentGate, ConsentProvider};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -65,10 +65,16 @@ async fn gate_shows_a_placeholder_until_load_content_grants_exactly_that_service
                 <ConsentGate category="third-party" fallback=|| view! { <em>"custom fallback"</em> }>
                     <span>"the map"</span>
                 </ConsentGate>
+                <ConsentBanner/>
             </ConsentProvider>
         }
     });
     tick().await;
+    // In an app, the banner brings its own .lcc-root: the stylesheet's rules reach it.
+    assert!(root
+        .query_selector(".lcc-root > [data-testid=lcc-banner]")
+        .unwrap()
+        .is_some());
     let all = text(&root);
     assert!(all.contains("This content comes from VideoHost"), "{all}");
     assert!(all.contains("Video Inc."), "{all}");

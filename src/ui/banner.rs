@@ -6,7 +6,9 @@ use crate::core::Method;
 use crate::ui::ConsentContext;
 
 /// The first-layer consent banner. It is a labelled region, not a modal: the
-/// page stays usable. Nothing but its three buttons records a decision.
+/// page stays usable. Nothing but its three buttons records a decision. It
+/// draws its own `.lcc-root` around itself, so the stylesheet applies
+/// wherever an app places it.
 #[component]
 pub fn ConsentBanner(
     /// Extra classes for the banner element.
@@ -32,28 +34,30 @@ pub fn ConsentBanner(
     let node = NodeRef::<leptos::html::Section>::new();
     keep_clear(node);
     view! {
-        <section lang=lang dir=dir node_ref=node
-            class=class
-            role="region"
-            aria-labelledby="lcc-banner-title"
-            aria-describedby="lcc-banner-text"
-            data-testid="lcc-banner"
-            hidden=move || !ctx.banner_open().get()
-        >
-            <div class="lcc-banner__body">
-                <h2 id="lcc-banner-title" class="lcc-banner__title">{t.banner_title}</h2>
-                <p id="lcc-banner-text" class="lcc-banner__text">{t.banner_description}{policy}</p>
-                {gpc}
-            </div>
-            <div class="lcc-banner__actions">
-                <button type="button" class="lcc-btn" data-testid="lcc-accept-all"
-                    on:click=move |_| ctx.accept_all(Method::Banner)>{t.accept_all}</button>
-                <button type="button" class="lcc-btn" data-testid="lcc-reject-all"
-                    on:click=move |_| ctx.reject_all(Method::Banner)>{t.reject_all}</button>
-                <button type="button" class="lcc-btn" data-testid="lcc-manage"
-                    on:click=move |_| ctx.open_preferences()>{t.manage}</button>
-            </div>
-        </section>
+        <div class="lcc-root">
+            <section lang=lang dir=dir node_ref=node
+                class=class
+                role="region"
+                aria-labelledby="lcc-banner-title"
+                aria-describedby="lcc-banner-text"
+                data-testid="lcc-banner"
+                hidden=move || !ctx.banner_open().get()
+            >
+                <div class="lcc-banner__body">
+                    <h2 id="lcc-banner-title" class="lcc-banner__title">{t.banner_title}</h2>
+                    <p id="lcc-banner-text" class="lcc-banner__text">{t.banner_description}{policy}</p>
+                    {gpc}
+                </div>
+                <div class="lcc-banner__actions">
+                    <button type="button" class="lcc-btn" data-testid="lcc-accept-all"
+                        on:click=move |_| ctx.accept_all(Method::Banner)>{t.accept_all}</button>
+                    <button type="button" class="lcc-btn" data-testid="lcc-reject-all"
+                        on:click=move |_| ctx.reject_all(Method::Banner)>{t.reject_all}</button>
+                    <button type="button" class="lcc-btn" data-testid="lcc-manage"
+                        on:click=move |_| ctx.open_preferences()>{t.manage}</button>
+                </div>
+            </section>
+        </div>
     }
 }
 

@@ -25,16 +25,18 @@ pub fn GpcNotice() -> impl IntoView {
         let node = NodeRef::<leptos::html::Section>::new();
         crate::ui::keep_clear(node);
         view! {
-            <section lang=lang dir=dir class=class role="status" node_ref=node data-testid="lcc-gpc-applied"
-                hidden=move || !open.get() || ctx.banner_open().get()>
-                <div class="lcc-banner__body">
-                    <p class="lcc-banner__text">{text}</p>
-                </div>
-                <div class="lcc-banner__actions">
-                    <button type="button" class="lcc-btn" data-testid="lcc-gpc-applied-close"
-                        on:click=move |_| open.set(false)>{close}</button>
-                </div>
-            </section>
+            <div class="lcc-root">
+                <section lang=lang dir=dir class=class role="status" node_ref=node data-testid="lcc-gpc-applied"
+                    hidden=move || !open.get() || ctx.banner_open().get()>
+                    <div class="lcc-banner__body">
+                        <p class="lcc-banner__text">{text}</p>
+                    </div>
+                    <div class="lcc-banner__actions">
+                        <button type="button" class="lcc-btn" data-testid="lcc-gpc-applied-close"
+                            on:click=move |_| open.set(false)>{close}</button>
+                    </div>
+                </section>
+            </div>
         }
     })
 }

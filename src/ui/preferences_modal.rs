@@ -91,28 +91,30 @@ pub fn PreferencesModal(
         None => look.clone(),
     };
     view! {
-        <dialog lang=lang dir=dir
-            node_ref=dialog
-            class=class
-            aria-labelledby="lcc-prefs-title"
-            aria-describedby="lcc-prefs-text"
-            data-testid="lcc-preferences"
-            on:close=on_close
-            on:keydown=on_keydown
-        >
-            <div class="lcc-modal__header">
-                <h2 id="lcc-prefs-title" class="lcc-modal__title">{t.preferences_title.clone()}</h2>
-                <button type="button" class="lcc-close" aria-label=t.close.clone() title=t.close.clone()
-                    data-testid="lcc-close" on:click=move |_| ctx.close_preferences()>
-                    <span aria-hidden="true">"×"</span>
-                </button>
-            </div>
-            <div class="lcc-modal__body">
-                <p id="lcc-prefs-text" class="lcc-modal__text">{t.preferences_description.clone()}</p>
-                {categories}
-            </div>
-            {choice_actions(ctx, draft, "lcc-modal__actions", ["lcc-prefs-accept-all", "lcc-prefs-reject-all", "lcc-save"])}
-        </dialog>
+        <div class="lcc-root">
+            <dialog lang=lang dir=dir
+                node_ref=dialog
+                class=class
+                aria-labelledby="lcc-prefs-title"
+                aria-describedby="lcc-prefs-text"
+                data-testid="lcc-preferences"
+                on:close=on_close
+                on:keydown=on_keydown
+            >
+                <div class="lcc-modal__header">
+                    <h2 id="lcc-prefs-title" class="lcc-modal__title">{t.preferences_title.clone()}</h2>
+                    <button type="button" class="lcc-close" aria-label=t.close.clone() title=t.close.clone()
+                        data-testid="lcc-close" on:click=move |_| ctx.close_preferences()>
+                        <span aria-hidden="true">"×"</span>
+                    </button>
+                </div>
+                <div class="lcc-modal__body">
+                    <p id="lcc-prefs-text" class="lcc-modal__text">{t.preferences_description.clone()}</p>
+                    {categories}
+                </div>
+                {choice_actions(ctx, draft, "lcc-modal__actions", ["lcc-prefs-accept-all", "lcc-prefs-reject-all", "lcc-save"])}
+            </dialog>
+        </div>
     }
 }
 
