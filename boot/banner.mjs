@@ -5,9 +5,10 @@
 // nothing: a press is handed to the boot script, which passes it to the UI
 // (the UI validates the config first and carries the press out). The UI
 // replaces this banner with its own, identical one, in the same frame.
-import { BANNER_TEXTS, BUILT_IN_LANGUAGES, chooseLanguage, gpcLocked, isRtl, normLang, safeUrl } from "./logic.mjs";
+import { BUILT_IN_LANGUAGES, chooseLanguage, gpcLocked, isRtl, normLang, safeUrl } from "./logic.mjs";
 import { appearance } from "./look.mjs";
 import { warm } from "./warm.mjs";
+import { bannerWords } from "./words.mjs";
 
 const doc = document;
 
@@ -17,40 +18,6 @@ const element = (tag, attrs, ...children) => {
   el.append(...children); // strings become text nodes: config text is never parsed as HTML
   return el;
 };
-
-const nonEmpty = (v) => typeof v === "string" && v.trim() !== "";
-
-/**
- * The first layer's words in `lang`, as the core's `ConsentConfig::localized`:
- * the site's translation for `lang`, the built-in words of `lang`, the site's
- * words in the default language, the built-in words of the default language,
- * English. Also the category titles (for the GPC note).
- */
-function localized(cfg, lang, defaultWords, langWords) {
-  const d = normLang(cfg.default_language || "en");
-  const site = (l) => {
-    for (const k in cfg.translations || {}) if (normLang(k) === l) return cfg.translations[k] || {};
-  };
-  const given = cfg.texts || {};
-  const sd = site(d);
-  const sl = lang !== d && site(lang);
-  if (lang === "en" && !langWords) langWords = BANNER_TEXTS;
-  const t = {};
-  for (const k in BANNER_TEXTS) {
-    let v = nonEmpty(given[k]) ? given[k] : BANNER_TEXTS[k];
-    if (d !== "en" && defaultWords && v === BANNER_TEXTS[k] && nonEmpty(defaultWords[k])) v = defaultWords[k];
-    if (sd && sd.texts && nonEmpty(sd.texts[k])) v = sd.texts[k];
-    if (lang !== d && langWords && nonEmpty(langWords[k])) v = langWords[k];
-    if (sl && sl.texts && nonEmpty(sl.texts[k])) v = sl.texts[k];
-    t[k] = v;
-  }
-  const title = (c) => {
-    let v = c.title;
-    for (const s of [sd, sl]) if (s && s.categories && s.categories[c.id] && nonEmpty(s.categories[c.id].title)) v = s.categories[c.id].title;
-    return v;
-  };
-  return { t, title };
-}
 
 /** The built-in words of `lang` from the distribution, or undefined (English is built in). */
 const fetchWords = (base, lang) =>
@@ -71,7 +38,7 @@ export function firstLayer(cfg, link, host) {
   const lang = chooseLanguage(cfg, doc.documentElement.getAttribute("lang"), navigator.languages || [navigator.language]);
   const d = normLang(cfg.default_language || "en");
   Promise.all([fetchWords(host.base, d), lang === d ? undefined : fetchWords(host.base, lang)]).then(([dw, lw]) =>
-    draw(cfg, root, link, host, lang, localized(cfg, lang, dw, lang === d ? dw : lw)),
+    draw(cfg, root, link, host, lang, bannerWords(cfg, lang, dw, lw)),
   );
   return root;
 }

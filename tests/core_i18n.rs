@@ -236,3 +236,58 @@ fn the_shared_language_table() {
         assert_eq!(got, case["expect"].as_str().unwrap(), "{case}");
     }
 }
+
+/// The early banner resolves its words in JS (boot/words.mjs): this writes the
+/// core's answers for configs × languages to `target/shared-cases/words.json`,
+/// which tests/e2e/boot-logic.test.mjs replays against it.
+#[test]
+fn the_shared_banner_words_table_is_written_for_the_js_side() {
+    let demo: serde_json::Value = serde_json::from_str(&common::demo_config_json()).unwrap();
+    let with = |patch: serde_json::Value| {
+        let mut c = demo.clone();
+        for (k, v) in patch.as_object().unwrap() {
+            c[k] = v.clone();
+        }
+        c
+    };
+    let configs = [
+        demo.clone(),
+        with(serde_json::json!({ "translations": {
+            "de": { "texts": { "accept_all": "Ja, alle" }, "categories": { "marketing": { "title": "Werbung" } } },
+            "sv": { "texts": { "accept_all": "Godkänn alla" } },
+            "pt-BR": { "texts": { "reject_all": "Recusar" } }
+        } })),
+        with(
+            serde_json::json!({ "default_language": "de", "texts": { "accept_all": "Alle annehmen", "banner_title": "We use cookies" },
+            "translations": { "en": { "texts": { "reject_all": "No, thanks" } }, "de": { "texts": { "manage": "Auswahl" } } } }),
+        ),
+        with(
+            serde_json::json!({ "default_language": "fr", "texts": { "privacy_policy_label": "Données personnelles" } }),
+        ),
+        with(
+            serde_json::json!({ "default_language": "sv", "translations": { "sv": { "texts": { "accept_all": "Godkänn" } } } }),
+        ),
+    ];
+    let file = |lang: &str| has_words_file(lang).then(|| words(lang));
+    let mut cases = Vec::new();
+    for (i, json) in configs.iter().enumerate() {
+        let cfg = ConsentConfig::from_json(&json.to_string()).unwrap_or_else(|e| panic!("config {i}: {e}"));
+        for lang in ["en", "de", "fr", "sv", "pt", "ja", "ar"] {
+            let (dw, lw) = (file(&cfg.default_language), file(lang));
+            let out = cfg.localized(lang, dw.as_ref(), lw.as_ref());
+            let titles: serde_json::Map<String, serde_json::Value> = out
+                .categories
+                .iter()
+                .map(|c| (c.id.clone(), c.title.clone().into()))
+                .collect();
+            cases.push(serde_json::json!({
+                "config": i, "lang": lang, "default_words": dw, "lang_words": lw,
+                "texts": out.texts.words(), "titles": titles,
+            }));
+        }
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/shared-cases");
+    std::fs::create_dir_all(&dir).unwrap();
+    let table = serde_json::json!({ "configs": configs, "cases": cases });
+    std::fs::write(dir.join("words.json"), table.to_string()).unwrap();
+}

@@ -19,6 +19,7 @@ import {
 } from "../../boot/logic.mjs";
 import { appearance } from "../../boot/look.mjs";
 import { acceptAll } from "../../boot/warm.mjs";
+import { bannerWords } from "../../boot/words.mjs";
 
 const root = new URL("../../", import.meta.url);
 
@@ -88,5 +89,19 @@ test("the shared appearance table: the early banner gets the core's layout, posi
   const table = JSON.parse(readFileSync(new URL("tests/shared-cases/appearance.json", root)));
   for (const c of table.cases) {
     assert.deepEqual(appearance(c.appearance), { banner: c.banner, scheme: c.scheme, top: c.top }, JSON.stringify(c));
+  }
+});
+
+test("the shared banner-words table: the early banner shows the core's words in every language", () => {
+  const file = new URL("target/shared-cases/words.json", root);
+  assert.ok(existsSync(file), "run `cargo test --test core_i18n` first: it writes the banner-words cases");
+  const { configs, cases } = JSON.parse(readFileSync(file));
+  assert.ok(cases.length >= 30);
+  for (const c of cases) {
+    const cfg = configs[c.config];
+    const { t, title } = bannerWords(cfg, c.lang, c.default_words ?? undefined, c.lang_words ?? undefined);
+    const what = `config ${c.config}, ${c.lang}`;
+    for (const k in BANNER_TEXTS) assert.equal(t[k], c.texts[k], `${what}: ${k}`);
+    for (const cat of cfg.categories) assert.equal(title(cat), c.titles[cat.id], `${what}: title of ${cat.id}`);
   }
 });
