@@ -4,15 +4,10 @@
 
 use leptos_consent::core::{Appearance, ConsentConfig, Layout, Scheme};
 
+mod common;
+
 fn config(appearance: Option<&serde_json::Value>) -> Result<ConsentConfig, String> {
-    let mut cfg = serde_json::json!({
-        "revision": 1,
-        "categories": [ { "id": "necessary", "title": "N", "read_only": true } ]
-    });
-    if let Some(a) = appearance {
-        cfg["appearance"] = a.clone();
-    }
-    ConsentConfig::from_json(&cfg.to_string()).map_err(|e| e.to_string())
+    common::bare_config(&appearance.map_or(serde_json::json!({}), |a| serde_json::json!({ "appearance": a })))
 }
 
 #[test]

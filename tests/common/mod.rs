@@ -30,3 +30,17 @@ pub fn tamper(record: &ConsentRecord, from: &str, to: &str) -> String {
     assert!(s.contains(from), "{from} not in {s}");
     s.replacen(from, to, 1)
 }
+
+/// The smallest valid config (only the necessary category) with `fields` (a
+/// JSON object, e.g. a shared-table case's `config`) set on top, parsed and
+/// validated.
+pub fn bare_config(fields: &serde_json::Value) -> Result<ConsentConfig, String> {
+    let mut cfg = serde_json::json!({
+        "revision": 1,
+        "categories": [ { "id": "necessary", "title": "N", "read_only": true } ]
+    });
+    for (k, v) in fields.as_object().into_iter().flatten() {
+        cfg[k] = v.clone();
+    }
+    ConsentConfig::from_json(&cfg.to_string()).map_err(|e| e.to_string())
+}
