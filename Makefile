@@ -22,7 +22,7 @@ export CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 E2E := tests/e2e
 
-.PHONY: help demo test build dist serve tools tool-target tool-trunk tool-wasm-bindgen tool-wasm-opt tool-esbuild \
+.PHONY: help demo test build dist serve tools tool-target tool-trunk tool-wasm-bindgen tool-wasm-opt tool-esbuild check-config \
 	browser node-deps bench-deps lint test-native test-browser test-e2e size bench fuzz clean
 
 help:
@@ -89,7 +89,7 @@ dist: tools
 	  --enable-reference-types --enable-multivalue --strip-debug --strip-producers target/bindgen/leptos-consent_bg.wasm -o $(DIST)/leptos-consent_bg.wasm
 	esbuild boot/ui.mjs --bundle --minify --format=esm $(STAMP) --log-level=warning --outfile=$(DIST)/leptos-consent.js
 	esbuild boot/banner.mjs --bundle --minify --format=esm --target=es2019 $(STAMP) --log-level=warning --outfile=$(DIST)/leptos-consent-banner.js
-	esbuild boot/boot.mjs --bundle --minify --format=iife --target=es2019 $(STAMP) --log-level=warning --outfile=$(DIST)/leptos-consent-boot.js
+	esbuild boot/boot.mjs --bundle --minify --format=iife --target=es2019 $(STAMP) --define:LCC_VERSION='"$(VERSION)"' --log-level=warning --outfile=$(DIST)/leptos-consent-boot.js
 	cp boot/leptos-consent.d.ts $(DIST)/
 	mkdir -p $(DIST)/i18n
 	node -e 'for (const f of fs.readdirSync("i18n")) fs.writeFileSync("$(DIST)/i18n/" + f, JSON.stringify(JSON.parse(fs.readFileSync("i18n/" + f, "utf8"))))'
@@ -99,6 +99,13 @@ dist: tools
 # The demo site (index.html, preferences.html, the tag stand-ins) with dist/ inside, in site/.
 build: dist
 	trunk build --release --offline
+	$(MAKE) --no-print-directory check-config PAGES="$$(grep -l 'cc-config' site/*.html | tr '\n' ' ')"
+
+# Checks the config of each page in PAGES with the core and stamps it (data-checked): a first
+# visit then decides Accept all / Reject all without loading the UI. An invalid config fails here.
+check-config:
+	cargo build --quiet --bin lcc-check
+	target/debug/lcc-check --write $(PAGES)
 
 serve:
 	node $(E2E)/serve.mjs site 8080

@@ -11,7 +11,10 @@ const budgets = JSON.parse(readFileSync(new URL("budgets.json", import.meta.url)
 export const VIEWS = {
   // A returning visitor with a standing decision: the boot script only.
   returning_visitor: ["leptos-consent-boot.js"],
-  // A first visit: the boot script, the early banner, then the UI.
+  // A first visit under a checked config (data-checked) answered on the first layer
+  // (Accept all or Reject all): the boot script, the early banner and its stylesheet.
+  first_layer: ["leptos-consent-boot.js", "leptos-consent-banner.js", "leptos-consent.css"],
+  // A first visit that opens the preferences (or under an unchecked config): then the UI too.
   first_visit: ["leptos-consent-boot.js", "leptos-consent-banner.js", "leptos-consent.css", "leptos-consent.js", "leptos-consent_bg.wasm"],
 };
 

@@ -131,6 +131,7 @@ export const hooks = {
 /**
  * Builds window.CookieConsent. `host.forward(method, args)` carries out a call
  * in the UI; `host.run(text)` starts with a config given as an object;
+ * `host.load(src, attributes)` loads a script (vanilla-cookieconsent's `loadScript`);
  * `host.hide(name)` hides what the boot script drew itself and says whether
  * the UI is there or on its way (else there is nothing more to hide).
  */
@@ -155,17 +156,7 @@ export function createApi(host) {
     validConsent: () => !!rec && !ask,
     getUserPreferences: preferences,
     getCookie: (field) => (field ? cookie()[field] : cookie()),
-    loadScript(src, attributes) {
-      return new Promise((done) => {
-        const s = document.createElement("script");
-        for (const k in attributes || {}) s.setAttribute(k, attributes[k]);
-        if (host.nonce) s.nonce = host.nonce;
-        s.onload = () => done(true);
-        s.onerror = () => done(false);
-        s.src = src;
-        document.head.appendChild(s);
-      });
-    },
+    loadScript: (src, attributes) => host.load(src, attributes),
     // Resolves once the UI has switched (or found no words for it): whether it did.
     setLanguage: (lang) =>
       new Promise((resolve) => {

@@ -9,6 +9,7 @@ import { BUILT_IN_LANGUAGES, chooseLanguage, gpcLocked, isRtl, normLang, safeUrl
 import { appearance } from "./look.mjs";
 import { warm } from "./warm.mjs";
 import { bannerWords } from "./words.mjs";
+import { decide } from "./quick.mjs";
 
 const doc = document;
 
@@ -56,13 +57,44 @@ function draw(cfg, root, link, host, lang, { t, title }) {
     body.append(element("p", { class: "lcc-banner__gpc", "data-testid": "lcc-gpc-note" }, t.gpc_note.split("{categories}").join(locked.join(", "))));
   }
   const look = appearance(cfg.appearance);
+  let done; // decided (here or in another tab): the banner stays hidden
+  const quick = host.el && host;
+  if (quick) {
+    root.setAttribute("data-quick", ""); // (Accept all and Reject all are decided here)
+    // A decision made in another tab meanwhile: the banner goes, and the boot script starts
+    // again on it (running what it grants, or handing it to the UI while it is not attested).
+    const key = cfg.storage_key || "lcc_consent";
+    const elsewhere = (e) => {
+      if (!done && (e.key === key || e.key === key + "_config") && localStorage.getItem(key) != null) {
+        removeEventListener("storage", elsewhere);
+        done = 1;
+        banner.hidden = true;
+        fit();
+        quick.hooks.modal("banner", false);
+        quick.decided(quick.el);
+      }
+    };
+    addEventListener("storage", elsewhere);
+  }
+  // "Preferences saved" for screen readers, as the UI's ConsentStatus (in place before it changes).
+  const status = element("div", { class: "lcc-sr-only", role: "status", "aria-live": "polite", "data-testid": "lcc-status" });
   const button = (id, label, action) => {
     const b = element("button", { type: "button", class: "lcc-btn", "data-testid": id }, label);
     b.onclick = () => {
+      if (quick && action != "banner:manage" && decide(cfg, action == "banner:accept-all", quick)) {
+        banner.hidden = true;
+        fit();
+        done = 1;
+        quick.hooks.modal("banner", false);
+        status.textContent = t.saved;
+        return;
+      }
       if (!host.press(action)) return;
       b.setAttribute("aria-busy", "true");
       if (action == "banner:accept-all") warm(doc, cfg, navigator.globalPrivacyControl);
     };
+    // Manage opens the UI's preferences: start fetching it on the way there.
+    if (quick && action == "banner:manage") b.onpointerenter = b.onfocus = quick.warm;
     return b;
   };
   const banner = element(
@@ -86,11 +118,11 @@ function draw(cfg, root, link, host, lang, { t, title }) {
       button("lcc-manage", t.manage, "banner:manage"),
     ),
   );
-  root.append(banner);
+  root.append(banner, status);
   if (typeof ResizeObserver == "function") new ResizeObserver(fit).observe(banner);
   // Shown once styled and placed: an unstyled banner would shift the page.
   let styled = !!link.sheet;
-  const show = () => styled && root.isConnected && host.shown() && (banner.hidden = false);
+  const show = () => styled && !done && root.isConnected && host.shown() && (banner.hidden = false);
   const ready = () => ((styled = true), show());
   link.addEventListener("load", ready);
   link.addEventListener("error", ready);

@@ -16,7 +16,7 @@ const me = doc.currentScript;
 const base = me && me.src ? me.src.replace(/[^/]*$/, "") : "/";
 const nonce = (me && me.nonce) || "";
 const GATED = 'script[type="text/plain"][data-category]:not([data-lcc-state])';
-const COPY_SKIP = ["type", "data-category", "data-service", "data-type", "data-lcc-state"];
+const COPY_SKIP = ["type", "data-category", "data-service", "data-type"]; // (GATED excludes data-lcc-state)
 
 let handedOver = false;
 let uiModule;
@@ -48,7 +48,7 @@ function stylesheet() {
     css = doc.createElement("link");
     css.rel = "stylesheet";
     css.href = base + "leptos-consent.css";
-    if (nonce) css.nonce = nonce;
+    css.nonce = nonce;
     toHead(css);
   }
   return css;
@@ -229,7 +229,7 @@ function activate(cfg, record) {
     const attrs = [["src", src.src], ["data-service", id], ["data-lcc-service", id]];
     if (src.integrity) attrs.push(["integrity", src.integrity], ["crossorigin", "anonymous"]);
     const el = live(attrs, null, (s) => toHead(s), () => {});
-    if (nonce) el.nonce = nonce;
+    el.nonce = nonce;
     queue.push(el);
   }
   runInOrder(queue);
@@ -245,16 +245,22 @@ let early; // the first layer drawn here, until the UI replaces it
  * Draws the first layer while the UI loads (leptos-consent-banner.js, fetched
  * alongside the stylesheet), so the banner paints with the page.
  */
-function firstLayer(cfg) {
+function firstLayer(cfg, quick) {
   const link = stylesheet();
   import(base + "leptos-consent-banner.js")
     .then((m) => {
-      if (handedOver && !uiCall && !uiFailed)
+      if (!uiCall && !uiFailed)
         early = m.firstLayer(cfg, link, {
           base,
           gone: () => uiCall || uiFailed, // the UI is there (it draws the banner itself), or never will be
-          press: (action) => !pending && (pending = action),
+          press: (action) => !pending && ((pending = action), handOver(), 1),
           shown: () => !hidden && (modal("banner", true), true),
+          // A checked config on a first visit (`el`: its element): Accept all and Reject all are carried out
+          // there, without the UI; then this script starts again on what was stored, as for a returning visitor.
+          el: quick,
+          hooks,
+          warm,
+          decided: boot,
         });
     })
     .catch(() => {
@@ -278,12 +284,15 @@ function boot(cfgEl) {
   }
   let record;
   let prompt = true; // a first visit, or an attested decision that has expired
-  let known; // whether the UI has validated this config text before
+  const fp = fingerprint(text);
+  // Whether the core has validated this config text: ahead of time (this version's
+  // src/core/config.rs `checked_stamp`, lcc-check), or on an earlier page view here.
+  let known = cfgEl.getAttribute("data-checked") === LCC_VERSION + " " + fp;
   try {
     stored = localStorage.getItem(key);
     // What the UI has validated (src/core/config.rs `boot_marker`): "<config> <record>".
     marker = (localStorage.getItem(key + "_config") || "").split(" ");
-    known = marker[0] === fingerprint(text);
+    known ||= marker[0] === fp;
     if (known && stored != null && marker[1] === fingerprint(stored)) {
       const r = JSON.parse(stored);
       prompt = !fresh(cfg, r, Date.now());
@@ -301,8 +310,10 @@ function boot(cfgEl) {
     const update = record && consentModeUpdate(cfg, record);
     if (update) win.gtag ? (win.gtag("consent", "update", update), (win.__lccGcm = stored)) : warn("consent_mode is on but the page has no gtag()");
   }
-  if (prompt) firstLayer(cfg);
-  if (!record) return handOver();
+  // Nothing stored under a validated config: the early banner decides; the UI loads for Manage only.
+  const quick = known && stored === null;
+  if (prompt) firstLayer(cfg, quick && cfgEl);
+  if (!record) return quick || handOver();
   active = stored;
   win.__lccBoot = "returning";
   activate(cfg, record);
@@ -348,11 +359,11 @@ doc.addEventListener("click", (e) => {
   handOver(active);
 });
 
-const NO_CONFIG = 'no config: add <script type="application/json" id="cc-config"> or call CookieConsent.run()';
+const NO_CONFIG = 'no config: no <script type="application/json" id="cc-config">, no CookieConsent.run()';
 
 /** Something unforeseen in this script: the UI takes over and decides. */
 function failed(e) {
-  warn("boot failed, the UI takes over: " + e);
+  warn("boot failed: " + e);
   handOver();
 }
 
@@ -365,8 +376,16 @@ function tryStart() {
 
 if (win.CookieConsent) warn("replacing window.CookieConsent");
 win.CookieConsent = createApi({
-  nonce,
   forward,
+  load(src, attrs) {
+    const el = doc.createElement("script");
+    for (const k in attrs || {}) el.setAttribute(k, attrs[k]);
+    el.nonce = nonce;
+    el.src = src;
+    const ok = settled(el);
+    toHead(el);
+    return ok;
+  },
   run(text) {
     if (started) return; // run() twice, or a page that has #cc-config too: harmless
     if (text != null) {

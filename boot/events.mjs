@@ -6,6 +6,9 @@
 
 /** Starts translating; `h` is api.mjs's `hooks`. */
 export function listen(h) {
+  // Once per page view: the early banner starts it when it decides, the UI when it loads.
+  if (h.on) return;
+  h.on = 1;
   const win = window;
   let first = false;
   win.addEventListener("lcc:consent", (e) => {

@@ -35,8 +35,6 @@ export const lifetime = (cfg) => (cfg.expires_after_days == null ? 182 : cfg.exp
  */
 export const fresh = (cfg, r, now) => r.last <= now + MAX_CLOCK_SKEW_MS && now < r.last + lifetime(cfg);
 
-const own = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
-
 /** The config's category with this id. */
 function category(cfg, id) {
   return cfg.categories.find((c) => c.id === id);
@@ -47,8 +45,9 @@ function service(cfg, id) {
   for (const c of cfg.categories) for (const s of c.services || []) if (s.id === id) return [c, s];
 }
 
-// An explicit true or false for `id` in one of the record's maps.
-const holds = (map, id, value) => !!map && own(map, id) && map[id] === value;
+// An explicit true or false for `id` in one of the record's maps (a record is parsed JSON: a
+// name the prototype also has, such as "constructor", never reads as a boolean there).
+const holds = (map, id, value) => !!map && map[id] === value;
 
 /**
  * Whether the record holds an explicit `want` (true: granted, false: refused)
@@ -144,7 +143,7 @@ export function safeUrl(url) {
   return !m || /^https?$/i.test(m[1]);
 }
 
-/** The first layer's English defaults (src/core/config.rs `Texts::default`; a test holds them equal). */
+/** The first layer's English defaults (and the status after a choice) (src/core/config.rs `Texts::default`; a test holds them equal). */
 export const BANNER_TEXTS = {
   banner_title: "We use cookies",
   banner_description:
@@ -155,6 +154,7 @@ export const BANNER_TEXTS = {
   manage: "Manage preferences",
   gpc_note:
     "Your browser sends Global Privacy Control, a request not to sell or share your data. We honour it: {categories} stays off, whatever you choose here.",
+  saved: "Preferences saved",
 };
 
 // ---- languages (src/core/i18n.rs; shared table tests/shared-cases/languages.json) ----

@@ -14,9 +14,10 @@ mod common;
 
 use common::{demo_config_json, DAY, T0};
 use leptos_consent::core::{
-    assess, category_granted, check_url, config_fingerprint, consent_mode_update, gpc_conflict,
-    granted_service_scripts, plan_activation, record_decision, service_granted, Choice, ConsentConfig, ConsentRecord,
-    Method, PageScript,
+    assess, category_granted, check_url, config_fingerprint, consent_mode_update, decode_history, denied_services,
+    diff, encode_history, gpc_conflict, granted_service_scripts, plan_activation, plan_erase, plan_http_only_probe,
+    push_history, record_decision, service_granted, Choice, ConsentConfig, ConsentRecord, HistoryEntry, Method,
+    PageScript,
 };
 use serde_json::{json, Value};
 
@@ -179,6 +180,7 @@ fn banner_texts() -> Value {
         "reject_all": t.reject_all,
         "manage": t.manage,
         "gpc_note": t.gpc_note,
+        "saved": t.saved,
     })
 }
 
@@ -432,4 +434,114 @@ fn generated_cases_are_written_for_the_js_side() {
         .collect();
     let out = json!({ "configs": configs, "cases": cases, "banner_texts": banner_texts(), "accept_all": accept_all });
     std::fs::write(dir.join("generated.json"), out.to_string()).unwrap();
+}
+
+/// The first layer's decision without the wasm (boot/decide.mjs): for every
+/// config variant, with and without GPC, "Accept all" and "Reject all" at
+/// random times with random ids: the stored record, the `lcc:change` detail,
+/// the stored history (with and without cookies left behind), whether the
+/// clean-up has anything to erase for random cookies and keys on the page, and
+/// where it probes for HttpOnly cookies on a range of hosts and paths. Written
+/// to `target/shared-cases/decide.json` for the JS side to replay.
+#[test]
+fn first_layer_decisions_are_written_for_the_js_side() {
+    let mut configs = configs();
+    // Cookie rules with their own domain and path (the probe and the erase plan use them).
+    let mut scoped = configs[0].clone();
+    scoped["categories"][1]["services"][0]["cookies"] = json!([
+        { "name": "_ga", "domain": ".example.test" },
+        { "name": "_gid", "path": "/a" },
+        { "name": "_ga_*" },
+        { "name": "pref", "domain": "shop.example.test", "path": "/a/b/" }
+    ]);
+    scoped["categories"][2]["services"][0]["storage_keys"] = json!(["_ALG*", "algolia_*_q"]);
+    scoped["categories"][3]["services"][0]["cookies"] = json!([{ "name": "_ga" }, { "name": "mp_*" }]);
+    configs.push(scoped);
+    let parsed: Vec<ConsentConfig> = configs
+        .iter()
+        .map(|c| ConsentConfig::from_json(&c.to_string()).expect("variant config is valid"))
+        .collect();
+    let cookie_pool = [
+        "_ga",
+        "_ga_X1",
+        "_gid",
+        "mp_abc_mixpanel",
+        "mp_",
+        "_ALGOLIA",
+        "pref",
+        "other",
+        "lcc_consent",
+        "_gat",
+    ];
+    let key_pool = [
+        "mp_x",
+        "__mpq_1",
+        "lcc_consent",
+        "lcc_consent_history",
+        "lcc_consent_config",
+        "_ALGO",
+        "algolia_1_q",
+        "foo",
+    ];
+    let hosts = [
+        "127.0.0.1",
+        "localhost",
+        "www.example.test",
+        "shop.example.test",
+        "a.b.example.test.",
+        "WWW.Example.TEST",
+        "example.test",
+        "[::1]",
+        "256.1.1.1",
+        "",
+    ];
+    let paths = ["/", "/a", "/a/b", "/a/b/", "/index.html", "/ab", "//a"];
+    let mut rng = Rng(0x5eed_dec1_de00_0002);
+    let mut cases = Vec::new();
+    let (mut erasing, mut probing) = (0, 0);
+    for n in 0..1200 {
+        let which = n % parsed.len();
+        let gpc = rng.below(2) == 0;
+        let accept = rng.below(2) == 0;
+        let cfg = parsed[which].clone().under_gpc(gpc);
+        let choice = if accept {
+            Choice::accept_all(&cfg)
+        } else {
+            Choice::reject_all(&cfg)
+        };
+        let now = T0 + rng.next() % (4000 * DAY);
+        let bytes = rng.bytes();
+        let record = record_decision(&cfg, None, &choice, Method::Banner, now, bytes);
+        let changes = diff(&cfg, None, Some(&record));
+        let mut entry = HistoryEntry::new(&record, &changes);
+        let left: Vec<String> = (0..rng.below(3)).map(|_| rng.pick(&cookie_pool).to_owned()).collect();
+        entry.left_behind = left.clone();
+        let history = encode_history(&push_history(decode_history(None), entry));
+        let denied = denied_services(&cfg, Some(&record));
+        let cookies: Vec<String> = (0..rng.below(4)).map(|_| rng.pick(&cookie_pool).to_owned()).collect();
+        let keys: Vec<String> = (0..rng.below(4)).map(|_| rng.pick(&key_pool).to_owned()).collect();
+        let (host, path) = (rng.pick(&hosts), rng.pick(&paths));
+        let erase = !plan_erase(&cfg, Some(&record), &denied, &cookies, &keys, host, path).is_empty();
+        let probe: Vec<Value> = plan_http_only_probe(&cfg, &denied, &cookies, host, path)
+            .into_iter()
+            .map(|f| json!([f.name, f.domain, f.path, f.header()]))
+            .collect();
+        erasing += usize::from(erase);
+        probing += usize::from(probe.len() > 2);
+        cases.push(json!({
+            "config": which, "gpc": gpc, "accept": accept, "now": now, "bytes": bytes.to_vec(),
+            "record": record.encode(), "changes": changes, "left_behind": left, "history": history,
+            "denied": denied, "cookies": cookies, "keys": keys, "host": host, "path": path,
+            "erase": erase, "probe": probe,
+        }));
+    }
+    assert!(
+        erasing > 200 && erasing < 1000,
+        "{erasing} of 1200 cases erase something"
+    );
+    assert!(probing > 200, "{probing} of 1200 cases probe more than two forms");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/shared-cases");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = json!({ "configs": configs, "cases": cases });
+    std::fs::write(dir.join("decide.json"), out.to_string()).unwrap();
 }

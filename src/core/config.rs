@@ -592,6 +592,28 @@ pub fn boot_marker(config_text: &str, standing_record: Option<&str>) -> String {
     }
 }
 
+/// The `data-checked` stamp for a config text this version of the crate
+/// accepts: `"<crate version> <fingerprint of the text>"`, or the error that
+/// makes the config unusable.
+///
+/// A page that carries it on its config element
+/// (`<script type="application/json" id="cc-config" data-checked="…">`) lets
+/// the boot script carry out "Accept all" and "Reject all" on a first visit
+/// without loading the UI: the text was checked by this crate's own parser
+/// and rules ahead of time (`lcc-check`, or `make check-config`). Any edit to
+/// the text, or another crate version, breaks the match, and the UI checks
+/// the config on the page as without a stamp.
+pub fn checked_stamp(config_text: &str) -> Result<String, ConfigError> {
+    ConsentConfig::from_json(config_text)?;
+    Ok(config_stamp(config_text))
+}
+
+/// The stamp [`checked_stamp`] gives a text, without checking it (for
+/// comparing with a page's `data-checked` once the text has been parsed).
+pub fn config_stamp(config_text: &str) -> String {
+    format!("{} {}", env!("CARGO_PKG_VERSION"), config_fingerprint(config_text))
+}
+
 /// FNV-1a over the UTF-16 code units of a text, as 8 hex digits
 /// (boot/logic.mjs `fingerprint` computes the same).
 pub fn config_fingerprint(text: &str) -> String {

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsCast;
 
-use crate::core::{boot_marker, ApiCommand, ConsentConfig, Method};
+use crate::core::{boot_marker, config_stamp, ApiCommand, ConsentConfig, Method};
 use crate::ui::{
     install_page_triggers, ConsentBanner, ConsentContext, ConsentStatus, GpcNotice, PreferenceCenter, PreferencesModal,
 };
@@ -113,6 +113,7 @@ fn boot(doc: &web_sys::Document, text: &str, hand_over: HandOver) {
             return;
         }
     };
+    check_stamp(doc, text);
     let session = match &hand_over.previous {
         Some(previous) => ConsentSession::start_after(cfg, previous),
         None => ConsentSession::start(cfg),
@@ -222,6 +223,23 @@ fn words_base(bridge: Option<&wasm_bindgen::JsValue>, doc: &web_sys::Document) -
         .map(|s| s.src())
         .and_then(|src| src.rfind('/').map(|i| src[..=i].to_owned()))
         .unwrap_or_else(|| "/dist/".to_owned())
+}
+
+/// A `data-checked` stamp that no longer fits the config text (edited since it
+/// was checked, or checked by another version): the boot script did not take
+/// the fast first-layer path, and the site owner is told how to restore it.
+fn check_stamp(doc: &web_sys::Document, text: &str) {
+    let given = doc
+        .get_element_by_id(CONFIG_ELEMENT_ID)
+        .and_then(|el| el.get_attribute("data-checked"));
+    if let Some(given) = given {
+        let stamp = config_stamp(text);
+        if given != stamp {
+            report(&format!(
+                "#{CONFIG_ELEMENT_ID} data-checked=\"{given}\" does not fit this config (it is \"{stamp}\" now): run lcc-check --write on the page"
+            ));
+        }
+    }
 }
 
 /// Tells the boot script what this crate has validated (`boot_marker`): the

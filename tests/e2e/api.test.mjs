@@ -5,7 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { launch } from "./harness.mjs";
+import { launch, routeUnchecked } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -29,6 +29,7 @@ async function open() {
   const requests = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   page.on("request", (r) => requests.push(new URL(r.url()).pathname));
+  await routeUnchecked(page); // these tests drive the UI; quick.test.mjs covers the stamped first layer
   await page.addInitScript(() => {
     window.__ev = [];
     window.__errors = [];

@@ -19,6 +19,7 @@ import {
 } from "../../boot/logic.mjs";
 import { appearance } from "../../boot/look.mjs";
 import { acceptAll } from "../../boot/warm.mjs";
+import { changes, choice, denied, eraseNeeded, expire, historyText, probePlan, recordText } from "../../boot/decide.mjs";
 import { bannerWords } from "../../boot/words.mjs";
 
 const root = new URL("../../", import.meta.url);
@@ -103,5 +104,26 @@ test("the shared banner-words table: the early banner shows the core's words in 
     const what = `config ${c.config}, ${c.lang}`;
     for (const k in BANNER_TEXTS) assert.equal(t[k], c.texts[k], `${what}: ${k}`);
     for (const cat of cfg.categories) assert.equal(title(cat), c.titles[cat.id], `${what}: title of ${cat.id}`);
+  }
+});
+
+test("the shared first-decision table: Accept all and Reject all on the early banner store and clean up as the core", () => {
+  const file = new URL("target/shared-cases/decide.json", root);
+  assert.ok(existsSync(file), "run `cargo test --test core_shared_cases` first: it writes the first-decision cases");
+  const { configs, cases } = JSON.parse(readFileSync(file));
+  assert.ok(cases.length >= 1000);
+  for (const [i, c] of cases.entries()) {
+    const cfg = configs[c.config];
+    const what = `case ${i}: ${JSON.stringify({ config: c.config, gpc: c.gpc, accept: c.accept, host: c.host, path: c.path })}`;
+    const text = recordText(cfg, choice(cfg, c.accept, c.gpc), "banner", c.now, c.bytes, c.gpc);
+    assert.equal(text, c.record, what);
+    const r = JSON.parse(text);
+    const ch = changes(cfg, r);
+    assert.deepEqual(ch, c.changes, what);
+    assert.equal(historyText(r, ch, c.left_behind), c.history, what);
+    const no = denied(cfg, r);
+    assert.deepEqual(no.map((s) => s.id), c.denied, what);
+    assert.equal(eraseNeeded(cfg, r, c.cookies, c.keys), c.erase, `${what} ${c.cookies} ${c.keys}`);
+    assert.deepEqual(probePlan(no, c.cookies, c.host, c.path).map((f) => [...f, expire(f)]), c.probe, what);
   }
 });

@@ -3,7 +3,7 @@
 // until the visitor asks for it or something changes.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { TAG_PATH, bannerVisible, launch, openDemo, ready, reload, settleRuns, tagRuns, trackerCookies } from "./harness.mjs";
+import { TAG_PATH, bannerVisible, launch, openDemo, ready, reload, routeUnchecked, settleRuns, tagRuns, trackerCookies, unchecked } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -123,12 +123,12 @@ async function slowUiVisit(delayMs, { mutate, init } = {}) {
     await Promise.race([held, new Promise((ok) => setTimeout(ok, delayMs))]);
     await route.continue();
   });
-  if (mutate) {
-    await page.route("**/", async (route) => {
-      const res = await route.fetch();
-      await route.fulfill({ response: res, body: mutate(await res.text()) });
-    });
-  }
+  // Unstamped: the press waits for the UI (a stamped config decides on the early banner: quick.test.mjs).
+  await page.route("**/", async (route) => {
+    const res = await route.fetch();
+    const body = unchecked(await res.text());
+    await route.fulfill({ response: res, body: mutate ? mutate(body) : body });
+  });
   await page.goto(env.server.url + "/");
   return { context, page, errors, release, tagRequests };
 }
@@ -220,6 +220,7 @@ test("if the UI cannot load, the early banner goes, nothing runs and the site ow
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   await page.route("**/leptos-consent_bg.wasm", (route) => route.fulfill({ status: 404, body: "blocked" }));
+  await routeUnchecked(page); // a stamped config would not need the UI for the first layer
   await page.addInitScript(() => {
     window.__lccErrors = [];
     addEventListener("lcc:error", (e) => window.__lccErrors.push(e.detail.message));

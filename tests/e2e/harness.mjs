@@ -60,6 +60,17 @@ export async function openDemo(env, { init = [], route } = {}) {
   return visit;
 }
 
+/// The page without its config's data-checked stamp: a first visit then loads the UI
+/// as on a site that has not stamped its config (the path these tests were written for).
+export const unchecked = (body) => body.replace(/ data-checked="[^"]*"/, "");
+
+/// Serves the demo's pages without the stamp (see `unchecked`).
+export const routeUnchecked = (page) =>
+  page.route(/\/(index\.html|dropin\.html)?$/, async (route) => {
+    const res = await route.fetch();
+    await route.fulfill({ response: res, body: unchecked(await res.text()) });
+  });
+
 /// Loads (or reloads) the demo and waits until the consent UI is mounted.
 export async function goto(visit, path = "/") {
   const { page } = visit;
@@ -72,11 +83,16 @@ export async function reload(visit) {
   await ready(visit.page);
 }
 
-/// Waits until the consent manager has settled the page view: either the boot
-/// script decided on its own (a returning visitor) or the UI is mounted.
+/// Waits until the consent manager has settled the page view: the boot script
+/// decided on its own (a returning visitor), the UI is mounted, or the early
+/// banner shows and decides on its own (a first visit under a checked config).
 export async function ready(page) {
   await page.waitForFunction(
-    () => window.__lccBoot === "returning" || document.querySelector("#lcc-root [data-testid=lcc-preferences]"),
+    () =>
+      window.__lccBoot === "returning" ||
+      document.querySelector("#lcc-root [data-testid=lcc-preferences]") ||
+      // A first visit under a checked config: the early banner decides Accept all and Reject all itself.
+      document.querySelector("#lcc-boot[data-quick] [data-testid=lcc-banner]:not([hidden])"),
     null,
     { timeout: 15000 },
   );
@@ -111,9 +127,10 @@ export const bannerVisible = (page) => page.getByTestId("lcc-banner").isVisible(
  * The demo with `<html lang>` set to `lang` (null: removed), the config changed
  * by `patch(cfg)`, the browser's languages from `locale`, the rest of the HTML
  * by `html(text)`; `path` is the demo page to open (index or preferences).
- * `wait: false` returns as soon as the page is loading.
+ * `wait: false` returns as soon as the page is loading. The page's config stamp
+ * is dropped unless `checked` (see `unchecked`).
  */
-export async function openWith(env, { lang = "en", patch, locale = "en-US", routes = [], path = "/", contextOptions = {}, html, wait = true } = {}) {
+export async function openWith(env, { lang = "en", patch, locale = "en-US", routes = [], path = "/", contextOptions = {}, html, wait = true, checked = false } = {}) {
   const context = await env.browser.newContext({ locale, ...contextOptions });
   const page = await context.newPage();
   const v = { context, page, errors: [] };
@@ -125,12 +142,14 @@ export async function openWith(env, { lang = "en", patch, locale = "en-US", rout
   await page.route(/\/(index\.html|preferences\.html)?$/, async (route) => {
     const res = await route.fetch();
     let body = (await res.text()).replace(/<html lang="?en"?>/, lang ? `<html lang=${lang}>` : "<html>");
+    if (!checked) body = unchecked(body); // `checked: true` keeps the stamp (Accept and Reject without the UI)
     if (html) body = html(body);
     if (patch) {
-      body = body.replace(/(<script id=cc-config type=application\/json>)([\s\S]*?)(<\/script>)/, (_, a, json, c) => {
+      // (The patched text no longer fits the page's data-checked stamp: dropped, so the UI checks it.)
+      body = body.replace(/(<script id=cc-config type=application\/json)(?: data-checked="[^"]*")?(>)([\s\S]*?)(<\/script>)/, (_, a, b, json, c) => {
         const cfg = JSON.parse(json);
         patch(cfg);
-        return a + JSON.stringify(cfg).replace(/</g, "\\u003c") + c;
+        return a + b + JSON.stringify(cfg).replace(/</g, "\\u003c") + c;
       });
     }
     await route.fulfill({ response: res, body });

@@ -77,7 +77,7 @@ async function visit(config) {
   await page.route((url) => url.pathname === "/dropin.html", async (route) => {
     const res = await route.fetch();
     const body = (await res.text())
-      .replace(/<script type="application\/json" id="cc-config">[\s\S]*?<\/script>/, () =>
+      .replace(/<script type="application\/json" id="cc-config"(?: data-checked="[^"]*")?>[\s\S]*?<\/script>/, () =>
         // As a site should embed JSON in HTML: "<" escaped, so no text can close or open an element.
         `<script type="application/json" id="cc-config">${JSON.stringify(config).replaceAll("<", "\\u003c")}</script>`)
       .replace(/<script(?=[\s>])/g, `<script nonce="${NONCE}"`)

@@ -1,0 +1,170 @@
+// The first layer's decision in plain JS: what "Accept all" or "Reject all"
+// on the early banner stores and cleans up, so that a first visit needs no
+// wasm when the visitor answers there. A port of the core's
+// `record_decision`, `diff`, `HistoryEntry`, `plan_erase` (whether it has
+// anything to do) and `plan_http_only_probe` (src/core/decision.rs,
+// history.rs, erase.rs, pattern.rs), for the one case it is used in: no
+// earlier record and no history on this device. It must answer exactly as the
+// core does: tests/core_shared_cases.rs writes a generated table of cases
+// that tests/e2e/boot-logic.test.mjs replays against this file. Pure: no DOM.
+import { categoryGranted, gpcLocked, serviceGranted } from "./logic.mjs";
+import { acceptAll } from "./warm.mjs";
+
+/** `*` matches any run of characters (src/core/pattern.rs `glob_match`). */
+export function globMatch(pattern, name) {
+  let p = 0;
+  let n = 0;
+  let star = -1;
+  let mark = 0;
+  while (n < name.length) {
+    if (pattern[p] === "*") {
+      star = p++;
+      mark = n;
+    } else if (p < pattern.length && pattern[p] === name[n]) {
+      p++;
+      n++;
+    } else if (star >= 0) {
+      p = star + 1;
+      n = ++mark;
+    } else return false;
+  }
+  while (pattern[p] === "*") p++;
+  return p === pattern.length;
+}
+
+/** The switches of "Accept all" (`accept`) or "Reject all" under the GPC `signal` (the core's `Choice`). */
+export const choice = (cfg, accept, signal) => {
+  const c = acceptAll(cfg, signal);
+  if (!accept) for (const cat of cfg.categories) for (const id of [cat.id, ...(cat.services || []).map((s) => s.id)]) c[id == cat.id ? "categories" : "services"][id] = !!cat.read_only;
+  return c;
+};
+
+/** 16 random bytes as a UUIDv4 (src/core/record.rs `uuid_v4`). */
+export function uuid(bytes) {
+  const b = [...bytes];
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  return b.map((x, i) => ([4, 6, 8, 10].includes(i) ? "-" : "") + (x + 256).toString(16).slice(1)).join("");
+}
+
+const sorted = (o) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
+
+/**
+ * The stored text of a first decision (`record_decision` with no previous
+ * record, then `encode`): `ch` is a `choice`, `via` the method, `now` Unix ms.
+ */
+export function recordText(cfg, ch, via, now, bytes, signal) {
+  const locked = gpcLocked(cfg, signal).map((c) => c.id);
+  const categories = {};
+  const services = {};
+  for (const c of cfg.categories) {
+    categories[c.id] = !!c.read_only || (!locked.includes(c.id) && ch.categories[c.id] === true);
+    for (const s of c.services || []) services[s.id] = !!c.read_only || (categories[c.id] && ch.services[s.id] === true);
+  }
+  return JSON.stringify({
+    v: 1,
+    id: uuid(bytes),
+    first: now,
+    last: now,
+    rev: cfg.revision || 0,
+    categories: sorted(categories),
+    services: sorted(services),
+    via,
+  });
+}
+
+/** What a first decision grants (`diff` from no record): the `lcc:change` detail. */
+export function changes(cfg, r) {
+  const out = { granted_categories: [], revoked_categories: [], granted_services: [], revoked_services: [] };
+  for (const c of cfg.categories) {
+    if (!categoryGranted(cfg, undefined, c.id) && categoryGranted(cfg, r, c.id)) out.granted_categories.push(c.id);
+  }
+  for (const c of cfg.categories)
+    for (const s of c.services || []) if (!serviceGranted(cfg, undefined, s.id) && serviceGranted(cfg, r, s.id)) out.granted_services.push(s.id);
+  return out;
+}
+
+/** The history after a first decision, as stored (`HistoryEntry::new`, `encode_history`). */
+export function historyText(r, ch, leftBehind) {
+  const e = { at: r.last, via: r.via, rev: r.rev, granted: [...ch.granted_categories, ...ch.granted_services], revoked: [] };
+  if (leftBehind.length) e.left_behind = leftBehind;
+  return JSON.stringify([e]);
+}
+
+/** The services `r` does not grant, in config order (`denied_services`). */
+export const denied = (cfg, r) => cfg.categories.flatMap((c) => (c.services || []).filter((s) => !serviceGranted(cfg, r, s.id)));
+
+/**
+ * Whether the clean-up after deciding `r` would remove anything (whether the
+ * core's `plan_erase` is not empty): a present cookie or storage key that a
+ * refused service's pattern matches and no granted service claims.
+ */
+export function eraseNeeded(cfg, r, cookies, keys) {
+  const no = denied(cfg, r);
+  const yes = cfg.categories.flatMap((c) => (c.services || []).filter((s) => serviceGranted(cfg, r, s.id)));
+  const key = cfg.storage_key || "lcc_consent";
+  const hit = (list, field, name) => list.some((s) => (s[field] || []).some((p) => globMatch(field == "cookies" ? p.name : p, name)));
+  return (
+    cookies.some((n) => hit(no, "cookies", n) && !hit(yes, "cookies", n)) ||
+    keys.some((k) => k !== key && k !== key + "_history" && hit(no, "storage_keys", k) && !hit(yes, "storage_keys", k))
+  );
+}
+
+const ascii = (s) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+const isIp = (h) => h[0] === "[" || /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/.test(h);
+
+/** The domains a cookie visible on `host` may have been set on (`candidate_domains`); null is host-only. */
+export function candidateDomains(host, configured) {
+  host = ascii(host.replace(/\.+$/, ""));
+  const out = [null];
+  if (!host || isIp(host) || !host.includes(".")) return out;
+  for (let d = host; ; d = d.slice(d.indexOf(".") + 1)) {
+    out.push(d);
+    if (!d.slice(d.indexOf(".") + 1).includes(".")) break;
+  }
+  for (let c of configured) {
+    c = ascii(c.replace(/^\.+/, ""));
+    if ((host === c || host.endsWith("." + c)) && !out.includes(c)) out.push(c);
+  }
+  return out;
+}
+
+/** The paths a cookie visible at `path` may have been set on (`candidate_paths`). */
+export function candidatePaths(path, configured) {
+  const out = ["/"];
+  const push = (p) => out.includes(p) || out.push(p);
+  let prefix = "";
+  for (const seg of path.split("/").filter(Boolean)) {
+    prefix += "/" + seg;
+    push(prefix);
+    push(prefix + "/");
+  }
+  for (const c of configured) if (c[0] === "/") push(c);
+  return out;
+}
+
+/** Whether a cookie with path `cp` is sent to `path` (RFC 6265 5.1.4, `path_matches`). */
+export const pathMatches = (cp, path) => path === cp || (path.startsWith(cp) && (cp.endsWith("/") || path[cp.length] === "/"));
+
+/**
+ * Where to look for HttpOnly copies of refused services' cookies after a
+ * decision (`plan_http_only_probe`): [name, domain or null, path] for every
+ * exact cookie name of the `no` services the page cannot see.
+ */
+export function probePlan(no, visible, host, path) {
+  const forms = [];
+  const names = [];
+  for (const s of no)
+    for (const rule of s.cookies || []) {
+      const name = rule.name;
+      if (name.includes("*") || names.includes(name) || visible.includes(name)) continue;
+      names.push(name);
+      for (const d of candidateDomains(host, rule.domain ? [rule.domain] : []))
+        for (const p of candidatePaths(path, rule.path ? [rule.path] : [])) if (pathMatches(p, path)) forms.push([name, d, p]);
+    }
+  return forms;
+}
+
+/** What to assign to `document.cookie` to expire a form (`CookieDeletion::header`). */
+export const expire = ([name, domain, path]) =>
+  name + "=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=" + path + (domain ? "; Domain=" + domain : "");

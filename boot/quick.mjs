@@ -1,0 +1,127 @@
+// "Accept all" or "Reject all" on the early banner, carried out without the
+// wasm UI: on a first visit (nothing stored, no history) under a config the
+// core checked ahead of time (the page's data-checked stamp). It does what
+// the UI's `ConsentSession::decide` does, in the same order: store the
+// record, tell the other tabs, push the Consent Mode update and run what is
+// granted (by starting the boot script again on the stored record, as for a
+// returning visitor), look for HttpOnly copies of refused cookies, fire
+// lcc:consent and lcc:change (and vanilla-cookieconsent's events), keep the
+// history. The record, history, events and plans
+// come from decide.mjs (held equal to the core by a shared table). Whenever a
+// step needs more than that (something to erase, storage that fails, a record
+// or history already there) it does nothing and the UI carries the press out,
+// as without a stamp.
+import { listen } from "./events.mjs";
+import { changes, choice, denied, eraseNeeded, expire, historyText, probePlan, recordText } from "./decide.mjs";
+import { fingerprint } from "./logic.mjs";
+
+const win = window;
+const doc = document;
+const PROBE = "lcc-httponly-probe";
+
+const warn = (message) => {
+  try {
+    console.warn("leptos-consent: " + message);
+    win.dispatchEvent(new CustomEvent("lcc:error", { detail: { message } }));
+  } catch {
+    /* a broken host page must not stop consent */
+  }
+};
+
+const fire = (type, detail) => win.dispatchEvent(new CustomEvent(type, { detail }));
+
+/** Names of the cookies the page can read (src/web/cleanup.rs `cookie_names`). */
+const cookieNames = () => [...new Set(doc.cookie.split(";").map((p) => p.split("=")[0].trim()).filter(Boolean))].sort();
+
+/** Keys of localStorage and sessionStorage. */
+function storageKeys() {
+  const out = [];
+  for (const s of [localStorage, sessionStorage]) for (let i = 0; i < s.length; i++) out.push(s.key(i));
+  return out;
+}
+
+/**
+ * Looks for HttpOnly copies of the forms (src/web/cleanup.rs
+ * `probe_http_only`): a probe value written where such a cookie would be,
+ * unreadable afterwards, means one is there. Returns their names.
+ */
+function probe(forms) {
+  const readable = (needle) => doc.cookie.includes(needle);
+  doc.cookie = "lcc_probe_ctl=1; Path=/";
+  const works = readable("lcc_probe_ctl=1");
+  doc.cookie = "lcc_probe_ctl=; Max-Age=0; Path=/";
+  const found = [];
+  if (works)
+    for (const f of forms) {
+      if (found.includes(f[0])) continue;
+      doc.cookie = f[0] + "=" + PROBE + "; Path=" + f[2] + (f[1] ? "; Domain=" + f[1] : "");
+      readable(f[0] + "=" + PROBE) ? (doc.cookie = expire(f)) : found.push(f[0]);
+    }
+  return found;
+}
+
+/**
+ * Carries out the first layer's `accept` (true: Accept all, false: Reject
+ * all) for `cfg`. `quick` is the boot script's side: `el`, the config
+ * element; `hooks`, window.CookieConsent's (api.mjs); `decided(el)`, which
+ * starts the boot script again on what is stored. Returns whether it did; if
+ * not, nothing was changed and the UI must carry the press out.
+ */
+export function decide(cfg, accept, quick) {
+  const text = quick.el.textContent;
+  const key = cfg.storage_key || "lcc_consent";
+  const signal = navigator.globalPrivacyControl === true;
+  let stored, r, no;
+  try {
+    const ls = localStorage;
+    if (ls.getItem(key) != null || ls.getItem(key + "_history") != null) return false;
+    stored = recordText(cfg, choice(cfg, accept, signal), "banner", Date.now(), crypto.getRandomValues(new Uint8Array(16)), signal);
+    r = JSON.parse(stored);
+    no = denied(cfg, r);
+    if (eraseNeeded(cfg, r, cookieNames(), storageKeys())) return false; // the UI's clean-up erases them
+    ls.setItem(key, stored);
+    if (ls.getItem(key) !== stored) throw 0;
+  } catch {
+    return false;
+  }
+  // Stored: from here on every step runs whatever the one before did.
+  const step = (f) => {
+    try {
+      f();
+    } catch (e) {
+      warn("after the first-layer choice: " + e);
+    }
+  };
+  const ch = changes(cfg, r);
+  let left = [];
+  step(() => {
+    const bc = new BroadcastChannel("lcc:" + key);
+    bc.postMessage(stored);
+    bc.close();
+  });
+  // The attestation first: the boot script starts again on it below.
+  step(() => localStorage.setItem(key + "_config", fingerprint(text) + " " + fingerprint(stored)));
+  // window.CookieConsent answers from this record now (and does not announce it as a returning visit).
+  const first = quick.hooks.decided(r);
+  // As for a returning visitor: the Consent Mode update, then the granted scripts.
+  step(() => quick.decided(quick.el));
+  step(() => {
+    left = probe(probePlan(no, cookieNames(), location.hostname, location.pathname || "/"));
+    if (left.length) {
+      warn(`could not remove cookies [${left.map((n) => JSON.stringify(n)).join(", ")}]: HttpOnly, set on a domain or path this page cannot reach, or written again`);
+      fire("lcc:cleanup", { removed_cookies: [], remaining_cookies: [], removed_keys: [], http_only_cookies: left });
+    }
+  });
+  step(() => {
+    fire("lcc:consent", r);
+    if (ch.granted_categories.length || ch.granted_services.length) fire("lcc:change", ch);
+  });
+  step(() => {
+    // vanilla-cookieconsent's events for this first decision, then the UI's later ones (events.mjs).
+    const h = quick.hooks;
+    if (first) for (const name of ["onFirstConsent", "onConsent"]) h.emit(name, { cookie: h.cookie() });
+    listen(h);
+  });
+  step(() => localStorage.setItem(key + "_history", historyText(r, ch, [...new Set(left)].sort())));
+  return true;
+}

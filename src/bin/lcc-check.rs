@@ -1,0 +1,94 @@
+//! `lcc-check`: checks a leptos-consent config ahead of time and stamps it.
+//!
+//! ```text
+//! lcc-check config.json            check a JSON file; print its stamp
+//! lcc-check page.html              check the page's <script id="cc-config">; print its stamp
+//! lcc-check --write page.html...   check each page and set data-checked="<stamp>" on its config element
+//! ```
+//!
+//! The stamp (`checked_stamp`: crate version and fingerprint of the exact
+//! config text) lets the boot script carry out the first layer's "Accept all"
+//! and "Reject all" without loading the UI. An invalid config gets no stamp:
+//! the error names the field, and the exit status is 1.
+
+use std::process::ExitCode;
+
+use leptos_consent::core::checked_stamp;
+
+/// Where the config element's text starts and ends in an HTML page, and
+/// where its opening tag's `>` is.
+fn config_span(html: &str) -> Option<(usize, usize, usize)> {
+    let id = html.find("id=\"cc-config\"").or_else(|| html.find("id=cc-config"))?;
+    let open = html[..id].rfind("<script")?;
+    let gt = id + html[id..].find('>')?;
+    let start = gt + 1;
+    let end = start + html[start..].find("</script")?;
+    Some((open, gt, end))
+}
+
+/// The page with `data-checked="<stamp>"` on its config element (replacing an old one).
+fn stamped(html: &str, open: usize, gt: usize, stamp: &str) -> String {
+    let tag = &html[open..gt];
+    let tag = match tag.find(" data-checked=\"") {
+        Some(at) => {
+            let rest = &tag[at + 15..];
+            let close = rest.find('"').map_or(tag.len(), |i| at + 15 + i + 1);
+            format!("{}{}", &tag[..at], &tag[close..])
+        }
+        None => tag.to_owned(),
+    };
+    format!("{}{tag} data-checked=\"{stamp}\"{}", &html[..open], &html[gt..])
+}
+
+fn check(path: &str, write: bool) -> Result<String, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let is_html = path.ends_with(".html") || path.ends_with(".htm");
+    if !is_html {
+        if write {
+            return Err(format!(
+                "{path}: --write stamps HTML pages; put the printed stamp on the config element"
+            ));
+        }
+        return checked_stamp(&text).map_err(|e| format!("{path}: {e}"));
+    }
+    let (open, gt, end) = config_span(&text).ok_or_else(|| format!("{path}: no <script id=\"cc-config\"> element"))?;
+    if text[open..gt].contains("data-src") {
+        // The text is fetched at run time: nothing here to check; the UI checks it on every page view.
+        return Ok("(config loaded from data-src: not stamped)".to_owned());
+    }
+    let stamp = checked_stamp(&text[gt + 1..end]).map_err(|e| format!("{path}: config: {e}"))?;
+    if write {
+        std::fs::write(path, stamped(&text, open, gt, &stamp)).map_err(|e| format!("{path}: {e}"))?;
+    }
+    Ok(stamp)
+}
+
+fn main() -> ExitCode {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let write = args.first().is_some_and(|a| a == "--write");
+    if write {
+        args.remove(0);
+    }
+    if args.is_empty() {
+        eprintln!(
+            "usage: lcc-check [--write] FILE...  (a JSON config, or an HTML page with <script id=\"cc-config\">)"
+        );
+        return ExitCode::from(2);
+    }
+    let mut ok = true;
+    for path in &args {
+        match check(path, write) {
+            Ok(stamp) if stamp.starts_with('(') => println!("{path}: {stamp}"),
+            Ok(stamp) => println!("{path}: data-checked=\"{stamp}\""),
+            Err(e) => {
+                eprintln!("lcc-check: {e}");
+                ok = false;
+            }
+        }
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}

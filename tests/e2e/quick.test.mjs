@@ -1,0 +1,155 @@
+// A first visit under a checked config (the demo's #cc-config carries the
+// data-checked stamp `make build` puts there with lcc-check): "Accept all" and
+// "Reject all" on the early banner are carried out without the wasm UI, and
+// what they leave behind is exactly what the UI would have: the core reads
+// the record, the history and the attestation as its own.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { launch, openDemo, openWith, settleRuns, stored, trackerCookies } from "./harness.mjs";
+
+let env;
+before(async () => { env = await launch(); });
+after(async () => { await env?.close(); });
+
+const UI = /\/dist\/leptos-consent(\.js|_bg\.wasm)$/;
+const UUID4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** Records the UI files (glue, wasm) the page requests. */
+function watchUi(page) {
+  const seen = [];
+  page.on("request", (r) => {
+    const path = new URL(r.url()).pathname;
+    if (UI.test(path)) seen.push(path);
+  });
+  return seen;
+}
+
+/** Events as the page sees them, from before any script of the page. */
+const EVENTS = () => {
+  window.__ev = [];
+  for (const n of ["lcc:consent", "lcc:change", "lcc:cleanup", "cc:onFirstConsent", "cc:onConsent", "cc:onChange", "cc:onModalHide"])
+    addEventListener(n, () => window.__ev.push(n));
+};
+
+test("Accept all on a first visit runs the tags, stores the core's record and never fetches the UI", async () => {
+  const v = await openDemo(env, { init: [EVENTS] });
+  const { page, context } = v;
+  const ui = watchUi(page);
+  assert.equal(await page.locator("#lcc-boot[data-quick]").count(), 1, "the demo's config is stamped");
+  await page.getByTestId("lcc-accept-all").click();
+  const runs = await settleRuns(page, 5);
+  assert.deepEqual([...runs].sort(), ["algolia", "ga", "ga-config", "mixpanel", "reading-list"]);
+  assert.equal(await page.getByTestId("lcc-banner").isVisible(), false);
+  assert.equal(await page.getByTestId("lcc-status").textContent(), "Preferences saved");
+  const r = JSON.parse(await stored(page));
+  assert.match(r.id, UUID4);
+  assert.equal(r.via, "banner");
+  assert.deepEqual(r.categories, { functionality: true, marketing: true, necessary: true, performance: true, "third-party": true });
+  assert.deepEqual(r.services, { algolia: true, "google-analytics": true, mixpanel: true });
+  assert.deepEqual(await page.evaluate(() => window.__ev), ["lcc:consent", "lcc:change", "cc:onFirstConsent", "cc:onConsent", "cc:onModalHide"]);
+  assert.equal(await page.evaluate(() => CookieConsent.acceptedCategory("marketing") && CookieConsent.validConsent()), true);
+  await page.waitForTimeout(300);
+  assert.deepEqual(ui, [], "no UI file fetched");
+  assert.deepEqual(v.errors, []);
+  assert.deepEqual(v.warnings.filter((w) => w.includes("leptos-consent")), []);
+
+  // The next page view: the boot script trusts what was stored (the attestation fits), no banner.
+  await page.reload();
+  await page.waitForFunction(() => window.__lccBoot === "returning");
+  assert.deepEqual([...(await settleRuns(page, 5))].sort(), ["algolia", "ga", "ga-config", "mixpanel", "reading-list"]);
+  assert.equal(await page.getByTestId("lcc-banner").isVisible(), false);
+  // The UI, loaded for Cookie settings, reads the record as its own.
+  await page.getByTestId("footer-cookie-settings").click();
+  await page.getByTestId("lcc-preferences").waitFor({ state: "visible" });
+  assert.ok(ui.some((p) => p.endsWith("_bg.wasm")), "the UI loads for the settings");
+  assert.equal(await page.locator("#lcc-cat-marketing").isChecked(), true);
+  assert.equal(JSON.parse(await stored(page)).id, r.id, "the same consent id");
+  assert.deepEqual(await page.evaluate(() => window.__lccErrors || []), []);
+  // The preference center shows the decision in its history, as one made in the UI.
+  await page.goto(new URL("/preferences.html", v.base).href);
+  await page.getByTestId("lcc-pc-consent-id").waitFor();
+  assert.equal(await page.getByTestId("lcc-pc-consent-id").textContent(), r.id);
+  const history = page.getByTestId("lcc-pc-history").locator("li");
+  assert.equal(await history.count(), 1);
+  assert.match(await history.first().textContent(), /banner · Allowed: performance, functionality, marketing, third-party, google-analytics, algolia, mixpanel/);
+  await context.close();
+});
+
+test("Reject all on a first visit stores the refusal and runs nothing, without the UI", async () => {
+  const v = await openDemo(env, { init: [EVENTS] });
+  const { page, context } = v;
+  const ui = watchUi(page);
+  await page.getByTestId("lcc-reject-all").click();
+  // Only the page's "!performance" fallback runs (a script for visitors who refused analytics).
+  assert.deepEqual(await settleRuns(page, 1), ["no-analytics"]);
+  assert.deepEqual(v.tagRequests, [], "no tag was even requested");
+  const r = JSON.parse(await stored(page));
+  assert.deepEqual(r.categories, { functionality: false, marketing: false, necessary: true, performance: false, "third-party": false });
+  assert.deepEqual(r.services, { algolia: false, "google-analytics": false, mixpanel: false });
+  // No change event: nothing optional was granted (as the UI: a first refusal is a consent, not a change).
+  assert.deepEqual(await page.evaluate(() => window.__ev), ["lcc:consent", "cc:onFirstConsent", "cc:onConsent", "cc:onModalHide"]);
+  assert.deepEqual(await trackerCookies(context), [], "the HttpOnly probe left nothing behind");
+  assert.deepEqual(ui, []);
+  assert.deepEqual(v.errors, []);
+  // The UI agrees: the settings open with everything optional off, and nothing is asked again.
+  await page.reload();
+  await page.getByTestId("footer-cookie-settings").click();
+  await page.getByTestId("lcc-preferences").waitFor({ state: "visible" });
+  assert.equal(await page.locator("#lcc-cat-performance").isChecked(), false);
+  assert.equal(JSON.parse(await stored(page)).id, r.id);
+  await context.close();
+});
+
+test("a tracker cookie already on the page: Reject all is handed to the UI, which erases it", async () => {
+  const v = await openDemo(env, {
+    init: [() => { document.cookie = "_ga=GA1.1.123; Path=/"; }],
+  });
+  const { page, context } = v;
+  const ui = watchUi(page);
+  await page.getByTestId("lcc-reject-all").click();
+  await page.waitForFunction(() => localStorage.getItem("lcc_consent") !== null, null, { timeout: 15000 });
+  assert.ok(ui.some((p) => p.endsWith("_bg.wasm")), "the UI carried the press out");
+  await page.waitForFunction(() => !document.cookie.includes("_ga="), null, { timeout: 5000 });
+  assert.equal(JSON.parse(await stored(page)).categories.performance, false);
+  await context.close();
+});
+
+test("Manage on a first visit loads the UI and opens the preferences", async () => {
+  const v = await openDemo(env);
+  const { page, context } = v;
+  const ui = watchUi(page);
+  await page.getByTestId("lcc-manage").click();
+  await page.getByTestId("lcc-preferences").waitFor({ state: "visible" });
+  assert.ok(ui.some((p) => p.endsWith("_bg.wasm")));
+  assert.equal(await stored(page), null, "nothing decided yet");
+  await context.close();
+});
+
+test("under Global Privacy Control, Accept all on the early banner leaves marketing off", async () => {
+  const v = await openDemo(env, { init: [() => Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true })] });
+  const { page, context } = v;
+  const ui = watchUi(page);
+  await page.getByTestId("lcc-accept-all").click();
+  const runs = await settleRuns(page, 4);
+  assert.deepEqual([...runs].sort(), ["algolia", "ga", "ga-config", "reading-list"]);
+  const r = JSON.parse(await stored(page));
+  assert.equal(r.categories.marketing, false);
+  assert.equal(r.services.mixpanel, false);
+  assert.deepEqual(ui, []);
+  await context.close();
+});
+
+test("a stamp that no longer fits the config: the UI checks it, decides, and says how to restamp", async () => {
+  const v = await openWith(env, {
+    html: (body) => body.replace(/data-checked="[^"]*"/, 'data-checked="0.1.0 00000000"'),
+    checked: true,
+    wait: false,
+  });
+  const { page, context } = v;
+  await page.getByTestId("lcc-preferences").waitFor({ state: "attached", timeout: 15000 });
+  await page.getByTestId("lcc-accept-all").click();
+  await settleRuns(page, 5);
+  const errors = await page.evaluate(() => window.__lccErrors);
+  assert.ok(errors.some((e) => /data-checked="0\.1\.0 00000000" does not fit this config .*lcc-check --write/.test(e)), errors.join("\n"));
+  await context.close();
+});

@@ -1,0 +1,69 @@
+//! `lcc-check`, the ahead-of-time config check that stamps a page (`make check-config`).
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use std::process::Command;
+
+use leptos_consent::core::{checked_stamp, config_stamp};
+
+fn run(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_lcc-check"))
+        .args(args)
+        .output()
+        .expect("lcc-check runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_valid_page_is_stamped_with_the_version_and_the_fingerprint_of_its_exact_config_text() {
+    let dir = std::env::temp_dir().join(format!("lcc-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let page = dir.join("page.html");
+    let text = format!("\n{}\n", common::demo_config_json().trim());
+    let html = format!("<html><head><script id=cc-config type=application/json data-checked=\"0.0.0 old\">{text}</script></head></html>");
+    std::fs::write(&page, &html).unwrap();
+    let path = page.to_str().unwrap();
+    let (ok, stdout, stderr) = run(&["--write", path]);
+    assert!(ok, "{stderr}");
+    let stamp = checked_stamp(&text).expect("the demo config is valid");
+    assert_eq!(stamp, config_stamp(&text));
+    assert!(stamp.starts_with(&format!("{} ", env!("CARGO_PKG_VERSION"))), "{stamp}");
+    assert!(stdout.contains(&stamp), "{stdout}");
+    let written = std::fs::read_to_string(&page).unwrap();
+    // The old stamp replaced, the config text untouched.
+    assert_eq!(
+        written,
+        format!("<html><head><script id=cc-config type=application/json data-checked=\"{stamp}\">{text}</script></head></html>")
+    );
+    // Any edit to the text changes the stamp.
+    assert_ne!(config_stamp(&text.replace("182", "181")), stamp);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn an_invalid_config_gets_no_stamp_and_the_error_names_the_field() {
+    let dir = std::env::temp_dir().join(format!("lcc-check-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("config.json");
+    let bad = common::demo_config_json().replace("\"marketing\"", "\"Marketing!\"");
+    std::fs::write(&file, &bad).unwrap();
+    let (ok, stdout, stderr) = run(&[file.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(!stdout.contains("data-checked"), "{stdout}");
+    assert!(stderr.contains("categories[3].id"), "{stderr}");
+    let page = dir.join("page.html");
+    std::fs::write(
+        &page,
+        format!("<script type=\"application/json\" id=\"cc-config\">{bad}</script>"),
+    )
+    .unwrap();
+    let (ok, _, stderr) = run(&["--write", page.to_str().unwrap()]);
+    assert!(!ok, "{stderr}");
+    assert!(!std::fs::read_to_string(&page).unwrap().contains("data-checked"));
+    std::fs::remove_dir_all(&dir).ok();
+}
