@@ -5,6 +5,7 @@
 // the record, the history and the attestation as its own.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { launch, openDemo, openWith, settleRuns, stored, trackerCookies } from "./harness.mjs";
 
 let env;
@@ -141,8 +142,7 @@ test("under Global Privacy Control, Accept all on the early banner leaves market
 
 test("a stamp that no longer fits the config: the UI checks it, decides, and says how to restamp", async () => {
   const v = await openWith(env, {
-    html: (body) => body.replace(/data-checked="[^"]*"/, 'data-checked="0.1.0 00000000"'),
-    checked: true,
+    html: (body) => body.replace("<script id=cc-config type=application/json", '$& data-checked="0.1.0 00000000"'),
     wait: false,
   });
   const { page, context } = v;
@@ -151,5 +151,44 @@ test("a stamp that no longer fits the config: the UI checks it, decides, and say
   await settleRuns(page, 5);
   const errors = await page.evaluate(() => window.__lccErrors);
   assert.ok(errors.some((e) => /data-checked="0\.1\.0 00000000" does not fit this config .*lcc-check --write/.test(e)), errors.join("\n"));
+  await context.close();
+});
+
+test("a config changed and stamped again: Consent Mode, its own storage key and the visitor's language, on the early banner alone", async () => {
+  const v = await openWith(env, {
+    lang: "de",
+    checked: true,
+    patch: (cfg) => {
+      cfg.storage_key = "site_consent";
+      cfg.consent_mode = {};
+    },
+    // The page's Consent Mode snippet: gtag() queues its calls (as Google's does).
+    html: (body) => body.replace("<script id=cc-config", "<script>window.__gtag = []; function gtag() { window.__gtag.push([...arguments]); }</script>$&"),
+  });
+  const { page, context } = v;
+  const ui = watchUi(page);
+  assert.equal(await page.locator("#lcc-boot[data-quick]").count(), 1, "stamped again by lcc-check");
+  assert.equal(await page.getByTestId("lcc-accept-all").textContent(), "Alle akzeptieren");
+  // While the banner is up, the page keeps room for it (WCAG 2.4.11); after the answer, none.
+  assert.equal(await page.locator("#lcc-space").count(), 1);
+  await page.getByTestId("lcc-reject-all").click();
+  await page.waitForFunction(() => localStorage.getItem("site_consent") !== null);
+  assert.equal(await page.evaluate(() => localStorage.getItem("lcc_consent")), null);
+  const updates = await page.evaluate(() => window.__gtag.filter((c) => c[0] === "consent" && c[1] === "update"));
+  assert.deepEqual(updates, [["consent", "update", {
+    ad_storage: "denied", ad_user_data: "denied", ad_personalization: "denied",
+    analytics_storage: "denied", functionality_storage: "denied", personalization_storage: "denied",
+  }]]);
+  const de = JSON.parse(readFileSync(new URL("../../i18n/de.json", import.meta.url))).saved;
+  assert.equal(await page.getByTestId("lcc-status").textContent(), de);
+  assert.equal(await page.locator("#lcc-space").count(), 0);
+  assert.equal(await page.evaluate(() => document.documentElement.style.scrollPaddingBottom), "");
+  // The marker and history sit under the site's key, as the UI writes them.
+  assert.ok(await page.evaluate(() => localStorage.getItem("site_consent_config") && localStorage.getItem("site_consent_history")));
+  await page.reload();
+  await page.waitForFunction(() => window.__lccBoot === "returning");
+  assert.equal(await page.getByTestId("lcc-banner").isVisible(), false);
+  assert.deepEqual(ui, []);
+  assert.deepEqual(await page.evaluate(() => window.__lccErrors), []);
   await context.close();
 });
