@@ -204,9 +204,23 @@ function ours(html) {
 }
 
 export const CONTESTANTS = [
+  // Ours as the README recommends deploying it: the config checked and stamped by lcc-check
+  // (run.mjs stamps the page), so Accept all / Reject all need no wasm.
   {
     id: "ours",
     label: "leptos-consent",
+    ours: true,
+    stamp: true,
+    page: ours,
+    banner: "[data-testid=lcc-banner]",
+    accept: "[data-testid=lcc-accept-all]",
+    files: ["/dist/leptos-consent"],
+  },
+  // The same page with the config not stamped: every first visit loads the wasm UI.
+  {
+    id: "ours-unstamped",
+    label: "leptos-consent, config not stamped",
+    ours: true,
     page: ours,
     banner: "[data-testid=lcc-banner]",
     accept: "[data-testid=lcc-accept-all]",
