@@ -1,9 +1,11 @@
 // leptos-consent-banner.js: the first layer, drawn while the wasm UI loads.
 //
 // Loaded by the boot script only when the visitor must be asked, in parallel
-// with the stylesheet, so a returning visitor never downloads it. It decides
-// nothing: a press is handed to the boot script, which passes it to the UI
-// (the UI validates the config first and carries the press out). The UI
+// with the stylesheet, so a returning visitor never downloads it. Under a
+// config the core has checked (`host.el`), Accept all and Reject all are
+// carried out here (quick.mjs) and the UI is loaded only for Manage. Otherwise
+// it decides nothing: a press is handed to the boot script, which passes it to
+// the UI (the UI validates the config first and carries the press out). The UI
 // replaces this banner with its own, identical one, in the same frame.
 import { BUILT_IN_LANGUAGES, chooseLanguage, gpcLocked, isRtl, normLang, safeUrl } from "./logic.mjs";
 import { appearance } from "./look.mjs";

@@ -3,10 +3,14 @@
 // Loaded with one classic <script> tag in the page head. It reads the stored
 // decision and, when it stands (a current record under a config text the wasm
 // has validated before), runs the granted tag scripts while the page parses.
-// Everything else (a first visit, a stale or unreadable record, blocked
-// storage, a click on "Cookie settings", a decision made in another tab, the
-// preference-center page) hands over to the wasm UI, loaded on demand from the
-// same folder. After the hand-over the wasm owns the page; this script stops.
+// On a first visit under a config the core has checked (the page's
+// data-checked stamp, or an earlier page view here), the early banner carries
+// out Accept all and Reject all itself (quick.mjs) and this script then starts
+// again on what it stored. Everything else (Manage, a stale or unreadable
+// record, blocked storage, a click on "Cookie settings", a decision made in
+// another tab, the preference-center page) hands over to the wasm UI, loaded on
+// demand from the same folder. After the hand-over the wasm owns the page;
+// this script stops.
 import { createApi, hooks, modal, refuse, setState } from "./api.mjs";
 import { consentModeUpdate, fingerprint, fresh, gate, gpcConflict, serviceScripts } from "./logic.mjs";
 

@@ -13,7 +13,7 @@ use crate::core::{boot_marker, config_stamp, ApiCommand, ConsentConfig, Method};
 use crate::ui::{
     install_page_triggers, ConsentBanner, ConsentContext, ConsentStatus, GpcNotice, PreferenceCenter, PreferencesModal,
 };
-use crate::web::{fetch_text, listen, report, report_error, ConsentSession, ConsentStorage};
+use crate::web::{fetch_text, hint, listen, report, report_error, ConsentSession, ConsentStorage};
 
 /// Id of the `<script type="application/json">` element holding the config.
 pub const CONFIG_ELEMENT_ID: &str = "cc-config";
@@ -225,20 +225,22 @@ fn words_base(bridge: Option<&wasm_bindgen::JsValue>, doc: &web_sys::Document) -
         .unwrap_or_else(|| "/dist/".to_owned())
 }
 
-/// A `data-checked` stamp that no longer fits the config text (edited since it
-/// was checked, or checked by another version): the boot script did not take
-/// the fast first-layer path, and the site owner is told how to restore it.
+/// The page's `data-checked` stamp against the config text it has just
+/// validated: one that no longer fits (edited since it was checked, or checked
+/// by another version) is reported, with the stamp that fits now; a page
+/// without one gets a hint with it at the console's verbose level (the boot
+/// script cannot take the first-layer path without it).
 fn check_stamp(doc: &web_sys::Document, text: &str) {
-    let given = doc
-        .get_element_by_id(CONFIG_ELEMENT_ID)
-        .and_then(|el| el.get_attribute("data-checked"));
-    if let Some(given) = given {
-        let stamp = config_stamp(text);
-        if given != stamp {
-            report(&format!(
-                "#{CONFIG_ELEMENT_ID} data-checked=\"{given}\" does not fit this config (it is \"{stamp}\" now): run lcc-check --write on the page"
-            ));
-        }
+    let Some(el) = doc.get_element_by_id(CONFIG_ELEMENT_ID) else { return };
+    let stamp = config_stamp(text);
+    match el.get_attribute("data-checked") {
+        Some(given) if given != stamp => report(&format!(
+            "#{CONFIG_ELEMENT_ID} data-checked=\"{given}\" does not fit this config (it is \"{stamp}\" now): run lcc-check --write on the page"
+        )),
+        None if !el.has_attribute("data-src") => hint(&format!(
+            "the config is valid: with data-checked=\"{stamp}\" on #{CONFIG_ELEMENT_ID} (lcc-check --write adds it), a first visit answered on the banner needs no wasm"
+        )),
+        _ => {}
     }
 }
 

@@ -49,6 +49,12 @@ pub fn report_error(message: &str) {
     tell(message, web_sys::console::error_1);
 }
 
+/// A hint for the site's developer at the console's verbose level (hidden
+/// unless "Verbose" is on): nothing is wrong, something could be better.
+pub fn hint(message: &str) {
+    web_sys::console::debug_1(&JsValue::from_str(&format!("leptos-consent: {message}")));
+}
+
 fn tell(message: &str, log: fn(&JsValue)) {
     log(&JsValue::from_str(&format!("leptos-consent: {message}")));
     let detail = js_sys::Object::new();

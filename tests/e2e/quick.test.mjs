@@ -6,7 +6,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { launch, openDemo, openWith, settleRuns, stored, trackerCookies } from "./harness.mjs";
+import { launch, openDemo, openWith, routeUnchecked, settleRuns, stamp, stored, trackerCookies, unchecked } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -190,5 +190,20 @@ test("a config changed and stamped again: Consent Mode, its own storage key and 
   assert.equal(await page.getByTestId("lcc-banner").isVisible(), false);
   assert.deepEqual(ui, []);
   assert.deepEqual(await page.evaluate(() => window.__lccErrors), []);
+  await context.close();
+});
+
+test("an unstamped page: the UI, having validated the config, gives the developer the stamp that fits, at the verbose level", async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const debug = [];
+  page.on("console", (m) => m.type() === "debug" && debug.push(m.text()));
+  await routeUnchecked(page);
+  await page.goto(env.server.url + "/");
+  await page.getByTestId("lcc-preferences").waitFor({ state: "attached", timeout: 15000 });
+  // The stamp lcc-check gives the same page.
+  const html = unchecked(await (await fetch(env.server.url + "/")).text());
+  const want = /data-checked="([^"]+)"/.exec(stamp(html))[1];
+  assert.ok(debug.some((m) => m.includes(`data-checked="${want}"`)), debug.join("\n"));
   await context.close();
 });
