@@ -187,6 +187,8 @@ function control(html) {
 export const CONTROL = { id: "control", label: "page without a consent manager", page: control, files: [] };
 
 /** Ours: the demo's config and boot script, with the same gated tags as the peers (vanilla-compatible markup). */
+const BOOT_TAG = '<script src="dist/leptos-consent-boot.js"></script>';
+
 function ours(html) {
   const config = JSON.parse(CONFIG.exec(html)[1]);
   // The demo also loads Algolia from the config; the benchmark gates the same tags everywhere.
@@ -199,8 +201,13 @@ function ours(html) {
 `;
   const cmp = `
   <script type="application/json" id="cc-config">${JSON.stringify(config)}</script>
-  <script src="dist/leptos-consent-boot.js"></script>`;
-  return bare(html).replace("</head>", `${cmp}\n</head>`).replace("</body>", `${tags}</body>`);
+  ${BOOT_TAG}`;
+  // First in the head, as the README asks: before the page's stylesheets and scripts, which
+  // would hold a pasted boot script back until they have loaded.
+  const page = bare(html);
+  const at = page.indexOf(">", page.indexOf("<meta charset")) + 1;
+  if (at === 0) throw new Error("index.html changed: update bench/peers.mjs");
+  return (page.slice(0, at) + cmp + page.slice(at)).replace("</body>", `${tags}</body>`);
 }
 
 export const CONTESTANTS = [
@@ -212,6 +219,19 @@ export const CONTESTANTS = [
     ours: true,
     stamp: true,
     page: ours,
+    banner: "[data-testid=lcc-banner]",
+    accept: "[data-testid=lcc-accept-all]",
+    files: ["/dist/leptos-consent"],
+  },
+  // Stamped, and the boot script pasted into the page (README: "Pasted into the page"):
+  // no request before the first layer or the tags can start.
+  {
+    id: "ours-inline",
+    label: "leptos-consent, boot script in the page",
+    ours: true,
+    stamp: true,
+    inline: ["/dist/leptos-consent-boot.js"],
+    page: (html, site) => ours(html).replace(BOOT_TAG, () => `<script data-base="/dist/">${readFileSync(`${site}/dist/leptos-consent-boot.js`, "utf8")}</script>`),
     banner: "[data-testid=lcc-banner]",
     accept: "[data-testid=lcc-accept-all]",
     files: ["/dist/leptos-consent"],

@@ -191,7 +191,7 @@ const contestants = CONTESTANTS.filter((c) => !ONLY || ONLY.includes(c.id));
 const html = demoHtml(SITE);
 for (const c of [CONTROL, ...contestants]) {
   const file = join(SITE, `bench-${c.id}.html`);
-  writeFileSync(file, c.page(html));
+  writeFileSync(file, c.page(html, SITE));
   // Checked and stamped by the core's lcc-check (built by `make build`), as a site deploys it.
   if (c.stamp) execFileSync(new URL("../target/debug/lcc-check", import.meta.url).pathname, ["--write", file], { stdio: "ignore" });
 }
@@ -252,7 +252,8 @@ lines.push("## Bytes a first visit loads for the consent manager", "");
 lines.push("| contestant | files | raw | gzip | brotli |", "|---|---|---:|---:|---:|");
 const bytesOf = {};
 for (const c of contestants) {
-  const files = [...new Set(Object.values(results).flatMap((r) => r[c.id].first.flatMap((x) => x.files)))].sort();
+  // (A file pasted into the page travels inside its HTML: counted here too.)
+  const files = [...new Set([...Object.values(results).flatMap((r) => r[c.id].first.flatMap((x) => x.files)), ...(c.inline || [])])].sort();
   const sizes = files.map(measure);
   const sum = (k) => sizes.reduce((n, s) => n + s[k], 0);
   bytesOf[c.id] = sum("brotli");
@@ -277,8 +278,9 @@ for (const [name] of Object.entries(PROFILES)) {
   const ctrl = r.control;
   lines.push(`Control (no consent manager): FCP ${ms(pick(ctrl.first, "fcp"))}, load ${ms(pick(ctrl.first, "load"))}; ` +
     `returning cold: first tag ${ms(pick(ctrl.cold, "firstTag"))}, load ${ms(pick(ctrl.cold, "load"))}.`, "");
-  lines.push(`| metric | ${contestants.map((c) => c.label).join(" | ")} | ours / best peer |`);
-  lines.push(`|---|${contestants.map(() => "---:").join("|")}|---:|`);
+  const mine = contestants.filter((c) => c.ours);
+  lines.push(`| metric | ${contestants.map((c) => c.label).join(" | ")} | ${mine.map((c) => `${c.label} / best peer`).join(" | ")} |`);
+  lines.push(`|---|${contestants.map(() => "---:").join("|")}|${mine.map(() => "---:").join("|")}|`);
   for (const [metric, get] of metrics) {
     const meds = contestants.map((c) => median(get(r[c.id])));
     const cells = contestants.map((c) => {
@@ -288,11 +290,13 @@ for (const [name] of Object.entries(PROFILES)) {
     });
     const peers = meds.filter((x, i) => x != null && !contestants[i].ours);
     const best = peers.length ? Math.min(...peers) : null;
-    const ratio = meds[0] != null && best ? (meds[0] / best).toFixed(2) : "–";
-    lines.push(`| ${metric} | ${cells.join(" | ")} | ${ratio} |`);
+    const ratios = contestants
+      .map((c, i) => (!c.ours ? null : meds[i] != null && best ? (meds[i] / best).toFixed(2) : "–"))
+      .filter((x) => x != null);
+    lines.push(`| ${metric} | ${cells.join(" | ")} | ${ratios.join(" | ")} |`);
   }
   const uiFetched = contestants.map((c) => Math.max(...pick(r[c.id].cold, "ui"), ...pick(r[c.id].warm, "ui")));
-  lines.push(`| returning: consent-manager files fetched besides the boot script | ${uiFetched.join(" | ")} | |`, "");
+  lines.push(`| returning: consent-manager files fetched besides the boot script | ${uiFetched.join(" | ")} | ${mine.map(() => "").join(" | ")} |`, "");
 }
 lines.push(`First-visit brotli bytes, ours / smallest peer: ${(bytesOf.ours / Math.min(...contestants.filter((c) => !c.ours).map((c) => bytesOf[c.id]))).toFixed(2)} ` +
   `(${kb(bytesOf.ours)} KB).`);

@@ -17,7 +17,9 @@ import { consentModeUpdate, fingerprint, fresh, gate, gpcConflict, serviceScript
 const doc = document;
 const win = window;
 const me = doc.currentScript;
-const base = me && me.src ? me.src.replace(/[^/]*$/, "") : "/";
+// The distribution's folder: this script's own, or for the script pasted into the page, its data-base
+// (a URL or a path from the site root: import() takes no bare "dist/").
+const base = (me && (me.src ? me.src.replace(/[^/]*$/, "") : me.dataset.base)) || "/";
 const nonce = (me && me.nonce) || "";
 const GATED = 'script[type="text/plain"][data-category]:not([data-lcc-state])';
 const COPY_SKIP = ["type", "data-category", "data-service", "data-type"]; // (GATED excludes data-lcc-state)
@@ -128,7 +130,7 @@ function handOver(previous, action) {
       pending = undefined;
       calls.length = 0;
       uiFailed = true;
-      warn("the UI could not load (" + e + "), so nothing optional runs");
+      warn("the UI could not load (" + e + "): nothing optional runs");
       // A trigger pressed meanwhile goes where its own link points (from now on, triggers are links again).
       if (via) location.assign(via);
     });
@@ -409,7 +411,7 @@ win.CookieConsent = createApi({
   hide(method, erase) {
     if (method !== "hidePreferences") {
       hidden = true; // also for a banner not drawn yet
-      if (early && early.firstChild) early.firstChild.hidden = true;
+      if (early) early.hidden = true;
       modal("banner", false);
     }
     return handedOver || erase;

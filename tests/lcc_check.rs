@@ -67,3 +67,24 @@ fn an_invalid_config_gets_no_stamp_and_the_error_names_the_field() {
     assert!(!std::fs::read_to_string(&page).unwrap().contains("data-checked"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn the_config_element_is_found_past_scripts_that_mention_it() {
+    let dir = std::env::temp_dir().join(format!("lcc-check-scan-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let page = dir.join("page.html");
+    let text = common::demo_config_json();
+    // A pasted boot script whose text holds `<script … id="cc-config">`, before the real element.
+    let html = format!(
+        "<script>warn('add <script type=\\\"application/json\\\" id=\\\"cc-config\\\">');</script><SCRIPT data-x id='cc-config' type=application/json>{text}</SCRIPT>"
+    );
+    std::fs::write(&page, &html).unwrap();
+    let (ok, stdout, stderr) = run(&["--write", page.to_str().unwrap()]);
+    assert!(ok, "{stderr}");
+    let stamp = checked_stamp(&text).unwrap();
+    assert!(stdout.contains(&stamp), "{stdout}");
+    assert!(std::fs::read_to_string(&page)
+        .unwrap()
+        .contains(&format!("<SCRIPT data-x id='cc-config' type=application/json data-checked=\"{stamp}\">")));
+    std::fs::remove_dir_all(&dir).ok();
+}

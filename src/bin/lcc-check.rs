@@ -16,14 +16,35 @@ use std::process::ExitCode;
 use leptos_consent::core::checked_stamp;
 
 /// Where the config element's text starts and ends in an HTML page, and
-/// where its opening tag's `>` is.
+/// where its opening tag starts and its `>` is. Script elements are walked
+/// one by one, each skipped to its end tag, so text inside a script (a pasted
+/// boot script mentions `<script … id="cc-config">` in a message) is never
+/// taken for the element.
 fn config_span(html: &str) -> Option<(usize, usize, usize)> {
-    let id = html.find("id=\"cc-config\"").or_else(|| html.find("id=cc-config"))?;
-    let open = html[..id].rfind("<script")?;
-    let gt = id + html[id..].find('>')?;
-    let start = gt + 1;
-    let end = start + html[start..].find("</script")?;
-    Some((open, gt, end))
+    let lower = html.to_ascii_lowercase();
+    let mut at = 0;
+    while let Some(found) = lower[at..].find("<script") {
+        let open = at + found;
+        let gt = open + lower[open..].find('>')?;
+        let start = gt + 1;
+        let end = start + lower[start..].find("</script")?;
+        if is_config_tag(&lower[open..gt]) {
+            return Some((open, gt, end));
+        }
+        at = end;
+    }
+    None
+}
+
+/// Whether an opening `<script …` tag (lowercase, without its `>`) has `id` `cc-config`.
+fn is_config_tag(tag: &str) -> bool {
+    ["id=\"cc-config\"", "id='cc-config'", "id=cc-config"].iter().any(|form| {
+        tag.match_indices(form).any(|(i, _)| {
+            let before = tag[..i].chars().next_back().is_some_and(char::is_whitespace);
+            let after = tag[i + form.len()..].chars().next().is_none_or(|c| c.is_whitespace() || c == '/');
+            before && after
+        })
+    })
 }
 
 /// The page with `data-checked="<stamp>"` on its config element (replacing an old one).

@@ -207,3 +207,39 @@ test("an unstamped page: the UI, having validated the config, gives the develope
   assert.ok(debug.some((m) => m.includes(`data-checked="${want}"`)), debug.join("\n"));
   await context.close();
 });
+
+test("the boot script pasted into the page (data-base): first layer, returning visit and the UI on demand, with no request for the boot script", async () => {
+  const boot = readFileSync(new URL("../../site/dist/leptos-consent-boot.js", import.meta.url), "utf8");
+  assert.ok(!/<\/script|<!--/i.test(boot), "the boot script can be pasted into an HTML <script> as is");
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const requests = [];
+  page.on("request", (r) => requests.push(new URL(r.url()).pathname));
+  await page.route(/\/(index\.html)?$/, async (route) => {
+    const res = await route.fetch();
+    const html = unchecked(await res.text());
+    const config = /<script id=cc-config type=application\/json>[\s\S]*?<\/script>/.exec(html)[0];
+    // The config and the boot script first in the head (the page's stylesheet before them
+    // would hold a parser-inserted script back until it had loaded).
+    const body = html
+      .replace(/<script src="?\/?dist\/leptos-consent-boot\.js"?><\/script>/, "")
+      .replace(config, "")
+      .replace("<meta charset=utf-8>", (m) => `${m}${config}<script data-base="/dist/">${boot}</script>`);
+    assert.ok(body.includes(boot) && !/src="?\/?dist\/leptos-consent-boot/.test(body));
+    await route.fulfill({ response: res, body: stamp(body) });
+  });
+  await page.goto(env.server.url + "/");
+  await page.locator("#lcc-boot[data-quick] [data-testid=lcc-banner]").waitFor({ state: "visible" });
+  await page.getByTestId("lcc-accept-all").click();
+  assert.deepEqual([...(await settleRuns(page, 5))].sort(), ["algolia", "ga", "ga-config", "mixpanel", "reading-list"]);
+  await page.reload();
+  await page.waitForFunction(() => window.__lccBoot === "returning");
+  assert.deepEqual([...(await settleRuns(page, 5))].sort(), ["algolia", "ga", "ga-config", "mixpanel", "reading-list"]);
+  assert.ok(!requests.some((p) => p.endsWith("leptos-consent-boot.js")), "never requested: it is in the page");
+  assert.ok(!requests.some((p) => /leptos-consent(\.js|_bg\.wasm)$/.test(p)), "no UI so far");
+  await page.getByTestId("footer-cookie-settings").click();
+  await page.getByTestId("lcc-preferences").waitFor({ state: "visible" });
+  assert.ok(requests.includes("/dist/leptos-consent_bg.wasm"), "the UI from data-base");
+  assert.equal(await page.locator("#lcc-cat-marketing").isChecked(), true);
+  await context.close();
+});

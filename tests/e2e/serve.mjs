@@ -23,6 +23,7 @@ export function startServer(dir, port = 0, mounts = {}) {
     ...Object.entries(mounts).map(([prefix, d]) => [prefix, resolve(d)]),
     ["/", resolve(dir)],
   ];
+  const compressed = new Map();
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url, "http://127.0.0.1");
@@ -32,11 +33,11 @@ export function startServer(dir, port = 0, mounts = {}) {
       let file = join(root, path);
       if (!file.startsWith(root)) throw new Error("outside root");
       if ((await stat(file).catch(() => null))?.isDirectory()) file = join(file, "index.html");
+      const { mtimeMs, size } = await stat(file);
       let body = await readFile(file);
       // Test pages only: `?reload_on_revoke=false` turns the reload off in the page's inline config.
-      if (prefix !== "/" && url.searchParams.get("reload_on_revoke") === "false") {
-        body = body.toString().replace('"revision": 1,', '"revision": 1, "reload_on_revoke": false,');
-      }
+      const noReload = prefix !== "/" && url.searchParams.get("reload_on_revoke") === "false";
+      if (noReload) body = body.toString().replace('"revision": 1,', '"revision": 1, "reload_on_revoke": false,');
       const headers = {
         "content-type": TYPES[extname(file)] ?? "application/octet-stream",
         "cache-control": extname(file) === ".html" ? "no-cache" : "public, max-age=3600",
@@ -46,8 +47,13 @@ export function startServer(dir, port = 0, mounts = {}) {
       // another origin, or from a sandboxed iframe's opaque origin, only with CORS.
       if (pathname.startsWith("/dist/")) headers["access-control-allow-origin"] = "*";
       // Brotli, as a production server would send it (so byte counts are realistic).
+      // Compressed once per file version and kept, as a CDN or a server with precompressed
+      // files does (compressing at quality 11 on every request would delay each response
+      // by the compression time, more for bigger files, and hold up every other request).
       if (TYPES[extname(file)] && /\bbr\b/.test(req.headers["accept-encoding"] || "")) {
-        body = brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
+        const key = `${file} ${mtimeMs} ${size} ${noReload}`;
+        if (!compressed.has(key)) compressed.set(key, brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+        body = compressed.get(key);
         headers["content-encoding"] = "br";
       }
       res.writeHead(200, headers);
