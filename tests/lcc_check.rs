@@ -83,8 +83,8 @@ fn the_config_element_is_found_past_scripts_that_mention_it() {
     assert!(ok, "{stderr}");
     let stamp = checked_stamp(&text).unwrap();
     assert!(stdout.contains(&stamp), "{stdout}");
-    assert!(std::fs::read_to_string(&page)
-        .unwrap()
-        .contains(&format!("<SCRIPT data-x id='cc-config' type=application/json data-checked=\"{stamp}\">")));
+    assert!(std::fs::read_to_string(&page).unwrap().contains(&format!(
+        "<SCRIPT data-x id='cc-config' type=application/json data-checked=\"{stamp}\">"
+    )));
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -38,13 +38,18 @@ fn config_span(html: &str) -> Option<(usize, usize, usize)> {
 
 /// Whether an opening `<script …` tag (lowercase, without its `>`) has `id` `cc-config`.
 fn is_config_tag(tag: &str) -> bool {
-    ["id=\"cc-config\"", "id='cc-config'", "id=cc-config"].iter().any(|form| {
-        tag.match_indices(form).any(|(i, _)| {
-            let before = tag[..i].chars().next_back().is_some_and(char::is_whitespace);
-            let after = tag[i + form.len()..].chars().next().is_none_or(|c| c.is_whitespace() || c == '/');
-            before && after
+    ["id=\"cc-config\"", "id='cc-config'", "id=cc-config"]
+        .iter()
+        .any(|form| {
+            tag.match_indices(form).any(|(i, _)| {
+                let before = tag[..i].chars().next_back().is_some_and(char::is_whitespace);
+                let after = tag[i + form.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| c.is_whitespace() || c == '/');
+                before && after
+            })
         })
-    })
 }
 
 /// The page with `data-checked="<stamp>"` on its config element (replacing an old one).

@@ -231,7 +231,9 @@ fn words_base(bridge: Option<&wasm_bindgen::JsValue>, doc: &web_sys::Document) -
 /// without one gets a hint with it at the console's verbose level (the boot
 /// script cannot take the first-layer path without it).
 fn check_stamp(doc: &web_sys::Document, text: &str) {
-    let Some(el) = doc.get_element_by_id(CONFIG_ELEMENT_ID) else { return };
+    let Some(el) = doc.get_element_by_id(CONFIG_ELEMENT_ID) else {
+        return;
+    };
     let stamp = config_stamp(text);
     match el.get_attribute("data-checked") {
         Some(given) if given != stamp => report(&format!(
