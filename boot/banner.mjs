@@ -68,7 +68,6 @@ function draw(cfg, root, link, host, lang, { t, title }) {
     const key = cfg.storage_key || "lcc_consent";
     const elsewhere = (e) => {
       if (!done && (e.key === key || e.key === key + "_config") && localStorage.getItem(key) != null) {
-        removeEventListener("storage", elsewhere);
         done = 1;
         banner.hidden = true;
         fit();
@@ -77,6 +76,8 @@ function draw(cfg, root, link, host, lang, { t, title }) {
       }
     };
     addEventListener("storage", elsewhere);
+    // Back from the back/forward cache (a storage event may not have reached a frozen page).
+    addEventListener("pageshow", (e) => e.persisted && elsewhere({ key }));
   }
   // "Preferences saved" for screen readers, as the UI's ConsentStatus (in place before it changes).
   const status = element("div", { class: "lcc-sr-only", role: "status", "aria-live": "polite", "data-testid": "lcc-status" });

@@ -44,6 +44,31 @@ test("back/forward cache: a withdrawal made on another page is honoured on the r
   await context.close();
 });
 
+test("back/forward cache: a first-visit banner (stamped config, no UI) restored after a decision made on another page goes, and its tags run", async () => {
+  const v = await openDemo(env, {
+    init: [() => addEventListener("pageshow", (e) => {
+      sessionStorage.setItem("shows", (sessionStorage.getItem("shows") || "") + (e.persisted ? "R" : "L"));
+    })],
+  });
+  const { page, context } = v;
+  assert.equal(await page.locator("#lcc-boot[data-quick]").count(), 1);
+  // Away to the preference center (this page goes into the bfcache with its banner up), decide there.
+  await page.goto(new URL("/preferences.html", v.base).href);
+  await page.getByTestId("lcc-preference-center").waitFor();
+  await page.getByTestId("lcc-pc-accept-all").click();
+  await page.waitForFunction(() => localStorage.getItem("lcc_consent") !== null);
+  const shows = () => page.evaluate(() => sessionStorage.getItem("shows"));
+  const before = await shows();
+  await page.goBack({ waitUntil: "commit" });
+  await page.waitForFunction((n) => (sessionStorage.getItem("shows") || "").length > n, before.length);
+  assert.equal((await shows())[before.length], "R", "the page came back from the bfcache");
+  await page.waitForFunction(() => window.__lccBoot === "returning", null, { timeout: 10000 });
+  assert.equal(await page.getByTestId("lcc-banner").isVisible(), false);
+  assert.deepEqual([...(await settleRuns(page, 5))].sort(), ["algolia", "ga", "ga-config", "mixpanel", "reading-list"]);
+  assert.deepEqual(v.errors, []);
+  await context.close();
+});
+
 test("document.cookie disabled: banner, decision and tags work for the page view, nothing is granted by accident", async () => {
   const context = await env.browser.newContext();
   const page = await context.newPage();
