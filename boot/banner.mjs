@@ -61,6 +61,13 @@ function draw(cfg, root, link, host, lang, { t, title }) {
   const look = appearance(cfg.appearance);
   let done; // decided (here or in another tab): the banner stays hidden
   const quick = host.el && host;
+  /** A decision stands: the banner goes for good, and with it the room kept for it. */
+  const settle = () => {
+    done = 1;
+    banner.hidden = true;
+    fit();
+    quick.hooks.modal("banner", false);
+  };
   if (quick) {
     root.setAttribute("data-quick", ""); // (Accept all and Reject all are decided here)
     // A decision made in another tab meanwhile: the banner goes, and the boot script starts
@@ -68,10 +75,7 @@ function draw(cfg, root, link, host, lang, { t, title }) {
     const key = cfg.storage_key || "lcc_consent";
     const elsewhere = (e) => {
       if (!done && (e.key === key || e.key === key + "_config") && localStorage.getItem(key) != null) {
-        done = 1;
-        banner.hidden = true;
-        fit();
-        quick.hooks.modal("banner", false);
+        settle();
         quick.decided(quick.el);
       }
     };
@@ -85,10 +89,7 @@ function draw(cfg, root, link, host, lang, { t, title }) {
     const b = element("button", { type: "button", class: "lcc-btn", "data-testid": id }, label);
     b.onclick = () => {
       if (quick && action != "banner:manage" && decide(cfg, action == "banner:accept-all", quick)) {
-        banner.hidden = true;
-        fit();
-        done = 1;
-        quick.hooks.modal("banner", false);
+        settle();
         status.textContent = t.saved;
         return;
       }

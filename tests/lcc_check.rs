@@ -7,6 +7,13 @@ use std::process::Command;
 
 use leptos_consent::core::{checked_stamp, config_stamp};
 
+/// A fresh folder for one test's files (removed by the test at its end).
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("lcc-check-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 fn run(args: &[&str]) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_lcc-check"))
         .args(args)
@@ -21,8 +28,7 @@ fn run(args: &[&str]) -> (bool, String, String) {
 
 #[test]
 fn a_valid_page_is_stamped_with_the_version_and_the_fingerprint_of_its_exact_config_text() {
-    let dir = std::env::temp_dir().join(format!("lcc-check-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("ok");
     let page = dir.join("page.html");
     let text = format!("\n{}\n", common::demo_config_json().trim());
     let html = format!("<html><head><script id=cc-config type=application/json data-checked=\"0.0.0 old\">{text}</script></head></html>");
@@ -47,8 +53,7 @@ fn a_valid_page_is_stamped_with_the_version_and_the_fingerprint_of_its_exact_con
 
 #[test]
 fn an_invalid_config_gets_no_stamp_and_the_error_names_the_field() {
-    let dir = std::env::temp_dir().join(format!("lcc-check-bad-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("bad");
     let file = dir.join("config.json");
     let bad = common::demo_config_json().replace("\"marketing\"", "\"Marketing!\"");
     std::fs::write(&file, &bad).unwrap();
@@ -70,8 +75,7 @@ fn an_invalid_config_gets_no_stamp_and_the_error_names_the_field() {
 
 #[test]
 fn the_config_element_is_found_past_scripts_that_mention_it() {
-    let dir = std::env::temp_dir().join(format!("lcc-check-scan-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("scan");
     let page = dir.join("page.html");
     let text = common::demo_config_json();
     // A pasted boot script whose text holds `<script … id="cc-config">`, before the real element.

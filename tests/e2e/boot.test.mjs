@@ -3,23 +3,14 @@
 // until the visitor asks for it or something changes.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { TAG_PATH, bannerVisible, launch, openDemo, ready, reload, routeUnchecked, settleRuns, tagRuns, trackerCookies, unchecked } from "./harness.mjs";
+import { TAG_PATH, bannerVisible, launch, openDemo, ready, reload, routeUnchecked, settleRuns, tagRuns, trackerCookies, uiFiles, unchecked, watchRequests } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
 after(async () => { await env?.close(); });
 
-const UI = /\/dist\/leptos-consent(\.js|_bg\.wasm|\.css)$/;
-
 /// Records the UI files the page requests from now on.
-function watchUi(page) {
-  const seen = [];
-  page.on("request", (r) => {
-    const path = new URL(r.url()).pathname;
-    if (UI.test(path)) seen.push(path);
-  });
-  return seen;
-}
+const watchUi = (page) => watchRequests(page, uiFiles());
 
 async function acceptedVisitor() {
   const v = await openDemo(env);

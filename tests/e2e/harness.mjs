@@ -121,6 +121,19 @@ export async function ensureUi(page) {
   await page.waitForSelector("#lcc-root [data-testid=lcc-preferences]", { state: "attached", timeout: 15000 });
 }
 
+/// The UI's files (glue, wasm, and with `css` its stylesheet, which the early banner also loads).
+export const uiFiles = (css = true) => (css ? /\/dist\/leptos-consent(\.js|_bg\.wasm|\.css)$/ : /\/dist\/leptos-consent(\.js|_bg\.wasm)$/);
+
+/// Records the paths of the requests matching `pattern` the page makes from now on.
+export function watchRequests(page, pattern) {
+  const seen = [];
+  page.on("request", (r) => {
+    const path = new URL(r.url()).pathname;
+    if (pattern.test(path)) seen.push(path);
+  });
+  return seen;
+}
+
 /// Which demo tags ran on this page view, in order.
 export const tagRuns = (page) => page.evaluate(() => (window.lccDemoRuns || []).slice());
 

@@ -6,24 +6,16 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { launch, openDemo, openWith, routeUnchecked, settleRuns, stamp, stored, trackerCookies, unchecked } from "./harness.mjs";
+import { launch, openDemo, openWith, routeUnchecked, settleRuns, stamp, stored, trackerCookies, uiFiles, unchecked, watchRequests } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
 after(async () => { await env?.close(); });
 
-const UI = /\/dist\/leptos-consent(\.js|_bg\.wasm)$/;
 const UUID4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-/** Records the UI files (glue, wasm) the page requests. */
-function watchUi(page) {
-  const seen = [];
-  page.on("request", (r) => {
-    const path = new URL(r.url()).pathname;
-    if (UI.test(path)) seen.push(path);
-  });
-  return seen;
-}
+/** Records the UI files (glue, wasm) the page requests: the stylesheet comes with the early banner. */
+const watchUi = (page) => watchRequests(page, uiFiles(false));
 
 /** Events as the page sees them, from before any script of the page. */
 const EVENTS = () => {
