@@ -12,6 +12,7 @@ import { appearance } from "./look.mjs";
 import { warm } from "./warm.mjs";
 import { bannerWords } from "./words.mjs";
 import { decide } from "./quick.mjs";
+import { storageKeys } from "./decide.mjs";
 
 const doc = document;
 
@@ -72,16 +73,16 @@ function draw(cfg, root, link, host, lang, { t, title }) {
     root.setAttribute("data-quick", ""); // (Accept all and Reject all are decided here)
     // A decision made in another tab meanwhile: the banner goes, and the boot script starts
     // again on it (running what it grants, or handing it to the UI while it is not attested).
-    const key = cfg.storage_key || "lcc_consent";
+    const key = storageKeys(cfg);
     const elsewhere = (e) => {
-      if (!done && (e.key === key || e.key === key + "_config") && localStorage.getItem(key) != null) {
+      if (!done && (e.key === key.record || e.key === key.marker) && localStorage.getItem(key.record) != null) {
         settle();
         quick.decided(quick.el);
       }
     };
     addEventListener("storage", elsewhere);
     // Back from the back/forward cache (a storage event may not have reached a frozen page).
-    addEventListener("pageshow", (e) => e.persisted && elsewhere({ key }));
+    addEventListener("pageshow", (e) => e.persisted && elsewhere({ key: key.record }));
   }
   // "Preferences saved" for screen readers, as the UI's ConsentStatus (in place before it changes).
   const status = element("div", { class: "lcc-sr-only", role: "status", "aria-live": "polite", "data-testid": "lcc-status" });

@@ -8,7 +8,7 @@
 // core does: tests/core_shared_cases.rs writes a generated table of cases
 // that tests/e2e/boot-logic.test.mjs replays against this file. Pure: no DOM.
 import { categoryGranted, gpcLocked, serviceGranted } from "./logic.mjs";
-import { acceptAll } from "./warm.mjs";
+import { uniform } from "./warm.mjs";
 
 /** `*` matches any run of characters (src/core/pattern.rs `glob_match`). */
 export function globMatch(pattern, name) {
@@ -33,11 +33,13 @@ export function globMatch(pattern, name) {
 }
 
 /** The switches of "Accept all" (`accept`) or "Reject all" under the GPC `signal` (the core's `Choice`). */
-export const choice = (cfg, accept, signal) => {
-  const c = acceptAll(cfg, signal);
-  if (!accept) for (const cat of cfg.categories) for (const id of [cat.id, ...(cat.services || []).map((s) => s.id)]) c[id == cat.id ? "categories" : "services"][id] = !!cat.read_only;
-  return c;
-};
+export const choice = (cfg, accept, signal) => uniform(cfg, accept, signal);
+
+/** Where the decision, its history and the attestation are stored (`storage_key`, `history_key`, `fingerprint_key`). */
+export function storageKeys(cfg) {
+  const record = cfg.storage_key || "lcc_consent";
+  return { record, history: record + "_history", marker: record + "_config" };
+}
 
 /** 16 random bytes as a UUIDv4 (src/core/record.rs `uuid_v4`). */
 export function uuid(bytes) {
@@ -102,11 +104,11 @@ export const denied = (cfg, r) => cfg.categories.flatMap((c) => (c.services || [
 export function eraseNeeded(cfg, r, cookies, keys) {
   const no = denied(cfg, r);
   const yes = cfg.categories.flatMap((c) => (c.services || []).filter((s) => serviceGranted(cfg, r, s.id)));
-  const key = cfg.storage_key || "lcc_consent";
+  const own = storageKeys(cfg);
   const hit = (list, field, name) => list.some((s) => (s[field] || []).some((p) => globMatch(field == "cookies" ? p.name : p, name)));
   return (
     cookies.some((n) => hit(no, "cookies", n) && !hit(yes, "cookies", n)) ||
-    keys.some((k) => k !== key && k !== key + "_history" && hit(no, "storage_keys", k) && !hit(yes, "storage_keys", k))
+    keys.some((k) => k !== own.record && k !== own.history && hit(no, "storage_keys", k) && !hit(yes, "storage_keys", k))
   );
 }
 

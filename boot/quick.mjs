@@ -12,13 +12,14 @@
 // or history already there) it does nothing and the UI carries the press out,
 // as without a stamp.
 import { listen } from "./events.mjs";
-import { changes, choice, denied, eraseNeeded, expire, historyText, probePlan, recordText } from "./decide.mjs";
+import { changes, choice, denied, eraseNeeded, expire, historyText, probePlan, recordText, storageKeys } from "./decide.mjs";
 import { fingerprint } from "./logic.mjs";
 
 const win = window;
 const doc = document;
 const PROBE = "lcc-httponly-probe";
 
+// As boot.mjs's `warn` (a shared module moved the boot script 1 byte over its 4,096-byte budget).
 const warn = (message) => {
   try {
     console.warn("leptos-consent: " + message);
@@ -34,7 +35,7 @@ const fire = (type, detail) => win.dispatchEvent(new CustomEvent(type, { detail 
 const cookieNames = () => [...new Set(doc.cookie.split(";").map((p) => p.split("=")[0].trim()).filter(Boolean))].sort();
 
 /** Keys of localStorage and sessionStorage. */
-function storageKeys() {
+function presentKeys() {
   const out = [];
   for (const s of [localStorage, sessionStorage]) for (let i = 0; i < s.length; i++) out.push(s.key(i));
   return out;
@@ -69,18 +70,18 @@ function probe(forms) {
  */
 export function decide(cfg, accept, quick) {
   const text = quick.el.textContent;
-  const key = cfg.storage_key || "lcc_consent";
+  const key = storageKeys(cfg);
   const signal = navigator.globalPrivacyControl === true;
   let stored, r, no;
   try {
     const ls = localStorage;
-    if (ls.getItem(key) != null || ls.getItem(key + "_history") != null) return false;
+    if (ls.getItem(key.record) != null || ls.getItem(key.history) != null) return false;
     stored = recordText(cfg, choice(cfg, accept, signal), "banner", Date.now(), crypto.getRandomValues(new Uint8Array(16)), signal);
     r = JSON.parse(stored);
     no = denied(cfg, r);
-    if (eraseNeeded(cfg, r, cookieNames(), storageKeys())) return false; // the UI's clean-up erases them
-    ls.setItem(key, stored);
-    if (ls.getItem(key) !== stored) throw 0;
+    if (eraseNeeded(cfg, r, cookieNames(), presentKeys())) return false; // the UI's clean-up erases them
+    ls.setItem(key.record, stored);
+    if (ls.getItem(key.record) !== stored) throw 0;
   } catch {
     return false;
   }
@@ -95,12 +96,12 @@ export function decide(cfg, accept, quick) {
   const ch = changes(cfg, r);
   let left = [];
   step(() => {
-    const bc = new BroadcastChannel("lcc:" + key);
+    const bc = new BroadcastChannel("lcc:" + key.record);
     bc.postMessage(stored);
     bc.close();
   });
   // The attestation first: the boot script starts again on it below.
-  step(() => localStorage.setItem(key + "_config", fingerprint(text) + " " + fingerprint(stored)));
+  step(() => localStorage.setItem(key.marker, fingerprint(text) + " " + fingerprint(stored)));
   // window.CookieConsent answers from this record now (and does not announce it as a returning visit).
   const first = quick.hooks.decided(r);
   // As for a returning visitor: the Consent Mode update, then the granted scripts.
@@ -122,6 +123,6 @@ export function decide(cfg, accept, quick) {
     if (first) for (const name of ["onFirstConsent", "onConsent"]) h.emit(name, { cookie: h.cookie() });
     listen(h);
   });
-  step(() => localStorage.setItem(key + "_history", historyText(r, ch, [...new Set(left)].sort())));
+  step(() => localStorage.setItem(key.history, historyText(r, ch, [...new Set(left)].sort())));
   return true;
 }

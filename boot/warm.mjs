@@ -6,20 +6,23 @@
 import { gate, gpcLocked, serviceScripts } from "./logic.mjs";
 
 /**
- * The categories and services "Accept all" grants, as the core's
- * `Choice::accept_all` under the browser's GPC `signal` (shared table:
- * the `accept_all` cases of tests/core_shared_cases.rs).
+ * The switches of "Accept all" (`on`) or "Reject all", as the core's
+ * `Choice::uniform` under the browser's GPC `signal`: read-only categories on,
+ * locked ones off, every service as its category.
  */
-export function acceptAll(cfg, signal) {
+export function uniform(cfg, on, signal) {
   const locked = gpcLocked(cfg, signal).map((c) => c.id);
   const r = { categories: {}, services: {} };
   for (const c of cfg.categories) {
-    const on = !!c.read_only || !locked.includes(c.id);
-    r.categories[c.id] = on;
-    for (const s of c.services || []) r.services[s.id] = on;
+    const v = !!c.read_only || (on && !locked.includes(c.id));
+    r.categories[c.id] = v;
+    for (const s of c.services || []) r.services[s.id] = v;
   }
   return r;
 }
+
+/** What "Accept all" grants (`Choice::accept_all`; shared table: the `accept_all` cases of tests/core_shared_cases.rs). */
+export const acceptAll = (cfg, signal) => uniform(cfg, true, signal);
 
 /**
  * Starts downloading every external script `acceptAll` would let run on this

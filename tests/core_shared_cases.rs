@@ -456,7 +456,12 @@ fn first_layer_decisions_are_written_for_the_js_side() {
     ]);
     scoped["categories"][2]["services"][0]["storage_keys"] = json!(["_ALG*", "algolia_*_q"]);
     scoped["categories"][3]["services"][0]["cookies"] = json!([{ "name": "_ga" }, { "name": "mp_*" }]);
+    scoped["storage_key"] = json!("site_consent");
     configs.push(scoped);
+    // The storage key left to its default.
+    let mut defaulted = configs[0].clone();
+    defaulted.as_object_mut().unwrap().remove("storage_key");
+    configs.push(defaulted);
     let parsed: Vec<ConsentConfig> = configs
         .iter()
         .map(|c| ConsentConfig::from_json(&c.to_string()).expect("variant config is valid"))
@@ -542,6 +547,11 @@ fn first_layer_decisions_are_written_for_the_js_side() {
     assert!(probing > 200, "{probing} of 1200 cases probe more than two forms");
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/shared-cases");
     std::fs::create_dir_all(&dir).unwrap();
-    let out = json!({ "configs": configs, "cases": cases });
+    // Where each config keeps the decision, its history and the attestation.
+    let keys: Vec<Value> = parsed
+        .iter()
+        .map(|c| json!({ "record": c.storage_key, "history": c.history_key(), "marker": c.fingerprint_key() }))
+        .collect();
+    let out = json!({ "configs": configs, "cases": cases, "keys": keys });
     std::fs::write(dir.join("decide.json"), out.to_string()).unwrap();
 }

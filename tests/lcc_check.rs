@@ -5,7 +5,7 @@ mod common;
 
 use std::process::Command;
 
-use leptos_consent::core::{checked_stamp, config_stamp};
+use leptos_consent::core::{checked_stamp, config_stamp, stamp_note, StampNote};
 
 /// A fresh folder for one test's files (removed by the test at its end).
 fn scratch(name: &str) -> std::path::PathBuf {
@@ -91,4 +91,26 @@ fn the_config_element_is_found_past_scripts_that_mention_it() {
         "<SCRIPT data-x id='cc-config' type=application/json data-checked=\"{stamp}\">"
     )));
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn the_ui_tells_of_a_stale_stamp_and_hints_a_missing_one_with_the_stamp_that_fits() {
+    let text = common::demo_config_json();
+    let now = checked_stamp(&text).unwrap();
+    assert_eq!(stamp_note(Some(&now), &text, false, "cc-config"), None);
+    assert_eq!(
+        stamp_note(None, &text, true, "cc-config"),
+        None,
+        "a config loaded by URL is never stamped"
+    );
+    assert_eq!(
+        stamp_note(Some("0.0.1 00000000"), &text, false, "cc-config"),
+        Some(StampNote::Stale(format!(
+            "#cc-config data-checked=\"0.0.1 00000000\" does not fit this config (it is \"{now}\" now): run lcc-check --write on the page"
+        )))
+    );
+    match stamp_note(None, &text, false, "cc-config") {
+        Some(StampNote::Missing(m)) => assert!(m.contains(&format!("data-checked=\"{now}\" on #cc-config")), "{m}"),
+        other => panic!("{other:?}"),
+    }
 }

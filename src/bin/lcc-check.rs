@@ -66,7 +66,9 @@ fn stamped(html: &str, open: usize, gt: usize, stamp: &str) -> String {
     format!("{}{tag} data-checked=\"{stamp}\"{}", &html[..open], &html[gt..])
 }
 
-fn check(path: &str, write: bool) -> Result<String, String> {
+/// Checks one file: its stamp, or `None` for a page whose config is loaded by
+/// URL (`data-src`: fetched at run time, the UI checks it on every page view).
+fn check(path: &str, write: bool) -> Result<Option<String>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
     let is_html = path.ends_with(".html") || path.ends_with(".htm");
     if !is_html {
@@ -75,18 +77,17 @@ fn check(path: &str, write: bool) -> Result<String, String> {
                 "{path}: --write stamps HTML pages; put the printed stamp on the config element"
             ));
         }
-        return checked_stamp(&text).map_err(|e| format!("{path}: {e}"));
+        return checked_stamp(&text).map(Some).map_err(|e| format!("{path}: {e}"));
     }
     let (open, gt, end) = config_span(&text).ok_or_else(|| format!("{path}: no <script id=\"cc-config\"> element"))?;
     if text[open..gt].contains("data-src") {
-        // The text is fetched at run time: nothing here to check; the UI checks it on every page view.
-        return Ok("(config loaded from data-src: not stamped)".to_owned());
+        return Ok(None);
     }
     let stamp = checked_stamp(&text[gt + 1..end]).map_err(|e| format!("{path}: config: {e}"))?;
     if write {
         std::fs::write(path, stamped(&text, open, gt, &stamp)).map_err(|e| format!("{path}: {e}"))?;
     }
-    Ok(stamp)
+    Ok(Some(stamp))
 }
 
 fn main() -> ExitCode {
@@ -104,8 +105,8 @@ fn main() -> ExitCode {
     let mut ok = true;
     for path in &args {
         match check(path, write) {
-            Ok(stamp) if stamp.starts_with('(') => println!("{path}: {stamp}"),
-            Ok(stamp) => println!("{path}: data-checked=\"{stamp}\""),
+            Ok(Some(stamp)) => println!("{path}: data-checked=\"{stamp}\""),
+            Ok(None) => println!("{path}: (config loaded from data-src: not stamped)"),
             Err(e) => {
                 eprintln!("lcc-check: {e}");
                 ok = false;

@@ -614,6 +614,33 @@ pub fn config_stamp(config_text: &str) -> String {
     format!("{} {}", env!("CARGO_PKG_VERSION"), config_fingerprint(config_text))
 }
 
+/// What to tell the site owner about a page's `data-checked` stamp, once its
+/// config text has parsed and validated ([`stamp_note`]); each holds the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StampNote {
+    /// The stamp does not fit the text (edited since it was checked, or checked
+    /// by another version): the boot script did not take the first-layer path.
+    Stale(String),
+    /// No stamp on an inline config: the message gives the one that fits.
+    Missing(String),
+}
+
+/// Compares the stamp `given` on the page's config element (`#element_id`)
+/// with a config text that has parsed and validated. A config loaded by URL
+/// (`from_url`) is never stamped: nothing to say when it has none.
+pub fn stamp_note(given: Option<&str>, config_text: &str, from_url: bool, element_id: &str) -> Option<StampNote> {
+    let now = config_stamp(config_text);
+    match given {
+        Some(given) if given != now => Some(StampNote::Stale(format!(
+            "#{element_id} data-checked=\"{given}\" does not fit this config (it is \"{now}\" now): run lcc-check --write on the page"
+        ))),
+        None if !from_url => Some(StampNote::Missing(format!(
+            "the config is valid: with data-checked=\"{now}\" on #{element_id} (lcc-check --write adds it), a first visit answered on the banner needs no wasm"
+        ))),
+        _ => None,
+    }
+}
+
 /// FNV-1a over the UTF-16 code units of a text, as 8 hex digits
 /// (boot/logic.mjs `fingerprint` computes the same).
 pub fn config_fingerprint(text: &str) -> String {

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsCast;
 
-use crate::core::{boot_marker, config_stamp, ApiCommand, ConsentConfig, Method};
+use crate::core::{boot_marker, stamp_note, ApiCommand, ConsentConfig, Method, StampNote};
 use crate::ui::{
     install_page_triggers, ConsentBanner, ConsentContext, ConsentStatus, GpcNotice, PreferenceCenter, PreferencesModal,
 };
@@ -226,23 +226,17 @@ fn words_base(bridge: Option<&wasm_bindgen::JsValue>, doc: &web_sys::Document) -
 }
 
 /// The page's `data-checked` stamp against the config text it has just
-/// validated: one that no longer fits (edited since it was checked, or checked
-/// by another version) is reported, with the stamp that fits now; a page
-/// without one gets a hint with it at the console's verbose level (the boot
-/// script cannot take the first-layer path without it).
+/// validated (`core::stamp_note`): a stale one is reported with the stamp that
+/// fits now; a missing one is a hint at the console's verbose level.
 fn check_stamp(doc: &web_sys::Document, text: &str) {
     let Some(el) = doc.get_element_by_id(CONFIG_ELEMENT_ID) else {
         return;
     };
-    let stamp = config_stamp(text);
-    match el.get_attribute("data-checked") {
-        Some(given) if given != stamp => report(&format!(
-            "#{CONFIG_ELEMENT_ID} data-checked=\"{given}\" does not fit this config (it is \"{stamp}\" now): run lcc-check --write on the page"
-        )),
-        None if !el.has_attribute("data-src") => hint(&format!(
-            "the config is valid: with data-checked=\"{stamp}\" on #{CONFIG_ELEMENT_ID} (lcc-check --write adds it), a first visit answered on the banner needs no wasm"
-        )),
-        _ => {}
+    let given = el.get_attribute("data-checked");
+    match stamp_note(given.as_deref(), text, el.has_attribute("data-src"), CONFIG_ELEMENT_ID) {
+        Some(StampNote::Stale(message)) => report(&message),
+        Some(StampNote::Missing(message)) => hint(&message),
+        None => {}
     }
 }
 

@@ -19,7 +19,7 @@ import {
 } from "../../boot/logic.mjs";
 import { appearance } from "../../boot/look.mjs";
 import { acceptAll } from "../../boot/warm.mjs";
-import { changes, choice, denied, eraseNeeded, expire, historyText, probePlan, recordText } from "../../boot/decide.mjs";
+import { changes, choice, denied, eraseNeeded, expire, historyText, probePlan, recordText, storageKeys } from "../../boot/decide.mjs";
 import { bannerWords } from "../../boot/words.mjs";
 
 const root = new URL("../../", import.meta.url);
@@ -110,8 +110,9 @@ test("the shared banner-words table: the early banner shows the core's words in 
 test("the shared first-decision table: Accept all and Reject all on the early banner store and clean up as the core", () => {
   const file = new URL("target/shared-cases/decide.json", root);
   assert.ok(existsSync(file), "run `cargo test --test core_shared_cases` first: it writes the first-decision cases");
-  const { configs, cases } = JSON.parse(readFileSync(file));
+  const { configs, cases, keys } = JSON.parse(readFileSync(file));
   assert.ok(cases.length >= 1000);
+  configs.forEach((cfg, i) => assert.deepEqual(storageKeys(cfg), keys[i], `storage keys of config ${i}`));
   for (const [i, c] of cases.entries()) {
     const cfg = configs[c.config];
     const what = `case ${i}: ${JSON.stringify({ config: c.config, gpc: c.gpc, accept: c.accept, host: c.host, path: c.path })}`;
