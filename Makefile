@@ -75,6 +75,8 @@ $(E2E)/node_modules/.installed: $(E2E)/package.json $(E2E)/package-lock.json
 #   leptos-consent-boot.js   every page view: decides for a returning visitor, runs granted tags,
 #                            defines window.CookieConsent
 #   leptos-consent-banner.js the first layer, drawn while the UI loads (only when asking)
+#   leptos-consent-decide.js under a checked config: carries out Accept all / Reject all on it without the UI
+#                            (fetched once the banner shows)
 #   leptos-consent.js, leptos-consent_bg.wasm, leptos-consent.css   the UI, loaded only when needed
 #   leptos-consent.d.ts      TypeScript declarations of window.CookieConsent
 #   VERSION                  the crate version these files were built from (also on each JS file's first line)
@@ -89,6 +91,7 @@ dist: tools
 	  --enable-reference-types --enable-multivalue --strip-debug --strip-producers target/bindgen/leptos-consent_bg.wasm -o $(DIST)/leptos-consent_bg.wasm
 	esbuild boot/ui.mjs --bundle --minify --format=esm $(STAMP) --log-level=warning --outfile=$(DIST)/leptos-consent.js
 	esbuild boot/banner.mjs --bundle --minify --format=esm --target=es2019 $(STAMP) --log-level=warning --outfile=$(DIST)/leptos-consent-banner.js
+	esbuild boot/quick.mjs --bundle --minify --format=esm --target=es2019 $(STAMP) --log-level=warning --outfile=$(DIST)/leptos-consent-decide.js
 	esbuild boot/boot.mjs --bundle --minify --format=iife --target=es2019 $(STAMP) --define:LCC_VERSION='"$(VERSION)"' --log-level=warning --outfile=$(DIST)/leptos-consent-boot.js
 	cp boot/leptos-consent.d.ts $(DIST)/
 	mkdir -p $(DIST)/i18n

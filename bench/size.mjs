@@ -12,10 +12,12 @@ export const VIEWS = {
   // A returning visitor with a standing decision: the boot script only.
   returning_visitor: ["leptos-consent-boot.js"],
   // A first visit under a checked config (data-checked) answered on the first layer
-  // (Accept all or Reject all): the boot script, the early banner and its stylesheet.
-  first_layer: ["leptos-consent-boot.js", "leptos-consent-banner.js", "leptos-consent.css"],
-  // A first visit that opens the preferences (or under an unchecked config): then the UI too.
-  first_visit: ["leptos-consent-boot.js", "leptos-consent-banner.js", "leptos-consent.css", "leptos-consent.js", "leptos-consent_bg.wasm"],
+  // (Accept all or Reject all): the boot script, the early banner, its stylesheet and
+  // the code that carries the choice out.
+  first_layer: ["leptos-consent-boot.js", "leptos-consent-banner.js", "leptos-consent.css", "leptos-consent-decide.js"],
+  // A first visit that opens the preferences (or under an unchecked config): then the UI too
+  // (and, under a checked config, the decision code fetched once the banner shows).
+  first_visit: ["leptos-consent-boot.js", "leptos-consent-banner.js", "leptos-consent.css", "leptos-consent-decide.js", "leptos-consent.js", "leptos-consent_bg.wasm"],
 };
 
 export function measure(file) {

@@ -3,7 +3,9 @@
 // Loaded by the boot script only when the visitor must be asked, in parallel
 // with the stylesheet, so a returning visitor never downloads it. Under a
 // config the core has checked (`host.el`), Accept all and Reject all are
-// carried out here (quick.mjs) and the UI is loaded only for Manage. Otherwise
+// carried out without the UI, by leptos-consent-decide.js (quick.mjs), which
+// is fetched once the banner shows (so it does not delay it), and the UI is
+// loaded only for Manage. Otherwise
 // it decides nothing: a press is handed to the boot script, which passes it to
 // the UI (the UI validates the config first and carries the press out). The UI
 // replaces this banner with its own, identical one, in the same frame.
@@ -11,7 +13,6 @@ import { BUILT_IN_LANGUAGES, chooseLanguage, gpcLocked, isRtl, normLang, safeUrl
 import { appearance } from "./look.mjs";
 import { warm } from "./warm.mjs";
 import { bannerWords } from "./words.mjs";
-import { decide } from "./quick.mjs";
 import { storageKeys } from "./decide.mjs";
 
 const doc = document;
@@ -61,7 +62,12 @@ function draw(cfg, root, link, host, lang, { t, title }) {
   }
   const look = appearance(cfg.appearance);
   let done; // decided (here or in another tab): the banner stays hidden
+  let deciding; // a press is being carried out here
+  let warmed; // Accept all's scripts are downloading
   const quick = host.el && host;
+  let decision;
+  /** The code that carries a first-layer choice out without the UI (quick.mjs), fetched once. */
+  const decider = () => (decision ||= import(host.base + "leptos-consent-decide.js"));
   /** A decision stands: the banner goes for good, and with it the room kept for it. */
   const settle = () => {
     done = 1;
@@ -88,15 +94,28 @@ function draw(cfg, root, link, host, lang, { t, title }) {
   const status = element("div", { class: "lcc-sr-only", role: "status", "aria-live": "polite", "data-testid": "lcc-status" });
   const button = (id, label, action) => {
     const b = element("button", { type: "button", class: "lcc-btn", "data-testid": id }, label);
-    b.onclick = () => {
-      if (quick && action != "banner:manage" && decide(cfg, action == "banner:accept-all", quick)) {
-        settle();
-        status.textContent = t.saved;
-        return;
-      }
-      if (!host.press(action)) return;
+    const accept = action == "banner:accept-all";
+    /** The press goes to the UI (which validates the config and carries it out). */
+    const toUi = () => {
+      if (done || !host.press(action)) return;
       b.setAttribute("aria-busy", "true");
-      if (action == "banner:accept-all") warm(doc, cfg, navigator.globalPrivacyControl);
+      if (accept && !warmed) warm(doc, cfg, navigator.globalPrivacyControl);
+    };
+    b.onclick = () => {
+      if (!quick || action == "banner:manage") return toUi();
+      if (deciding) return;
+      deciding = 1;
+      // What Accept all grants starts downloading now, while the choice is stored.
+      if (accept) warm(doc, cfg, navigator.globalPrivacyControl), (warmed = 1);
+      decider()
+        .then((m) => !done && m.decide(cfg, accept, quick))
+        .catch(() => 0) // (not loaded: the UI carries the press out)
+        .then((ok) => {
+          deciding = 0;
+          if (!ok) return toUi();
+          settle();
+          status.textContent = t.saved;
+        });
     };
     // Manage opens the UI's preferences: start fetching it on the way there.
     if (quick && action == "banner:manage") b.onpointerenter = b.onfocus = quick.warm;
@@ -127,7 +146,8 @@ function draw(cfg, root, link, host, lang, { t, title }) {
   if (typeof ResizeObserver == "function") new ResizeObserver(fit).observe(banner);
   // Shown once styled and placed: an unstyled banner would shift the page.
   let styled = !!link.sheet;
-  const show = () => styled && !done && root.isConnected && host.shown() && (banner.hidden = false);
+  // Shown: the code that carries the choice out is fetched next, before any press.
+  const show = () => styled && !done && root.isConnected && host.shown() && ((banner.hidden = false), quick && decider().catch(() => 0));
   const ready = () => ((styled = true), show());
   link.addEventListener("load", ready);
   link.addEventListener("error", ready);

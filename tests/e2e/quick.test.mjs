@@ -107,6 +107,40 @@ test("a tracker cookie already on the page: Reject all is handed to the UI, whic
   await context.close();
 });
 
+test("the decision code is fetched once the banner shows: a press before it arrives waits for it; if it cannot load, the UI carries the press out", async () => {
+  // Held back: Accept all is pressed while leptos-consent-decide.js is still on its way.
+  let release;
+  const held = new Promise((r) => (release = r));
+  const v = await openDemo(env, {
+    init: [EVENTS],
+    route: { match: /leptos-consent-decide\.js$/, handler: async (route) => (await held, route.continue()) },
+  });
+  const { page, context } = v;
+  const ui = watchUi(page);
+  await page.getByTestId("lcc-accept-all").click();
+  await page.getByTestId("lcc-accept-all").click(); // a second press while waiting counts once
+  await page.waitForTimeout(300);
+  assert.equal(await stored(page), null, "nothing stored before the decision code is there");
+  assert.equal(await page.getByTestId("lcc-banner").isVisible(), true);
+  release();
+  assert.deepEqual([...(await settleRuns(page, 5))].sort(), ["algolia", "ga", "ga-config", "mixpanel", "reading-list"]);
+  assert.equal(await page.getByTestId("lcc-banner").isVisible(), false);
+  assert.deepEqual(await page.evaluate(() => window.__ev), ["lcc:consent", "lcc:change", "cc:onFirstConsent", "cc:onConsent", "cc:onModalHide"]);
+  assert.deepEqual(ui, [], "carried out without the UI");
+  await context.close();
+
+  // It cannot load: Reject all still works, through the UI.
+  const w = await openDemo(env, { route: { match: /leptos-consent-decide\.js$/, handler: (route) => route.abort() } });
+  const ui2 = watchUi(w.page);
+  await w.page.getByTestId("lcc-reject-all").click();
+  await w.page.waitForFunction(() => localStorage.getItem("lcc_consent") !== null, null, { timeout: 15000 });
+  assert.ok(ui2.some((p) => p.endsWith("_bg.wasm")), "the UI carried the press out");
+  assert.equal(JSON.parse(await stored(w.page)).categories.performance, false);
+  await w.page.getByTestId("lcc-banner").waitFor({ state: "hidden" });
+  assert.deepEqual(w.tagRequests, []);
+  await w.context.close();
+});
+
 test("Manage on a first visit loads the UI and opens the preferences", async () => {
   const v = await openDemo(env);
   const { page, context } = v;
