@@ -11,6 +11,7 @@ TRUNK_VERSION := 0.21.14
 WASM_BINDGEN_VERSION := 0.2.130
 BINARYEN_VERSION := 132
 ESBUILD_VERSION := 0.28.2
+TERSER_VERSION := 5.51.4
 # The distribution's version is the crate's: stamped into dist/VERSION and every JS file's first line.
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 STAMP := --banner:js="/*! leptos-consent $(VERSION) */"
@@ -22,7 +23,7 @@ export CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 E2E := tests/e2e
 
-.PHONY: help demo test build dist serve tools tool-target tool-trunk tool-wasm-bindgen tool-wasm-opt tool-esbuild check-config \
+.PHONY: help demo test build dist serve tools tool-target tool-trunk tool-wasm-bindgen tool-wasm-opt tool-esbuild tool-terser check-config \
 	browser node-deps bench-deps lint test-native test-browser test-e2e size bench fuzz clean
 
 help:
@@ -31,7 +32,7 @@ help:
 
 ## ---- installs (each one skips itself when already satisfied) ----
 
-tools: tool-target tool-trunk tool-wasm-bindgen tool-wasm-opt tool-esbuild
+tools: tool-target tool-trunk tool-wasm-bindgen tool-wasm-opt tool-esbuild tool-terser
 
 tool-target:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
@@ -53,12 +54,21 @@ $(TOOLS)/bin/wasm-opt:
 	printf '#!/bin/sh\nexec node "%s/binaryen/node_modules/binaryen/bin/wasm-opt" "$$@"\n' "$(TOOLS)" > $@
 	chmod +x $@
 
-# esbuild bundles and minifies the boot script (boot/*.mjs) and the wasm-bindgen glue.
+# esbuild bundles the boot script and the early banner (boot/*.mjs), and bundles and minifies
+# the wasm-bindgen glue.
 tool-esbuild: $(TOOLS)/bin/esbuild
 $(TOOLS)/bin/esbuild:
 	mkdir -p $(TOOLS)/esbuild $(TOOLS)/bin
 	cd $(TOOLS)/esbuild && npm install --no-audit --no-fund --silent esbuild@$(ESBUILD_VERSION)
 	ln -sf $(TOOLS)/esbuild/node_modules/.bin/esbuild $@
+
+# terser minifies what every page view or the first layer loads (the boot script, the early
+# banner, the decision code): 3-6% fewer brotli bytes than esbuild's minifier on these files.
+tool-terser: $(TOOLS)/bin/terser
+$(TOOLS)/bin/terser:
+	mkdir -p $(TOOLS)/terser $(TOOLS)/bin
+	cd $(TOOLS)/terser && npm install --no-audit --no-fund --silent terser@$(TERSER_VERSION)
+	ln -sf $(TOOLS)/terser/node_modules/.bin/terser $@
 
 browser:
 	@if [ ! -x "$(CHROMIUM)" ] || [ ! -x "$(CHROMEDRIVER)" ]; then \
@@ -82,17 +92,25 @@ $(E2E)/node_modules/.installed: $(E2E)/package.json $(E2E)/package-lock.json
 #   VERSION                  the crate version these files were built from (also on each JS file's first line)
 #   i18n/<lang>.json         built-in interface words per language, loaded only for a visitor in that language
 WASM_OUT := target/wasm32-unknown-unknown/release/lcc-ui.wasm
+# boot/$(1).mjs bundled by esbuild as $(2) (extra flags $(3)), minified by terser into $(DIST)/$(4).
+# ES2020 (optional chaining, ??): no browser that runs the UI's wasm (reference types, bulk
+# memory: Chrome 96, Firefox 79, Safari 15) lacks it.
+define small_js
+	esbuild boot/$(1).mjs --bundle --format=$(2) --target=es2020 $(3) --log-level=warning --outfile=target/js/$(1).js
+	{ echo "/*! leptos-consent $(VERSION) */"; \
+	  terser target/js/$(1).js --ecma 2020 --compress passes=3,unsafe_arrows --mangle $(if $(filter esm,$(2)),--module); } > $(DIST)/$(4)
+endef
 DIST := dist
 dist: tools
 	cargo build --release --target wasm32-unknown-unknown --bin lcc-ui --features embed
-	rm -rf $(DIST) && mkdir -p $(DIST) target/bindgen
+	rm -rf $(DIST) && mkdir -p $(DIST) target/bindgen target/js
 	wasm-bindgen --target web --no-typescript --out-dir target/bindgen --out-name leptos-consent $(WASM_OUT)
 	wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int \
 	  --enable-reference-types --enable-multivalue --strip-debug --strip-producers target/bindgen/leptos-consent_bg.wasm -o $(DIST)/leptos-consent_bg.wasm
 	esbuild boot/ui.mjs --bundle --minify --format=esm $(STAMP) --log-level=warning --outfile=$(DIST)/leptos-consent.js
-	esbuild boot/banner.mjs --bundle --minify --format=esm --target=es2019 $(STAMP) --log-level=warning --outfile=$(DIST)/leptos-consent-banner.js
-	esbuild boot/quick.mjs --bundle --minify --format=esm --target=es2019 $(STAMP) --log-level=warning --outfile=$(DIST)/leptos-consent-decide.js
-	esbuild boot/boot.mjs --bundle --minify --format=iife --target=es2019 $(STAMP) --define:LCC_VERSION='"$(VERSION)"' --log-level=warning --outfile=$(DIST)/leptos-consent-boot.js
+	$(call small_js,banner,esm,,leptos-consent-banner.js)
+	$(call small_js,quick,esm,,leptos-consent-decide.js)
+	$(call small_js,boot,iife,--define:LCC_VERSION='"$(VERSION)"',leptos-consent-boot.js)
 	cp boot/leptos-consent.d.ts $(DIST)/
 	mkdir -p $(DIST)/i18n
 	node -e 'for (const f of fs.readdirSync("i18n")) fs.writeFileSync("$(DIST)/i18n/" + f, JSON.stringify(JSON.parse(fs.readFileSync("i18n/" + f, "utf8"))))'

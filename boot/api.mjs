@@ -12,7 +12,7 @@
 // cc:onChange, cc:onModalShow, cc:onModalHide), after the callbacks given to
 // run(). Our own events from the UI are translated by events.mjs, which ships
 // with the UI: a returning visitor's page view only needs onConsent.
-import { categoryGranted, lifetime, serviceGranted } from "./logic.mjs";
+import { categoryGranted, lifetime, service, serviceGranted } from "./logic.mjs";
 
 const win = window;
 const MODALS = { banner: "consentModal", preferences: "preferencesModal" };
@@ -151,8 +151,8 @@ export function createApi(host) {
       return Promise.resolve();
     },
     acceptedCategory: (name) => !!cfg && categoryGranted(cfg, rec, name),
-    acceptedService: (service, category) =>
-      !!cfg && serviceGranted(cfg, rec, service) && categories().some((c) => c.id === category && (c.services || []).some((s) => s.id === service)),
+    // (A granted service is one the config has.)
+    acceptedService: (id, category) => !!cfg && serviceGranted(cfg, rec, id) && service(cfg, id)[0].id === category,
     validConsent: () => !!rec && !ask,
     getUserPreferences: preferences,
     getCookie: (field) => (field ? cookie()[field] : cookie()),

@@ -29,6 +29,12 @@ let uiModule;
 let observer;
 let active; // the stored value this page view runs under
 const seen = new WeakSet();
+// The attributes of this page view's granted external tags: kept with the attestation, so
+// that the next page view under the same record and config (so with the same verdicts)
+// starts their downloads at once.
+const tags = [];
+// Their downloads, started from what the last page view kept (src -> whether it loaded).
+const learned = {};
 const cleanups = [];
 
 const warn = (message) => {
@@ -173,7 +179,7 @@ function loadFailed(src) {
 let running = []; // inserted external scripts that have not run yet
 function runInOrder(queue) {
   for (const el of queue) {
-    const downloaded = el.src ? preload(el) : true;
+    const downloaded = el.src ? learned[el.src] || preload(el) : true;
     chain = chain
       .then(() => (el.src ? downloaded : Promise.all(running.splice(0))))
       .then((ok) => {
@@ -194,7 +200,7 @@ function live(attrs, text, insert, inserted) {
   const el = doc.createElement("script");
   for (const [k, v] of attrs) el.setAttribute(k, v);
   if (text != null) el.text = text;
-  el._ins = insert.bind(null, el);
+  el._ins = () => insert(el);
   el._mark = inserted;
   return el;
 }
@@ -214,7 +220,8 @@ function activate(cfg, record) {
     if (typeof verdict === "string") {
       warn((ph.src || "inline script") + " never runs: " + verdict);
     } else if (verdict) {
-      const attrs = [...ph.attributes].filter((a) => !COPY_SKIP.includes(a.name)).map((a) => [a.name, a.value]);
+      // (src resolved: the attributes are also kept for the next page view, which may be elsewhere)
+      const attrs = [...ph.attributes].filter((a) => !COPY_SKIP.includes(a.name)).map((a) => [a.name, a.name == "src" ? ph.src : a.value]);
       const type = ph.getAttribute("data-type");
       if (type) attrs.push(["type", type]);
       // Marked when inserted: one the boot script never inserted is the UI's to run.
@@ -225,6 +232,7 @@ function activate(cfg, record) {
         () => ph.setAttribute("data-lcc-state", "done"),
       );
       el.nonce = ph.nonce || nonce;
+      if (ph.src) tags.push(attrs);
       queue.push(el);
     }
   }
@@ -296,7 +304,8 @@ function boot(cfgEl) {
   let known = cfgEl.getAttribute("data-checked") === LCC_VERSION + " " + fp;
   try {
     stored = localStorage.getItem(key);
-    // What the UI has validated (src/core/config.rs `boot_marker`): "<config> <record>".
+    // What the UI has validated (src/core/config.rs `boot_marker`): "<config> <record>", and
+    // after a third space, what this script kept of the last page view (`tags`).
     marker = (localStorage.getItem(key + "_config") || "").split(" ");
     known ||= marker[0] === fp;
     if (known && stored != null && marker[1] === fingerprint(stored)) {
@@ -322,18 +331,40 @@ function boot(cfgEl) {
   if (!record) return quick || handOver();
   active = stored;
   win.__lccBoot = "returning";
+  // The tags the last page view ran under this record start downloading now, before the
+  // parser reaches them (each runs only when its placeholder is found and its turn comes).
+  try {
+    for (const attrs of JSON.parse(marker.slice(2).join(" ") || 0) || []) {
+      const el = live(attrs);
+      el.nonce = nonce;
+      learned[el.src] = preload(el);
+    }
+  } catch {
+    /* a list this script did not write: nothing is learned */
+  }
   activate(cfg, record);
   observer = new MutationObserver(() => activate(cfg, record));
   observer.observe(doc.documentElement, { childList: true, subtree: true });
-  on(doc, "DOMContentLoaded", () => activate(cfg, record));
+  on(doc, "DOMContentLoaded", () => {
+    activate(cfg, record);
+    // Kept for the next page view. (A decision made elsewhere meanwhile has handed this page
+    // over, which removed this listener; one in the last instant gets an attestation that does
+    // not fit its record, which sends the next page view to the UI: safe.)
+    const now = marker[0] + " " + marker[1] + " " + JSON.stringify(tags);
+    try {
+      localStorage.setItem(key + "_config", now); // (the same value again: no write, no storage event)
+    } catch {
+      /* storage full: nothing is learned */
+    }
+  });
 
   // A change made elsewhere (another tab, or back from the bfcache): the UI applies it.
   const changed = () => {
-    let now;
+    let now = null;
     try {
       now = localStorage.getItem(key);
     } catch {
-      now = null;
+      /* unreadable now: handed over */
     }
     if (now !== active) handOver(active);
   };
@@ -342,7 +373,7 @@ function boot(cfgEl) {
   on(win, "storage", (e) => e.key === key && changed());
   on(win, "pageshow", (e) => e.persisted && changed());
   // Intent to open the settings: start fetching the UI before the click.
-  const intent = (e) => e.target && e.target.closest && e.target.closest("[data-cc]") && warm();
+  const intent = (e) => e.target.closest?.("[data-cc]") && warm();
   on(doc, "pointerover", intent, { passive: true });
   on(doc, "focusin", intent);
 }
@@ -354,7 +385,7 @@ function boot(cfgEl) {
 let uiFailed = false;
 let via;
 doc.addEventListener("click", (e) => {
-  const t = !uiCall && !uiFailed && e.target && e.target.closest && e.target.closest("[data-cc]");
+  const t = !uiCall && !uiFailed && e.target.closest?.("[data-cc]");
   if (!t) return;
   e.preventDefault();
   if (!pending) {

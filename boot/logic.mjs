@@ -41,7 +41,7 @@ function category(cfg, id) {
 }
 
 /** [category, service] for a service id. */
-function service(cfg, id) {
+export function service(cfg, id) {
   for (const c of cfg.categories) for (const s of c.services || []) if (s.id === id) return [c, s];
 }
 

@@ -584,6 +584,11 @@ impl ConsentConfig {
 /// only when both fingerprints match what the page and storage hold: the
 /// record was read by this crate's decoder under exactly this config, so the
 /// boot script checks only the clock (expiry), which moves on its own.
+///
+/// The boot script appends, after a third space, the attributes of the tags
+/// it ran, so that the next page view under the same attestation starts their
+/// downloads early. Rewriting the marker here (any change of the record)
+/// drops that list.
 pub fn boot_marker(config_text: &str, standing_record: Option<&str>) -> String {
     let config = config_fingerprint(config_text);
     match standing_record {

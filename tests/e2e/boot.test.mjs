@@ -39,6 +39,46 @@ test("a returning visitor's tags run in order without the UI being fetched", asy
   await context.close();
 });
 
+test("a returning visitor's tags start downloading when the boot script runs, learned from the page view before; a new decision forgets them", async () => {
+  const v = await acceptedVisitor();
+  const { page, context } = v;
+  // When the parser adds each external placeholder (before the boot script sees it).
+  await page.addInitScript(() => {
+    window.__parsed = {};
+    new MutationObserver((ms) => {
+      for (const m of ms) for (const n of m.addedNodes) if (n.nodeName === "SCRIPT" && n.type === "text/plain" && n.src) window.__parsed[n.src] ??= performance.now();
+    }).observe(document, { childList: true, subtree: true });
+  });
+  // Per placeholder: whether its download started before the parser reached it.
+  const early = () =>
+    page.evaluate(() => Object.entries(window.__parsed).map(([src, at]) => [new URL(src).pathname, performance.getEntriesByName(src)[0]?.startTime < at]));
+  await reload(v); // the first returning view: found by the parser, and kept for the next one
+  await settleRuns(page, 5);
+  assert.deepEqual(await early(), [["/tags/gtag-standin.js", false], ["/tags/mixpanel-standin.js", false]]);
+  await reload(v);
+  const runs = await settleRuns(page, 5);
+  assert.deepEqual(await early(), [["/tags/gtag-standin.js", true], ["/tags/mixpanel-standin.js", true]]);
+  assert.deepEqual(runs.filter((r) => r !== "algolia"), ["ga", "ga-config", "mixpanel", "reading-list"], "still in document order");
+
+  // Mixpanel withdrawn in the settings (the page reloads): that page view, and the next, neither
+  // run nor fetch it.
+  await page.getByTestId("footer-cookie-settings").click();
+  await page.getByTestId("lcc-preferences").locator("[data-category=marketing] summary").click();
+  await page.getByRole("switch", { name: "Mixpanel" }).uncheck();
+  v.tagRequests.length = 0;
+  await Promise.all([page.waitForEvent("load"), page.getByTestId("lcc-save").click()]);
+  await ready(page);
+  assert.deepEqual([...(await settleRuns(page, 4))].sort(), ["algolia", "ga", "ga-config", "reading-list"]);
+  await reload(v);
+  assert.equal(await page.evaluate(() => window.__lccBoot), "returning");
+  assert.deepEqual([...(await settleRuns(page, 4))].sort(), ["algolia", "ga", "ga-config", "reading-list"]);
+  assert.deepEqual(await early(), [["/tags/gtag-standin.js", true], ["/tags/mixpanel-standin.js", false]], "what this record grants was learned again");
+  await page.waitForTimeout(300);
+  assert.ok(!v.tagRequests.some((p) => p.includes("mixpanel")), `requested: ${v.tagRequests}`);
+  assert.deepEqual(v.errors, []);
+  await context.close();
+});
+
 test("Cookie settings on a returning page loads the UI and opens the stored choice", async () => {
   const v = await acceptedVisitor();
   const { page, context } = v;
