@@ -60,6 +60,19 @@ test("a returning visitor's tags start downloading when the boot script runs, le
   assert.deepEqual(await early(), [["/tags/gtag-standin.js", true], ["/tags/mixpanel-standin.js", true]]);
   assert.deepEqual(runs.filter((r) => r !== "algolia"), ["ga", "ga-config", "mixpanel", "reading-list"], "still in document order");
 
+  // A list that does not parse is ignored (the tags run as found) and written afresh.
+  await page.evaluate(() => {
+    const m = localStorage.getItem("lcc_consent_config").split(" ");
+    localStorage.setItem("lcc_consent_config", `${m[0]} ${m[1]} [["src", {`);
+  });
+  await reload(v);
+  assert.deepEqual([...(await settleRuns(page, 5))].sort(), ["algolia", "ga", "ga-config", "mixpanel", "reading-list"]);
+  assert.deepEqual(await early(), [["/tags/gtag-standin.js", false], ["/tags/mixpanel-standin.js", false]]);
+  assert.equal(await page.evaluate(() => window.__lccBoot), "returning", "the attestation still stands");
+  await reload(v);
+  await settleRuns(page, 5);
+  assert.deepEqual(await early(), [["/tags/gtag-standin.js", true], ["/tags/mixpanel-standin.js", true]]);
+
   // Mixpanel withdrawn in the settings (the page reloads): that page view, and the next, neither
   // run nor fetch it.
   await page.getByTestId("footer-cookie-settings").click();
