@@ -143,7 +143,14 @@ function draw(cfg, root, link, host, lang, { t, title }) {
     ),
   );
   root.append(banner, status);
-  if (typeof ResizeObserver == "function") new ResizeObserver(fit).observe(banner);
+  // The room kept for the banner follows its size (fit), from the frame after the one that
+  // shows it: that frame, often the page's own first layout, then runs no script of ours
+  // (a script in it makes the whole frame one long task), and the room is kept one frame later.
+  if (typeof ResizeObserver == "function") {
+    const ro = new ResizeObserver(fit);
+    const io = new IntersectionObserver((es) => es.some((e) => e.isIntersecting) && (io.disconnect(), ro.observe(banner)));
+    io.observe(banner);
+  }
   // Shown once styled and placed: an unstyled banner would shift the page.
   let styled = !!link.sheet;
   // Shown: the code that carries the choice out is fetched next, before any press.

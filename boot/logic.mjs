@@ -17,12 +17,10 @@ const TRIM = /^[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]
 
 /** FNV-1a over the UTF-16 code units of `text`, as 8 hex digits (src/core/config.rs `config_fingerprint`). */
 export function fingerprint(text) {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return ("0000000" + h.toString(16)).slice(-8);
+  // (Kept a signed 32-bit integer in the loop, which the engine holds unboxed; unsigned at the end.)
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return ("0000000" + (h >>> 0).toString(16)).slice(-8);
 }
 
 /** How long a decision stays valid under `cfg`, in ms. */
