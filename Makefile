@@ -63,7 +63,7 @@ $(TOOLS)/bin/esbuild:
 	ln -sf $(TOOLS)/esbuild/node_modules/.bin/esbuild $@
 
 # terser minifies what every page view or the first layer loads (the boot script, the early
-# banner, the decision code): 3-6% fewer brotli bytes than esbuild's minifier on these files.
+# banner, the decision code): 2-6% fewer brotli bytes than esbuild's minifier on these files.
 tool-terser: $(TOOLS)/bin/terser
 $(TOOLS)/bin/terser:
 	mkdir -p $(TOOLS)/terser $(TOOLS)/bin
