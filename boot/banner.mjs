@@ -4,11 +4,11 @@
 // with the stylesheet, so a returning visitor never downloads it. Under a
 // config the core has checked (`host.el`), Accept all and Reject all are
 // carried out without the UI, by leptos-consent-decide.js (quick.mjs), which
-// is fetched once the banner shows (so it does not delay it), and the UI is
-// loaded only for Manage. Otherwise
-// it decides nothing: a press is handed to the boot script, which passes it to
-// the UI (the UI validates the config first and carries the press out). The UI
-// replaces this banner with its own, identical one, in the same frame.
+// is fetched once the banner shows (so it does not delay it); the UI is
+// loaded only for Manage. Otherwise it decides nothing: a press is handed to
+// the boot script, which passes it to the UI (the UI validates the config
+// first and carries the press out). The UI replaces this banner with its own,
+// identical one, in the same frame.
 import { BUILT_IN_LANGUAGES, chooseLanguage, gpcLocked, isRtl, normLang, safeUrl } from "./logic.mjs";
 import { appearance } from "./look.mjs";
 import { warm } from "./warm.mjs";

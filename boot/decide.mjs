@@ -8,7 +8,6 @@
 // core does: tests/core_shared_cases.rs writes a generated table of cases
 // that tests/e2e/boot-logic.test.mjs replays against this file. Pure: no DOM.
 import { categoryGranted, gpcLocked, serviceGranted } from "./logic.mjs";
-import { uniform } from "./warm.mjs";
 
 /** `*` matches any run of characters (src/core/pattern.rs `glob_match`). */
 export function globMatch(pattern, name) {
@@ -32,9 +31,6 @@ export function globMatch(pattern, name) {
   return p === pattern.length;
 }
 
-/** The switches of "Accept all" (`accept`) or "Reject all" under the GPC `signal` (the core's `Choice`). */
-export const choice = (cfg, accept, signal) => uniform(cfg, accept, signal);
-
 /** Where the decision, its history and the attestation are stored (`storage_key`, `history_key`, `fingerprint_key`). */
 export function storageKeys(cfg) {
   const record = cfg.storage_key || "lcc_consent";
@@ -53,7 +49,7 @@ const sorted = (o) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a
 
 /**
  * The stored text of a first decision (`record_decision` with no previous
- * record, then `encode`): `ch` is a `choice`, `via` the method, `now` Unix ms.
+ * record, then `encode`): `ch` is a choice (warm.mjs `uniform`), `via` the method, `now` Unix ms.
  */
 export function recordText(cfg, ch, via, now, bytes, signal) {
   const locked = gpcLocked(cfg, signal).map((c) => c.id);

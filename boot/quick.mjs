@@ -12,7 +12,8 @@
 // or history already there) it does nothing and the UI carries the press out,
 // as without a stamp.
 import { listen } from "./events.mjs";
-import { changes, choice, denied, eraseNeeded, expire, historyText, probePlan, recordText, storageKeys } from "./decide.mjs";
+import { changes, denied, eraseNeeded, expire, historyText, probePlan, recordText, storageKeys } from "./decide.mjs";
+import { uniform } from "./warm.mjs";
 import { fingerprint } from "./logic.mjs";
 
 const win = window;
@@ -76,7 +77,7 @@ export function decide(cfg, accept, quick) {
   try {
     const ls = localStorage;
     if (ls.getItem(key.record) != null || ls.getItem(key.history) != null) return false;
-    stored = recordText(cfg, choice(cfg, accept, signal), "banner", Date.now(), crypto.getRandomValues(new Uint8Array(16)), signal);
+    stored = recordText(cfg, uniform(cfg, accept, signal), "banner", Date.now(), crypto.getRandomValues(new Uint8Array(16)), signal);
     r = JSON.parse(stored);
     no = denied(cfg, r);
     if (eraseNeeded(cfg, r, cookieNames(), presentKeys())) return false; // the UI's clean-up erases them

@@ -18,8 +18,8 @@ import {
   serviceScripts,
 } from "../../boot/logic.mjs";
 import { appearance } from "../../boot/look.mjs";
-import { acceptAll } from "../../boot/warm.mjs";
-import { changes, choice, denied, eraseNeeded, expire, historyText, probePlan, recordText, storageKeys } from "../../boot/decide.mjs";
+import { acceptAll, uniform } from "../../boot/warm.mjs";
+import { changes, denied, eraseNeeded, expire, historyText, probePlan, recordText, storageKeys } from "../../boot/decide.mjs";
 import { bannerWords } from "../../boot/words.mjs";
 
 const root = new URL("../../", import.meta.url);
@@ -116,7 +116,7 @@ test("the shared first-decision table: Accept all and Reject all on the early ba
   for (const [i, c] of cases.entries()) {
     const cfg = configs[c.config];
     const what = `case ${i}: ${JSON.stringify({ config: c.config, gpc: c.gpc, accept: c.accept, host: c.host, path: c.path })}`;
-    const text = recordText(cfg, choice(cfg, c.accept, c.gpc), "banner", c.now, c.bytes, c.gpc);
+    const text = recordText(cfg, uniform(cfg, c.accept, c.gpc), "banner", c.now, c.bytes, c.gpc);
     assert.equal(text, c.record, what);
     const r = JSON.parse(text);
     const ch = changes(cfg, r);
