@@ -14,7 +14,9 @@
 // with the UI: a returning visitor's page view only needs onConsent.
 import { categoryGranted, lifetime, service, serviceGranted } from "./logic.mjs";
 
-const win = window;
+/** The page's window and document (one name each in the boot script's bundle). */
+export const win = window;
+export const doc = document;
 const MODALS = { banner: "consentModal", preferences: "preferencesModal" };
 const CALLBACKS = ["onFirstConsent", "onConsent", "onChange", "onModalShow", "onModalHide"];
 
@@ -73,7 +75,7 @@ function cookie() {
     consentId: rec.id,
     consentTimestamp: new Date(rec.first).toISOString(),
     lastConsentTimestamp: new Date(rec.last).toISOString(),
-    languageCode: document.documentElement.lang || "en",
+    languageCode: doc.documentElement.lang || "en",
     expirationTime: rec.last + lifetime(cfg),
   };
 }
@@ -83,7 +85,7 @@ function announceLoad() {
   if (loadAnnounced || !rec || ask) return;
   loadAnnounced = true;
   const fire = () => emit("onConsent", { cookie: cookie() });
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fire, { once: true });
+  if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", fire, { once: true });
   else setTimeout(fire);
 }
 

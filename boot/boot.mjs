@@ -11,11 +11,9 @@
 // another tab, the preference-center page) hands over to the wasm UI, loaded on
 // demand from the same folder. After the hand-over the wasm owns the page;
 // this script stops.
-import { createApi, hooks, modal, refuse, setState } from "./api.mjs";
+import { createApi, doc, hooks, modal, refuse, setState, win } from "./api.mjs";
 import { consentModeUpdate, fingerprint, fresh, gate, gpcConflict, serviceScripts } from "./logic.mjs";
 
-const doc = document;
-const win = window;
 const me = doc.currentScript;
 // The distribution's folder: this script's own, or for the script pasted into the page, its data-base
 // (a URL or a path from the site root: import() takes no bare "dist/").
@@ -396,7 +394,7 @@ doc.addEventListener("click", (e) => {
   handOver(active);
 });
 
-const NO_CONFIG = 'no config: no <script type="application/json" id="cc-config">, no CookieConsent.run()';
+const NO_CONFIG = "no config: no #cc-config, no CookieConsent.run()";
 
 /** Something unforeseen in this script: the UI takes over and decides. */
 function failed(e) {
