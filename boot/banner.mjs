@@ -147,7 +147,7 @@ function draw(cfg, root, link, host, lang, { t, title }) {
   // own first layout, then runs no script of ours: a script in it makes the whole frame one
   // long task): the room kept for the banner follows its size (fit), and the code that
   // carries the choice out is fetched, before any press (starting a fetch costs the main
-  // thread 4-6 ms at 4x CPU, which the task that draws the banner does not pay).
+  // thread 4-15 ms at 4x CPU in Chromium, which the task that draws the banner does not pay).
   const onScreen = () => {
     if (typeof ResizeObserver == "function") new ResizeObserver(fit).observe(banner);
     if (quick) decider().catch(() => 0);

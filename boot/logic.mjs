@@ -18,8 +18,9 @@ const TRIM = /^[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]
 /** FNV-1a over the UTF-16 code units of `text`, as 8 hex digits (src/core/config.rs `config_fingerprint`). */
 export function fingerprint(text) {
   // (Kept a signed 32-bit integer in the loop, which the engine holds unboxed; unsigned at the
-  // end. Four characters a turn: the one-a-turn loop took 0.3-20 ms, median 7.6, on its first
-  // call over a 5.6 KB config at 4x CPU in Chromium, this one 0.1-2.7, median 1.0.)
+  // end. Four characters a turn: on its first call over a 5.6 KB config at 4x CPU in Chromium
+  // the one-a-turn loop took 0.2-20 ms, medians 3-8 ms in three sets of 9-12 page loads, this
+  // one 0.1-2.7 ms, medians about 1.)
   let h = 0x811c9dc5 | 0;
   let i = 0;
   const n = text.length;
