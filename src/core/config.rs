@@ -501,11 +501,8 @@ impl ConsentConfig {
     /// The error names the exact field that is wrong, for example
     /// `categories[2].services[0].cookies[1].name: empty pattern`.
     pub fn from_json(json: &str) -> Result<Self, ConfigError> {
-        let de = &mut serde_json::Deserializer::from_str(json);
-        let cfg: ConsentConfig = serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            ConfigError::new(if path == "." { String::new() } else { path }, e.inner().to_string())
-        })?;
+        let cfg: ConsentConfig = serde_json::from_str(json)
+            .map_err(|e| ConfigError::new(super::json_path::path_at(json, e.line(), e.column()), e.to_string()))?;
         validate_config(&cfg)?;
         Ok(cfg)
     }

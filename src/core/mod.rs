@@ -12,6 +12,7 @@ mod erase;
 mod gate;
 mod history;
 mod i18n;
+mod json_path;
 mod pattern;
 mod record;
 mod validate;
