@@ -6,7 +6,8 @@
 //! person editing the config. Tracking the path while deserializing (as the
 //! serde_path_to_error crate does) wraps every deserializer call in generic
 //! code that the wasm carries for every type of the config (28 KB of the UI's
-//! wasm); this scan is one small function, run only when parsing failed.
+//! optimised wasm, 5.5 KB brotli); this scan is one small function, run only
+//! when parsing failed.
 
 /// One open container on the way to the error.
 enum Frame {
