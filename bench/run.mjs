@@ -263,32 +263,28 @@ try {
 /// run's medians ("fastest peer": the best median among the peers on that metric), and
 /// whether each of our contestants (`mine`) meets it.
 function targetTable(r, mine) {
-  const get = (k, side = "first") => (x) => pick(x[side], k);
+  // (The same readings as the metric table above.)
+  const metric = (name) => metrics.find(([n]) => n === name)[1];
   const best = (f) => Math.min(...contestants.filter((c) => !c.ours).map((c) => median(f(r[c.id]))).filter((x) => x != null));
-  const ctrl = (f) => median(f(r.control));
-  const round = (x) => Math.round(x);
-  const rows = [];
-  {
-    const f = get("banner");
-    const [peer, fcp] = [best(f), ctrl(get("fcp"))];
-    rows.push(["First visit, banner visible", f, Math.max(0.8 * peer, fcp + 20), `max(0.8 × ${round(peer)}, control FCP ${round(fcp)} + 20)`]);
-  }
-  {
-    const f = get("firstTag", "cold");
-    const [peer, load] = [best(f), ctrl(get("load", "cold"))];
-    rows.push(["Returning (cold), first tag", f, Math.max(0.5 * peer, load + 10), `max(0.5 × ${round(peer)}, control load ${round(load)} + 10)`]);
-  }
-  {
-    const f = get("acceptToLastTag");
-    rows.push(["Accept all → last tag", f, best(f), "fastest peer"]);
-  }
-  rows.push(["Total blocking time", get("tbt"), 0, "0"]);
-  rows.push(["CLS", get("cls"), 0, "0"]);
-  rows.push(["JS heap + wasm memory, KB", (x) => pick(x.first, "memory").map((m) => (m == null ? null : m / 1024)), 2560, "2.5 MB"]);
-  // What a returning visitor's page view loads of the consent manager (files on disk, brotli;
-  // a file pasted into the page counted too), and no UI file besides the boot script.
-  rows.push(["Returning (cold), consent-manager bytes, brotli", (x, c) => x.cold.map((v) => [...new Set([...v.files, ...(c.inline || [])])].reduce((n, f) => n + measure(f).brotli, 0)), 4096, "4 KB"]);
-  rows.push(["Returning, UI files fetched (most in any view)", (x) => [...pick(x.cold, "ui"), ...pick(x.warm, "ui")], 0, "none", (xs) => Math.max(...xs)]);
+  const ctrl = (k, side) => median(pick(r.control[side], k));
+  const round = Math.round;
+  const banner = metric("banner visible");
+  const firstTag = metric("returning, cold: first tag");
+  const accept = metric("Accept all → last tag");
+  const [bannerPeer, tagPeer] = [best(banner), best(firstTag)];
+  const [fcp, load] = [ctrl("fcp", "first"), ctrl("load", "cold")];
+  const rows = [
+    ["First visit, banner visible", banner, Math.max(0.8 * bannerPeer, fcp + 20), `max(0.8 × ${round(bannerPeer)}, control FCP ${round(fcp)} + 20)`],
+    ["Returning (cold), first tag", firstTag, Math.max(0.5 * tagPeer, load + 10), `max(0.5 × ${round(tagPeer)}, control load ${round(load)} + 10)`],
+    ["Accept all → last tag", accept, best(accept), "fastest peer"],
+    ["Total blocking time", metric("total blocking time"), 0, "0"],
+    ["CLS", metric("CLS"), 0, "0"],
+    ["JS heap + wasm memory, KB", metric("live JS heap + wasm memory, KB"), 2560, "2.5 MB"],
+    // What a returning visitor's page view loads of the consent manager (files on disk, brotli;
+    // a file pasted into the page counted too), and no UI file besides the boot script.
+    ["Returning (cold), consent-manager bytes, brotli", (x, c) => x.cold.map((v) => [...new Set([...v.files, ...(c.inline || [])])].reduce((n, f) => n + measure(f).brotli, 0)), 4096, "4 KB"],
+    ["Returning, UI files fetched (most in any view)", (x) => [...pick(x.cold, "ui"), ...pick(x.warm, "ui")], 0, "none", (xs) => Math.max(...xs)],
+  ];
   const out = [`Targets (issue 7), bounds from this run's medians:`, "", `| target | bound | ${mine.map((c) => c.label).join(" | ")} |`, `|---|---|${mine.map(() => "---").join("|")}|`];
   for (const [name, f, bound, how, agg = median] of rows) {
     const cells = mine.map((c) => {

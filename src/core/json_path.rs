@@ -31,6 +31,11 @@ fn offset(text: &str, line: usize, column: usize) -> usize {
     (start + column).min(text.len())
 }
 
+/// Whitespace or the end of an array element: no element begins there.
+fn is_gap(b: u8) -> bool {
+    b.is_ascii_whitespace() || b == b',' || b == b']'
+}
+
 /// The path of the field being read at the error serde_json reported at
 /// `line` and `column` of `text`; empty at the top level.
 pub(crate) fn path_at(text: &str, line: usize, column: usize) -> String {
@@ -40,7 +45,7 @@ pub(crate) fn path_at(text: &str, line: usize, column: usize) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if let Some(Frame::Array(_, begun)) = stack.last_mut() {
-            *begun |= !matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r' | b',' | b']');
+            *begun |= !is_gap(bytes[i]);
         }
         match bytes[i] {
             b'{' => stack.push(Frame::Object {
@@ -86,7 +91,7 @@ pub(crate) fn path_at(text: &str, line: usize, column: usize) -> String {
     // An error about an array element's type is reported just before the element: it has begun.
     if let Some(Frame::Array(_, begun)) = stack.last_mut() {
         let next = text.as_bytes()[end..].iter().find(|b| !b.is_ascii_whitespace());
-        *begun |= next.is_some_and(|b| !matches!(b, b',' | b']'));
+        *begun |= next.is_some_and(|&b| !is_gap(b));
     }
     let mut path = String::new();
     for frame in &stack {
