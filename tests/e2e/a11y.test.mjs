@@ -100,6 +100,27 @@ const focused = (page) =>
     };
   });
 
+test("a page's own theme (--lcc-* on :root, and on .lcc-root .lcc-dark) wins on a first visit and when a returning visitor opens the settings, though the stylesheet then comes after the page's", async () => {
+  const THEME = "<style>:root { --lcc-btn-bg: rgb(120, 20, 60); } .lcc-root .lcc-dark { --lcc-btn-bg: rgb(200, 100, 0); }</style>";
+  for (const [scheme, expect] of [["light", "rgb(120, 20, 60)"], ["dark", "rgb(200, 100, 0)"]]) {
+    const { context, page, errors } = await open({ patch: look({ scheme }), html: (h) => h.replace("</head>", THEME + "</head>") });
+    const bg = (el) => getComputedStyle(el).backgroundColor;
+    assert.equal(await ui(page, "lcc-accept-all").evaluate(bg), expect, `${scheme}: first visit`);
+    await ui(page, "lcc-accept-all").click();
+    await page.waitForFunction(() => window.CookieConsent.validConsent());
+    await page.reload();
+    await page.waitForFunction(() => window.__lccBoot === "returning");
+    // The settings load the UI and its stylesheet now, appended after the page's own <style>.
+    await page.getByTestId("footer-cookie-settings").click();
+    await page.locator("#lcc-root dialog[open]").waitFor();
+    const order = await page.evaluate(() => [...document.head.querySelectorAll("style, link[rel=stylesheet]")].map((e) => e.tagName));
+    assert.equal(order.at(-1), "LINK", `${scheme}: the stylesheet is the last one`);
+    assert.equal(await ui(page, "lcc-save").evaluate(bg), expect, `${scheme}: returning visitor's settings`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
 test("keyboard only: the banner's buttons in visual order with a focus ring; the modal takes focus, keeps it, switches toggle with Space, Escape returns focus", async () => {
   for (const [lang, locale] of [["en", "en-US"], ["ar", "ar-EG"]]) {
     const { context, page } = await open({ lang, locale });
