@@ -269,3 +269,21 @@ test("the boot script pasted into the page (data-base): first layer, returning v
   assert.equal(await page.locator("#lcc-cat-marketing").isChecked(), true);
   await context.close();
 });
+
+test("the early banner's file cannot load: the site owner is told, nothing runs, and Cookie settings still asks through the UI", async () => {
+  const v = await openWith(env, { checked: true, wait: false, routes: [["**/leptos-consent-banner.js", (r) => r.abort()]] });
+  const { page, context } = v;
+  const tags = [];
+  page.on("request", (r) => /\/tags\/(?!monitor)/.test(new URL(r.url()).pathname) && tags.push(r.url()));
+  await page.waitForFunction(() => window.__lccErrors.some((m) => m.includes("leptos-consent-banner.js")), null, { timeout: 10000 });
+  assert.equal(await page.getByTestId("lcc-banner").count(), 0);
+  await page.waitForTimeout(300);
+  assert.deepEqual(await page.evaluate(() => (window.lccDemoRuns || []).slice()), [], "no tag ran");
+  assert.deepEqual(tags, [], "no tag requested");
+  await page.getByTestId("footer-cookie-settings").click();
+  await page.getByTestId("lcc-preferences").waitFor({ state: "visible" });
+  await page.getByTestId("lcc-prefs-reject-all").click();
+  await page.waitForFunction(() => window.CookieConsent.validConsent());
+  assert.deepEqual(v.errors, []);
+  await context.close();
+});
