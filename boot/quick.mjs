@@ -48,6 +48,7 @@ function presentKeys() {
  * unreadable afterwards, means one is there. Returns their names.
  */
 function probe(forms) {
+  if (!forms.length) return []; // (nothing to look for: no cookie written, none read)
   const readable = (needle) => doc.cookie.includes(needle);
   doc.cookie = "lcc_probe_ctl=1; Path=/";
   const works = readable("lcc_probe_ctl=1");
@@ -80,7 +81,9 @@ export function decide(cfg, accept, quick) {
     stored = recordText(cfg, uniform(cfg, accept, signal), "banner", Date.now(), crypto.getRandomValues(new Uint8Array(16)), signal);
     r = JSON.parse(stored);
     no = denied(cfg, r);
-    if (eraseNeeded(cfg, r, cookieNames(), presentKeys())) return false; // the UI's clean-up erases them
+    // The UI's clean-up erases them. (Nothing refused, as after Accept all: nothing to erase,
+    // and no cookie or key list to read, which costs the main thread 6-10 ms at 4x CPU.)
+    if (no.length && eraseNeeded(cfg, r, cookieNames(), presentKeys())) return false;
     ls.setItem(key.record, stored);
     if (ls.getItem(key.record) !== stored) throw 0;
   } catch {
@@ -108,7 +111,7 @@ export function decide(cfg, accept, quick) {
   // As for a returning visitor: the Consent Mode update, then the granted scripts.
   step(() => quick.decided(quick.el));
   step(() => {
-    left = probe(probePlan(no, cookieNames(), location.hostname, location.pathname || "/"));
+    left = probe(no.length ? probePlan(no, cookieNames(), location.hostname, location.pathname || "/") : []);
     if (left.length) {
       warn(`could not remove cookies [${left.map((n) => JSON.stringify(n)).join(", ")}]: HttpOnly, set on a domain or path this page cannot reach, or written again`);
       fire("lcc:cleanup", { removed_cookies: [], remaining_cookies: [], removed_keys: [], http_only_cookies: left });

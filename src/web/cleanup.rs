@@ -123,6 +123,10 @@ const PROBE_VALUE: &str = "lcc-httponly-probe";
 /// refuses to write holds an HttpOnly cookie. Every probe written is expired
 /// again at once. Returns the names found, or nothing when cookies are off.
 pub fn probe_http_only(forms: &[CookieDeletion]) -> Vec<String> {
+    // Nothing to look for (as after Accept all): no cookie written, none read.
+    if forms.is_empty() {
+        return Vec::new();
+    }
     let Some(doc) = html_document() else { return Vec::new() };
     let readable = |doc: &web_sys::HtmlDocument, needle: &str| doc.cookie().unwrap_or_default().contains(needle);
     // Control: with cookies disabled every write "fails"; that proves nothing.
