@@ -23,6 +23,7 @@ const PROBE = "lcc-httponly-probe";
 // As boot.mjs's `warn` (a shared module moved the boot script 1 byte over its 4,096-byte budget).
 const warn = (message) => {
   try {
+    message += ""; // (an Error too)
     console.warn("leptos-consent: " + message);
     win.dispatchEvent(new CustomEvent("lcc:error", { detail: { message } }));
   } catch {
