@@ -33,23 +33,24 @@ pub fn start() {
 /// `window.__lccHandOver` to a function returning `{ previous, action }`
 /// (see [`start_ui`]) before loading the wasm. Without it, starts afresh.
 pub fn start_from_boot() {
-    let read = |obj: &wasm_bindgen::JsValue, key: &str| {
-        js_sys::Reflect::get(obj, &key.into()).ok().and_then(|v| v.as_string())
-    };
-    let handed = web_sys::window()
+    let ask = web_sys::window()
         .and_then(|w| js_sys::Reflect::get(&w, &"__lccHandOver".into()).ok())
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-        .and_then(|f| f.call0(&wasm_bindgen::JsValue::NULL).ok());
-    match handed {
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    match ask.as_ref().and_then(|f| f.call0(&wasm_bindgen::JsValue::NULL).ok()) {
         Some(h) => start_with(HandOver {
-            previous: read(&h, "previous"),
-            action: read(&h, "action"),
+            previous: read_string(&h, "previous"),
+            action: read_string(&h, "action"),
+            ask_again: ask,
             bridge: js_sys::Reflect::get(&h, &"bridge".into())
                 .ok()
                 .filter(|b| b.is_object()),
         }),
         None => start_ui(None, None),
     }
+}
+
+fn read_string(obj: &wasm_bindgen::JsValue, key: &str) -> Option<String> {
+    js_sys::Reflect::get(obj, &key.into()).ok().and_then(|v| v.as_string())
 }
 
 /// Entry point called by the boot script (`leptos-consent-boot.js`) when the
@@ -62,6 +63,7 @@ pub fn start_ui(previous: Option<String>, action: Option<String>) {
     start_with(HandOver {
         previous,
         action,
+        ask_again: None,
         bridge: None,
     });
 }
@@ -99,6 +101,10 @@ fn start_with(hand_over: HandOver) {
 struct HandOver {
     previous: Option<String>,
     action: Option<String>,
+    /// The boot script's `__lccHandOver`, asked again when the views are first
+    /// drawn if it had no action at the start: a press on its early banner
+    /// meanwhile (while the UI fetched the visitor's words) is carried out then.
+    ask_again: Option<js_sys::Function>,
     /// The boot script's `window.CookieConsent` side: `attach(call)` hands it
     /// the function that carries out API calls, `state(config, record, prompt)`
     /// keeps its answers (`acceptedCategory`, …) in step with the session.
@@ -143,6 +149,7 @@ fn boot(doc: &web_sys::Document, text: &str, hand_over: HandOver) {
     ctx.set_words_base(Some(words_base(hand_over.bridge.as_ref(), doc)));
     let doc = doc.clone();
     let mut action = hand_over.action;
+    let mut ask_again = hand_over.ask_again;
     let drawn: Rc<RefCell<Vec<Box<dyn std::any::Any>>>> = Rc::default();
     owner.with(|| {
         Effect::new(move |_| {
@@ -155,7 +162,13 @@ fn boot(doc: &web_sys::Document, text: &str, hand_over: HandOver) {
             *drawn.borrow_mut() = views;
             // Same task as the drawing: the boot script's banner gives way to ours without a frame between.
             replace_boot_banner(&doc);
-            if let Some(a) = action.take() {
+            // (Both taken on the first drawing: a later one, after a language switch, performs nothing.)
+            let again = ask_again.take();
+            let asked = action.take().or_else(|| {
+                let h = again?.call0(&wasm_bindgen::JsValue::NULL).ok()?;
+                read_string(&h, "action")
+            });
+            if let Some(a) = asked {
                 perform(ctx, &doc, Some(&a));
             }
         });

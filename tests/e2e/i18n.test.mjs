@@ -128,3 +128,43 @@ test("the config's language wins over the page and the browser", async () => {
   assert.equal(await text(page, "lcc-accept-all"), "Accetta tutti");
   await context.close();
 });
+
+test("a press on the early banner while the UI fetches the visitor's words counts: the UI carries it out once drawn", async () => {
+  let release;
+  const held = new Promise((r) => (release = r));
+  const words = [];
+  const context = await env.browser.newContext({ locale: "de-DE" });
+  const page = await context.newPage();
+  await page.route(/\/(index\.html)?$/, async (route) => {
+    const res = await route.fetch();
+    await route.fulfill({ response: res, body: unchecked(await res.text()).replace(/<html lang=en>/, "<html>") });
+  });
+  // The early banner's copy of the German words comes at once; the UI's (asked for once it is running) waits.
+  await page.route("**/i18n/de.json", async (route) => {
+    words.push(route.request().url());
+    if (words.length > 1) await held;
+    await route.continue();
+  });
+  // The UI arrives after the early banner is up, as on a slow connection.
+  let wasmIn;
+  const wasmHeld = new Promise((r) => (wasmIn = r));
+  await page.route("**/leptos-consent_bg.wasm", async (route) => { await wasmHeld; await route.continue(); });
+  await page.goto(env.server.url + "/");
+  const early = page.locator("#lcc-boot [data-testid=lcc-accept-all]");
+  await early.waitFor({ state: "visible" });
+  wasmIn();
+  await expectPoll(() => words.length === 2);
+  await early.click();
+  release();
+  await page.waitForFunction(() => window.CookieConsent.validConsent(), null, { timeout: 10000 });
+  assert.equal(await page.evaluate(() => window.CookieConsent.acceptedCategory("marketing")), true);
+  assert.equal(await ui(page, "lcc-banner").isVisible(), false);
+  await context.close();
+});
+
+async function expectPoll(ok, ms = 10000) {
+  for (const end = Date.now() + ms; !ok(); ) {
+    if (Date.now() > end) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
