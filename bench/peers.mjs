@@ -187,9 +187,10 @@ function control(html) {
 export const CONTROL = { id: "control", label: "page without a consent manager", page: control, files: [] };
 
 /** Ours: the demo's config and boot script, with the same gated tags as the peers (vanilla-compatible markup). */
-const BOOT_TAG = '<script src="dist/leptos-consent-boot.js"></script>';
+const bootTag = (dist) => `<script src="${dist}/leptos-consent-boot.js"></script>`;
 
-function ours(html) {
+/** Our page, with the distribution in the site's folder `dist`. */
+function ours(html, dist = "dist") {
   const config = JSON.parse(CONFIG.exec(html)[1]);
   // The demo also loads Algolia from the config; the benchmark gates the same tags everywhere.
   for (const c of config.categories) for (const s of c.services || []) delete s.scripts;
@@ -201,7 +202,7 @@ function ours(html) {
 `;
   const cmp = `
   <script type="application/json" id="cc-config">${JSON.stringify(config)}</script>
-  ${BOOT_TAG}`;
+  ${bootTag(dist)}`;
   // First in the head, as the README asks: before the page's stylesheets and scripts, which
   // would hold a pasted boot script back until they have loaded.
   const page = bare(html);
@@ -218,7 +219,7 @@ export const CONTESTANTS = [
     label: "leptos-consent",
     ours: true,
     stamp: true,
-    page: ours,
+    page: (html, site, dist) => ours(html, dist),
     banner: "[data-testid=lcc-banner]",
     accept: "[data-testid=lcc-accept-all]",
     files: ["/dist/leptos-consent"],
@@ -231,7 +232,8 @@ export const CONTESTANTS = [
     ours: true,
     stamp: true,
     inline: ["/dist/leptos-consent-boot.js"],
-    page: (html, site) => ours(html).replace(BOOT_TAG, () => `<script data-base="/dist/">${readFileSync(`${site}/dist/leptos-consent-boot.js`, "utf8")}</script>`),
+    page: (html, site, dist = "dist") =>
+      ours(html, dist).replace(bootTag(dist), () => `<script data-base="/${dist}/">${readFileSync(`${site}/${dist}/leptos-consent-boot.js`, "utf8")}</script>`),
     banner: "[data-testid=lcc-banner]",
     accept: "[data-testid=lcc-accept-all]",
     files: ["/dist/leptos-consent"],
@@ -241,7 +243,7 @@ export const CONTESTANTS = [
     id: "ours-unstamped",
     label: "leptos-consent, config not stamped",
     ours: true,
-    page: ours,
+    page: (html, site, dist) => ours(html, dist),
     banner: "[data-testid=lcc-banner]",
     accept: "[data-testid=lcc-accept-all]",
     files: ["/dist/leptos-consent"],
@@ -282,3 +284,21 @@ export const CONTESTANTS = [
 
 /** Reads the demo page once. */
 export const demoHtml = (site) => readFileSync(`${site}/index.html`, "utf8");
+
+/**
+ * One of ours again, built from another distribution: the folder `dir` in the
+ * site (an earlier build copied there), for an A/B run of two builds on the
+ * same machine in the same run (run.mjs: BENCH_BASELINE=dir).
+ */
+export function baseline(c, dir) {
+  const moved = (p) => p.replace(/^\/dist\//, `/${dir}/`);
+  return {
+    ...c,
+    id: `${c.id}-baseline`,
+    label: `${c.label} (baseline: ${dir})`,
+    baseline: true,
+    page: (html, site) => c.page(html, site, dir),
+    files: c.files.map(moved),
+    inline: c.inline && c.inline.map(moved),
+  };
+}

@@ -8,6 +8,13 @@
 //   node bench/run.mjs [site-dir] [runs]      (make bench)
 //   BENCH_ONLY=ours,klaro BENCH_PROFILES=loopback node bench/run.mjs site 1
 //
+// A/B of two builds: copy the earlier build's distribution into the site
+// (e.g. site/dist-before, from `git stash; make build; cp -r site/dist
+// site/dist-before; git stash pop; make build`), then
+//   BENCH_BASELINE=dist-before BENCH_ONLY=ours,ours-inline node bench/run.mjs site 11
+// runs each of ours selected twice, interleaved: on dist/ and on the baseline.
+// The report goes to bench/results/<date>-ab.md.
+//
 // Prints a markdown table and writes it to bench/results/<date>.md. Timings
 // live here, never in tests.
 import { chromium } from "../tests/e2e/node_modules/playwright-core/index.mjs";
@@ -17,7 +24,7 @@ import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServer } from "../tests/e2e/serve.mjs";
-import { CONTESTANTS, CONTROL, MOUNTS, TAGS, demoHtml } from "./peers.mjs";
+import { CONTESTANTS, CONTROL, MOUNTS, TAGS, baseline, demoHtml } from "./peers.mjs";
 
 const SITE = process.argv[2] || "site";
 const RUNS = Number(process.argv[3] || 7);
@@ -205,7 +212,8 @@ const ms = (xs) => (median(xs) == null ? "–" : `${Math.round(median(xs))} (${r
 const pick = (xs, k) => xs.map((x) => x[k]);
 const kb = (n) => (n / 1024).toFixed(1);
 
-const contestants = CONTESTANTS.filter((c) => !ONLY || ONLY.includes(c.id));
+const BASELINE = process.env.BENCH_BASELINE;
+const contestants = CONTESTANTS.filter((c) => !ONLY || ONLY.includes(c.id)).flatMap((c) => (BASELINE && c.ours ? [c, baseline(c, BASELINE)] : [c]));
 const html = demoHtml(SITE);
 for (const c of [CONTROL, ...contestants]) {
   const file = join(SITE, `bench-${c.id}.html`);
@@ -287,13 +295,16 @@ function targetTable(r, mine) {
   ];
   const out = [`Targets (issue 7), bounds from this run's medians:`, "", `| target | bound | ${mine.map((c) => c.label).join(" | ")} |`, `|---|---|${mine.map(() => "---").join("|")}|`];
   for (const [name, f, bound, how, agg = median] of rows) {
+    // (A run without peers, such as an A/B run of two builds, has no bound from them.)
+    const known = Number.isFinite(bound);
     const cells = mine.map((c) => {
       const v = agg(f(r[c.id], c));
       if (v == null) return "–";
       const shown = name === "CLS" ? v.toFixed(3) : round(v);
-      return `${shown}: ${v <= bound + 1e-9 ? "met" : "not met"}`;
+      return known ? `${shown}: ${v <= bound + 1e-9 ? "met" : "not met"}` : `${shown}`;
     });
-    out.push(`| ${name} | ≤ ${name === "CLS" ? bound : round(bound)} (${how}) | ${cells.join(" | ")} |`);
+    const limit = known ? `≤ ${name === "CLS" ? bound : round(bound)} (${how})` : "– (no peer in this run)";
+    out.push(`| ${name} | ${limit} | ${cells.join(" | ")} |`);
   }
   return out;
 }
@@ -358,11 +369,12 @@ for (const [name] of Object.entries(PROFILES)) {
   lines.push(`| returning: consent-manager files fetched besides the boot script | ${uiFetched.join(" | ")} | ${mine.map(() => "").join(" | ")} |`, "");
   lines.push(...targetTable(r, mine), "");
 }
-lines.push(`First-visit brotli bytes, ours / smallest peer: ${(bytesOf.ours / Math.min(...contestants.filter((c) => !c.ours).map((c) => bytesOf[c.id]))).toFixed(2)} ` +
+const smallestPeer = Math.min(...contestants.filter((c) => !c.ours).map((c) => bytesOf[c.id]));
+lines.push(`First-visit brotli bytes, ours / smallest peer: ${Number.isFinite(smallestPeer) ? (bytesOf.ours / smallestPeer).toFixed(2) : "– (no peer in this run)"} ` +
   `(${kb(bytesOf.ours)} KB). Target (issue 7) ≤ 40 KB: ` +
   contestants.filter((c) => c.ours).map((c) => `${c.label} ${kb(bytesOf[c.id])} KB ${bytesOf[c.id] <= 40960 ? "met" : "not met"}`).join("; ") + ".");
 
 const table = lines.join("\n");
 console.log(table);
 mkdirSync(new URL("results/", import.meta.url), { recursive: true });
-writeFileSync(new URL(`results/${date}.md`, import.meta.url), table + "\n");
+writeFileSync(new URL(`results/${date}${BASELINE ? "-ab" : ""}.md`, import.meta.url), table + "\n");
