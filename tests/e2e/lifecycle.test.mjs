@@ -31,12 +31,13 @@ test("back/forward cache: a withdrawal made on another page is honoured on the r
   const shows = () => page.evaluate(() => sessionStorage.getItem("shows"));
   const before = await shows();
   await page.goBack({ waitUntil: "commit" }); // a restored page fires no load event
-  await page.waitForFunction((n) => (sessionStorage.getItem("shows") || "").length > n, before.length);
-  assert.equal((await shows())[before.length], "R", "the page came back from the bfcache");
   // The restored page takes the withdrawal on: the UI comes, applies it and starts a
-  // clean page view (reload_on_revoke), where only the refusal's tag runs.
+  // clean page view (reload_on_revoke), where only the refusal's tag runs. (The tab's
+  // sessionStorage keeps every pageshow: read once that clean view is up, as the restored
+  // page may already be reloading.)
   await page.waitForFunction((n) => (sessionStorage.getItem("shows") || "").length > n + 1, before.length, { timeout: 15000 });
   await ready(page);
+  assert.equal((await shows())[before.length], "R", "the page came back from the bfcache");
   assert.equal(await page.evaluate(() => window.CookieConsent.acceptedCategory("performance")), false);
   assert.equal(JSON.parse(await stored(page)).categories.performance, false);
   assert.deepEqual(await settleRuns(page, 1), ["no-analytics"]);
