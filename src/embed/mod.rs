@@ -39,7 +39,9 @@ pub fn start_from_boot() {
     match ask.as_ref().and_then(|f| f.call0(&wasm_bindgen::JsValue::NULL).ok()) {
         Some(h) => start_with(HandOver {
             previous: read_string(&h, "previous"),
-            action: read_string(&h, "action"),
+            // (Read when the views are first drawn: the boot script's answer then includes
+            // any press made since.)
+            action: None,
             ask_again: ask,
             bridge: js_sys::Reflect::get(&h, &"bridge".into())
                 .ok()
@@ -101,9 +103,9 @@ fn start_with(hand_over: HandOver) {
 struct HandOver {
     previous: Option<String>,
     action: Option<String>,
-    /// The boot script's `__lccHandOver`, asked again when the views are first
-    /// drawn if it had no action at the start: a press on its early banner
-    /// meanwhile (while the UI fetched the visitor's words) is carried out then.
+    /// The boot script's `__lccHandOver`, asked for its action when the views
+    /// are first drawn: a trigger clicked before the UI loaded, or a press on
+    /// its early banner since (while the UI fetched the visitor's words).
     ask_again: Option<js_sys::Function>,
     /// The boot script's `window.CookieConsent` side: `attach(call)` hands it
     /// the function that carries out API calls, `state(config, record, prompt)`
