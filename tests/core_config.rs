@@ -77,6 +77,39 @@ fn unknown_fields_are_errors_with_their_path() {
 }
 
 #[test]
+fn texts_take_known_words_once_each() {
+    let cfg = ConsentConfig::from_json(&demo_with(
+        "/texts",
+        serde_json::json!({ "accept_all": "Yes", "gpc_applied": "G" }),
+    ))
+    .unwrap();
+    assert_eq!(cfg.texts.accept_all, "Yes");
+    assert_eq!(cfg.texts.gpc_applied, "G");
+    assert_eq!(cfg.texts.reject_all, "Reject all", "a word not given keeps its default");
+
+    let e = err(&demo_with("/texts", serde_json::json!({ "acept_all": "Yes" })));
+    assert!(
+        e.contains("texts.acept_all") && e.contains("unknown field `acept_all`, expected one of `banner_title`"),
+        "{e}"
+    );
+    let e = err(&demo_with("/texts", serde_json::json!({ "save": 5 })));
+    assert!(
+        e.contains("texts.save") && e.contains("invalid type: integer `5`, expected a string"),
+        "{e}"
+    );
+    let e = err(&demo_with("/texts", serde_json::json!(["Yes"])));
+    assert!(e.contains("texts") && e.contains("expected struct Texts"), "{e}");
+    // (serde_json::Value cannot hold a key twice: the text is written out.)
+    let twice = common::demo_config_json().replacen(
+        "\"categories\"",
+        "\"texts\": { \"save\": \"A\", \"save\": \"B\" }, \"categories\"",
+        1,
+    );
+    let e = err(&twice);
+    assert!(e.contains("texts.save") && e.contains("duplicate field `save`"), "{e}");
+}
+
+#[test]
 fn a_category_cannot_be_on_by_default() {
     // Ported configs often say "enabled": the error says what to do about it.
     let e = err(

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::config::ConsentConfig;
+use super::map_from;
 use super::record::{uuid_v4, ConsentRecord, DecodeError, Method, RecordError, RECORD_VERSION};
 
 /// Why the visitor must be asked (again).
@@ -162,15 +163,15 @@ pub struct Choice {
 
 impl Choice {
     fn uniform(cfg: &ConsentConfig, on: bool) -> Self {
-        let categories = cfg
-            .categories
-            .iter()
-            .map(|c| (c.id.clone(), on && !c.gpc_locked || c.read_only))
-            .collect();
-        let services = cfg
-            .services()
-            .map(|(c, s)| (s.id.clone(), on && !c.gpc_locked || c.read_only))
-            .collect();
+        let categories = map_from(
+            cfg.categories
+                .iter()
+                .map(|c| (c.id.clone(), on && !c.gpc_locked || c.read_only)),
+        );
+        let services = map_from(
+            cfg.services()
+                .map(|(c, s)| (s.id.clone(), on && !c.gpc_locked || c.read_only)),
+        );
         Choice { categories, services }
     }
 
@@ -187,15 +188,15 @@ impl Choice {
     /// The switches as the visitor left them: what `record` grants, everything else off.
     /// This is what the preferences modal opens with.
     pub fn from_record(cfg: &ConsentConfig, record: Option<&ConsentRecord>) -> Self {
-        let categories = cfg
-            .categories
-            .iter()
-            .map(|c| (c.id.clone(), category_granted(cfg, record, &c.id)))
-            .collect();
-        let services = cfg
-            .services()
-            .map(|(_, s)| (s.id.clone(), service_granted(cfg, record, &s.id)))
-            .collect();
+        let categories = map_from(
+            cfg.categories
+                .iter()
+                .map(|c| (c.id.clone(), category_granted(cfg, record, &c.id))),
+        );
+        let services = map_from(
+            cfg.services()
+                .map(|(_, s)| (s.id.clone(), service_granted(cfg, record, &s.id))),
+        );
         Choice { categories, services }
     }
 
@@ -245,20 +246,17 @@ pub fn record_decision(
     now_ms: u64,
     random: [u8; 16],
 ) -> ConsentRecord {
-    let categories = cfg
-        .categories
-        .iter()
-        .map(|c| (c.id.clone(), c.read_only || !c.gpc_locked && choice.category(&c.id)))
-        .collect::<BTreeMap<_, _>>();
-    let services = cfg
-        .services()
-        .map(|(c, s)| {
-            (
-                s.id.clone(),
-                c.read_only || (categories[&c.id] && choice.service(&s.id)),
-            )
-        })
-        .collect();
+    let categories = map_from(
+        cfg.categories
+            .iter()
+            .map(|c| (c.id.clone(), c.read_only || !c.gpc_locked && choice.category(&c.id))),
+    );
+    let services = map_from(cfg.services().map(|(c, s)| {
+        (
+            s.id.clone(),
+            c.read_only || (categories[&c.id] && choice.service(&s.id)),
+        )
+    }));
     let (consent_id, first_decision_ms) = match previous {
         Some(p) if p.first_decision_ms <= now_ms => (p.consent_id.clone(), p.first_decision_ms),
         _ => (uuid_v4(random), now_ms),

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::config::{ConsentConfig, Texts};
+use super::map_from;
 
 /// Languages whose interface words ship with the distribution.
 pub const BUILT_IN_LANGUAGES: [&str; 11] = ["en", "zh", "ja", "de", "fr", "es", "it", "pt", "nl", "pl", "ar"];
@@ -220,20 +221,18 @@ impl Texts {
 
     /// These texts as words by field name.
     pub fn words(&self) -> Words {
-        self.fields()
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).clone()))
-            .collect()
+        map_from(self.fields().iter().map(|(k, v)| ((*k).to_owned(), (*v).clone())))
     }
 
     /// The words of `other` for the fields where `current` still has this
     /// (English default) text.
     fn diff_keys(&self, current: &Texts, other: &Words) -> Words {
-        other
-            .iter()
-            .filter(|(k, _)| self.get(k).is_some() && self.get(k) == current.get(k))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect()
+        map_from(
+            other
+                .iter()
+                .filter(|(k, _)| self.get(k).is_some() && self.get(k) == current.get(k))
+                .map(|(k, v)| (k.clone(), v.clone())),
+        )
     }
 }
 
