@@ -235,7 +235,8 @@ fn draw(
     // press on Manage meanwhile is in the context and opens it once mounted.
     let modal: Rc<RefCell<Option<leptos::mount::UnmountHandle<_>>>> = Rc::default();
     let slot = Rc::downgrade(&modal);
-    let later = wasm_bindgen::closure::Closure::once_into_js(move || {
+    leptos::task::spawn_local(async move {
+        next_task().await;
         // Gone if the views were drawn again (a language switch) meanwhile.
         if let Some(slot) = slot.upgrade() {
             *slot.borrow_mut() = Some(leptos::mount::mount_to(root, move || {
@@ -244,9 +245,6 @@ fn draw(
             }));
         }
     });
-    if let Some(w) = web_sys::window() {
-        let _ = w.set_timeout_with_callback(later.unchecked_ref());
-    }
     out.push(Box::new(modal));
     out
 }
