@@ -109,7 +109,7 @@ dist: tools
 	  --enable-reference-types --enable-multivalue --strip-debug --strip-producers target/bindgen/leptos-consent_bg.wasm -o $(DIST)/leptos-consent_bg.wasm
 	esbuild boot/ui.mjs --bundle --minify --format=esm $(STAMP) --log-level=warning --outfile=$(DIST)/leptos-consent.js
 	$(call small_js,banner,esm,,leptos-consent-banner.js)
-	$(call small_js,quick,esm,,leptos-consent-decide.js)
+	$(call small_js,quick,esm,--define:LCC_VERSION='"$(VERSION)"',leptos-consent-decide.js)
 	$(call small_js,boot,iife,--define:LCC_VERSION='"$(VERSION)"',leptos-consent-boot.js)
 	cp boot/leptos-consent.d.ts $(DIST)/
 	mkdir -p $(DIST)/i18n

@@ -120,6 +120,8 @@ export const hooks = {
   cookie,
   categories,
   modal,
+  /** A config the early banner's decision code vouched for (`setState`). */
+  state: setState,
   /** A decision was stored (`detail`: the record, from the UI): returns whether it is the visitor's first valid one. */
   decided(detail) {
     const wasValid = rec && !ask;

@@ -1,13 +1,14 @@
 // leptos-consent-banner.js: the first layer, drawn while the wasm UI loads.
 //
 // Loaded by the boot script only when the visitor must be asked, in parallel
-// with the stylesheet, so a returning visitor never downloads it. Under a
-// config the core has checked (`host.el`), Accept all and Reject all are
-// carried out without the UI, by leptos-consent-decide.js (quick.mjs), which
-// is fetched once the banner shows (so it does not delay it); the UI is
-// loaded only for Manage. Otherwise it decides nothing: a press is handed to
-// the boot script, which passes it to the UI (the UI validates the config
-// first and carries the press out). The UI replaces this banner with its own,
+// with the stylesheet, so a returning visitor never downloads it. On a first
+// visit (`host.el`), Accept all and Reject all are carried out without the UI,
+// by leptos-consent-decide.js (quick.mjs), which is fetched once the banner
+// shows (so it does not delay it) and first makes sure the core accepts the
+// config (checked ahead of time, or vouched for by valid.mjs); the UI is loaded
+// only for Manage, or at once for a config nothing vouches for. Otherwise it
+// decides nothing: a press is handed to the boot script, which passes it to
+// the UI (the UI validates the config first and carries the press out). The UI replaces this banner with its own,
 // identical one, in the same frame.
 import { BUILT_IN_LANGUAGES, chooseLanguage, gpcLocked, isRtl, normLang, safeUrl } from "./logic.mjs";
 import { appearance } from "./look.mjs";
@@ -39,13 +40,20 @@ const fetchWords = (base, lang) =>
  * says whether it is the first one. `host.base` is the distribution's folder.
  */
 export function firstLayer(cfg, link, host) {
-  const root = element("div", { class: "lcc-root", id: "lcc-boot" });
-  const lang = chooseLanguage(cfg, doc.documentElement.getAttribute("lang"), navigator.languages || [navigator.language]);
-  const d = normLang(cfg.default_language || "en");
-  Promise.all([fetchWords(host.base, d), lang === d ? undefined : fetchWords(host.base, lang)]).then(([dw, lw]) =>
-    draw(cfg, root, link, host, lang, bannerWords(cfg, lang, dw, lw)),
-  );
-  return root;
+  // A config no one has checked yet may not even have the shape of one: then the UI
+  // checks it, reports what is wrong, and shows the visitor what it can.
+  try {
+    const root = element("div", { class: "lcc-root", id: "lcc-boot" });
+    const lang = chooseLanguage(cfg, doc.documentElement.getAttribute("lang"), navigator.languages || [navigator.language]);
+    const d = normLang(cfg.default_language || "en");
+    Promise.all([fetchWords(host.base, d), lang === d ? undefined : fetchWords(host.base, lang)])
+      .then(([dw, lw]) => draw(cfg, root, link, host, lang, bannerWords(cfg, lang, dw, lw)))
+      .catch(() => host.press());
+    return root;
+  } catch (e) {
+    host.press();
+    throw e; // (the boot script reports it)
+  }
 }
 
 function draw(cfg, root, link, host, lang, { t, title }) {
@@ -76,7 +84,6 @@ function draw(cfg, root, link, host, lang, { t, title }) {
     quick.hooks.modal("banner", false);
   };
   if (quick) {
-    root.setAttribute("data-quick", ""); // (Accept all and Reject all are decided here)
     // A decision made in another tab meanwhile: the banner goes, and the boot script starts
     // again on it (running what it grants, or handing it to the UI while it is not attested).
     const key = storageKeys(cfg);
@@ -148,10 +155,25 @@ function draw(cfg, root, link, host, lang, { t, title }) {
   // long task): the room kept for the banner follows its size (fit), and the code that
   // carries the choice out is fetched, before any press (starting a fetch costs the main
   // thread 4-15 ms at 4x CPU in Chromium, which the task that draws the banner does not pay).
+  // The decision code first makes sure the core accepts the config (checked ahead of time, or
+  // vouched for by valid.mjs); then Accept all and Reject all are decided here (data-quick) and
+  // window.CookieConsent answers from it. Otherwise, or if that code cannot load, the UI comes
+  // once the banner is on screen, checks the config and takes over.
+  let verdict;
+  const check = () =>
+    (verdict ||= decider()
+      .then((m) => m.accepted(quick.el, cfg))
+      .catch(() => 0)
+      // (No state over a decision made meanwhile, here or in another tab.)
+      .then((ok) => (ok && (root.setAttribute("data-quick", ""), deciding || done || quick.hooks.state(cfg, null, true)), ok)));
   const onScreen = () => {
     if (typeof ResizeObserver == "function") new ResizeObserver(fit).observe(banner);
-    if (quick) decider().catch(() => 0);
+    // (Not for a banner hidden through the API meanwhile: the UI comes when something needs it.)
+    if (quick) check().then((ok) => ok || done || root.hidden || host.press());
   };
+  // A banner that does not come on screen (hidden through the API, by the page's style or an
+  // ad blocker) has its config checked all the same; the UI comes when something needs it.
+  if (quick) setTimeout(check, 1000);
   if (typeof IntersectionObserver == "function") {
     const io = new IntersectionObserver((es) => es.some((e) => e.isIntersecting) && (io.disconnect(), onScreen()));
     io.observe(banner);

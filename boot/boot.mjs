@@ -163,9 +163,8 @@ function preload(el) {
   l.href = el.src;
   for (const a of ["integrity", "crossorigin", "referrerpolicy"]) if (el.hasAttribute(a)) l.setAttribute(a, el.getAttribute(a));
   l.nonce = el.nonce;
-  const ok = settled(l);
-  toHead(l);
-  return ok.then((loaded) => (l.remove(), loaded));
+  toHead(l); // (its load event comes in a later task)
+  return settled(l).then((loaded) => (l.remove(), loaded));
 }
 
 /** A failed load: the script goes, the page is told once, the next page view tries again. */
@@ -268,8 +267,8 @@ function firstLayer(cfg, quick) {
         gone: () => uiCall || uiFailed, // the UI is there (it draws the banner itself), or never will be
         press: (action) => !pending && ((pending = action), handOver(), 1),
         shown: () => !hidden && (modal("banner", true), 1),
-        // A checked config on a first visit (`el`: its element): Accept all and Reject all are carried out
-        // there, without the UI; then this script starts again on what was stored, as for a returning visitor.
+        // A first visit (`el`: the config element): Accept all and Reject all are carried out there,
+        // without the UI; then this script starts again on what was stored, as for a returning visitor.
         el: quick,
         hooks,
         warm,
@@ -318,19 +317,19 @@ function boot(cfgEl) {
   }
   if (known) {
     // Answers before the UI is there: a decision only from an attested record.
-    setState(cfg, record ? stored : null, !record);
+    setState(cfg, record && stored, !record);
     // Google Consent Mode: the stored choice right after the head snippet's default,
     // before gtag.js or any config (noted, so the UI does not push it again).
     const update = record && consentModeUpdate(cfg, record);
     if (update) win.gtag ? (win.gtag("consent", "update", update), (win.__lccGcm = stored)) : warn("consent_mode is on but the page has no gtag()");
   }
-  // Nothing stored under a validated config: the early banner decides; the UI loads for Manage only.
-  const quick = known && stored === null;
+  // Nothing stored: the early banner decides, once the config is known to be valid (quick.mjs
+  // `accepted`: checked by the core, or vouched for by valid.mjs; else the UI comes and checks it).
   // The first layer's downloads start in a task of their own: starting a fetch costs Chromium's
   // main thread 5-30 ms at 4x CPU, which the task that parses the page would otherwise pay (one
   // long task: total blocking time 18-36 ms at 4x; 0 so).
-  if (prompt) setTimeout(firstLayer, 0, cfg, quick && cfgEl);
-  if (!record) return quick || handOver();
+  if (prompt) setTimeout(firstLayer, 0, cfg, stored === null && cfgEl);
+  if (!record) return stored === null || handOver();
   active = stored;
   win.__lccBoot = "returning";
   // The tags the last page view ran under this record start downloading now, before the

@@ -15,6 +15,7 @@ import { listen } from "./events.mjs";
 import { changes, denied, eraseNeeded, expire, historyText, probePlan, recordText, storageKeys } from "./decide.mjs";
 import { uniform } from "./warm.mjs";
 import { fingerprint } from "./logic.mjs";
+import { usable } from "./valid.mjs";
 
 const win = window;
 const doc = document;
@@ -65,6 +66,32 @@ function probe(forms) {
 }
 
 /**
+ * Whether the core accepts the config in `el` (the config element): it said so ahead of
+ * time (the page's data-checked stamp, lcc-check) or on an earlier page view here (the
+ * marker the UI writes), or valid.mjs vouches for the text. A stamp that does not fit
+ * the text is reported with the one that would.
+ */
+let last = []; // the last text asked about, and the answer
+export function accepted(el, cfg) {
+  const text = el.textContent;
+  if (last[0] === text) return last[1];
+  const now = LCC_VERSION + " " + fingerprint(text);
+  const given = el.getAttribute("data-checked");
+  if (given === now) return true;
+  let marker;
+  try {
+    marker = (localStorage.getItem(storageKeys(cfg).marker) || "").split(" ")[0];
+  } catch {
+    /* blocked storage: the boot script hands over before this */
+  }
+  const ok = marker === fingerprint(text) || usable(text);
+  // (As the UI's src/core/config.rs `stamp_note`.)
+  if (ok && given != null) warn(`#${el.id} data-checked="${given}" does not fit this config (it is "${now}" now): run lcc-check --write on the page`);
+  last = [text, ok];
+  return ok;
+}
+
+/**
  * Carries out the first layer's `accept` (true: Accept all, false: Reject
  * all) for `cfg`. `quick` is the boot script's side: `el`, the config
  * element; `hooks`, window.CookieConsent's (api.mjs); `decided(el)`, which
@@ -73,6 +100,7 @@ function probe(forms) {
  */
 export function decide(cfg, accept, quick) {
   const text = quick.el.textContent;
+  if (!accepted(quick.el, cfg)) return false;
   const key = storageKeys(cfg);
   const signal = navigator.globalPrivacyControl === true;
   let stored, r, no;

@@ -555,3 +555,297 @@ fn first_layer_decisions_are_written_for_the_js_side() {
     let out = json!({ "configs": configs, "cases": cases, "keys": keys });
     std::fs::write(dir.join("decide.json"), out.to_string()).unwrap();
 }
+
+/// Every place in `v`: its JSON pointer, with each object member and array element under it.
+fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => m
+            .iter()
+            .for_each(|(k, x)| pointers(x, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out)),
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, x)| pointers(x, format!("{at}/{i}"), out)),
+        _ => {}
+    }
+    out.push(at);
+}
+
+/// `v` with the value at `pointer` replaced by `with`, or removed (`None`).
+fn mutated(v: &Value, pointer: &str, with: Option<Value>) -> Value {
+    let mut v = v.clone();
+    let Some((parent, last)) = pointer.rsplit_once('/') else {
+        return with.unwrap_or(v);
+    };
+    let last = last.replace("~1", "/").replace("~0", "~");
+    match (v.pointer_mut(parent), with) {
+        (Some(Value::Object(m)), Some(x)) => drop(m.insert(last, x)),
+        (Some(Value::Object(m)), None) => drop(m.remove(&last)),
+        (Some(Value::Array(a)), Some(x)) => a[last.parse::<usize>().unwrap()] = x,
+        (Some(Value::Array(a)), None) => drop(a.remove(last.parse::<usize>().unwrap())),
+        _ => {}
+    }
+    v
+}
+
+/// Config texts with the core's verdict (`ConsentConfig::from_json` accepts it), for
+/// boot/valid.mjs, which must never accept one the core refuses: the configs above and
+/// one using every field, each changed at random places (a value replaced by one of
+/// many, a field removed or added, twice), and texts serde_json and JSON.parse read
+/// differently. Written to `target/shared-cases/configs.json` with the interface's
+/// word names (`Texts::KEYS`).
+#[test]
+fn config_verdicts_are_written_for_the_js_side() {
+    let mut bases = configs();
+    let mut full = bases[5].clone();
+    full["texts"] = json!({ "accept_all": "Accept", "gpc_applied": "GPC: {categories}" });
+    full["default_language"] = json!("en");
+    full["gpc"] = json!("honour");
+    full["reload_on_revoke"] = json!(false);
+    full["language"] = Value::Null;
+    full["appearance"] = json!({ "layout": "box", "position": "top-left", "scheme": "auto" });
+    full["translations"] = json!({
+        "de": { "texts": { "accept_all": "Alle akzeptieren" }, "categories": { "marketing": { "title": "Werbung", "description": null } },
+                "services": { "mixpanel": { "purpose": "Zählt" } } },
+        "pt-BR": {}
+    });
+    full["categories"][1]["services"][0]["scripts"] =
+        json!([{ "src": "https://cdn.example.test/a.js", "integrity": "sha384-abc" }, { "src": "/b.js" }]);
+    full["categories"][1]["services"][0]["storage_keys"] = json!(["_ga_*", "x"]);
+    full["categories"][1]["services"][0]["cookies"][0] =
+        json!({ "name": "_ga", "domain": ".example.test", "path": "/", "purpose": "p", "duration": "d" });
+    full["categories"][2]["enabled"] = Value::Null;
+    full["categories"][2]["sale_or_sharing"] = json!(false);
+    bases.push(full);
+    bases.push(json!({ "categories": [{ "id": "necessary", "title": "N", "read_only": true }] }));
+    let texts: Vec<String> = bases.iter().map(Value::to_string).collect();
+    for t in &texts {
+        ConsentConfig::from_json(t).expect("a base config is valid");
+    }
+
+    let long = |n| Value::String("x".repeat(n));
+    let values: Vec<Value> = [
+        json!(""),
+        json!(" "),
+        json!("\u{85}"),
+        json!("\u{feff}"),
+        json!("\u{2028}"),
+        json!("x"),
+        json!("X"),
+        json!("a b"),
+        json!("https://e.test/p"),
+        json!("http://x"),
+        json!("//cdn.test/a.js"),
+        json!("/rel"),
+        json!("#privacy"),
+        json!("javascript:alert(1)"),
+        json!("HTTPS://A"),
+        json!("data:x"),
+        json!("httpſ://x"),
+        json!("ftp:x"),
+        json!("a:b/c"),
+        json!("_ga*"),
+        json!("*"),
+        json!("**"),
+        json!("a;b"),
+        json!("a=b"),
+        json!("a\u{7f}"),
+        json!("lcc_consent"),
+        json!("lcc_*"),
+        json!("*_history"),
+        json!("lcc_consent_history"),
+        json!("*consent*"),
+        json!("sha256-"),
+        json!("sha256-abc"),
+        json!("sha1-abc"),
+        json!("SHA256-abc"),
+        json!("de"),
+        json!("pt-BR"),
+        json!("en_US"),
+        json!("en US"),
+        long(35),
+        long(36),
+        long(64),
+        long(65),
+        json!("necessary"),
+        json!("marketing"),
+        json!("performance"),
+        json!("google-analytics"),
+        json!("google-ads"),
+        json!("mixpanel"),
+        json!("algolia"),
+        json!("bar"),
+        json!("box"),
+        json!("cloud"),
+        json!("dark"),
+        json!("Dark"),
+        json!("auto"),
+        json!("honour"),
+        json!("ignore"),
+        json!("honor"),
+        json!("bottom-left"),
+        json!("top"),
+        json!("/"),
+        json!("/x"),
+        json!("x/"),
+        json!(".example.test"),
+        json!(".."),
+        json!("."),
+        json!("a.b"),
+        json!("ex ample"),
+        json!("ad_storage"),
+        json!("security_storage"),
+        json!("\t"),
+        json!("Ab"),
+        json!("a-b_c9"),
+        json!("é"),
+        json!(0),
+        json!(1),
+        json!(182),
+        json!(395),
+        json!(396),
+        json!(4_294_967_295u64),
+        json!(4_294_967_296u64),
+        json!(-1),
+        json!(1.5),
+        json!(true),
+        json!(false),
+        Value::Null,
+        json!([]),
+        json!({}),
+        json!(["x"]),
+        json!(["ad_storage"]),
+        json!({ "x": 1 }),
+        json!({ "title": "T" }),
+        json!({ "accept_all": "A" }),
+        json!({ "accept_all": " " }),
+        json!({ "acept_all": "A" }),
+        json!({ "map": {} }),
+        json!({ "map": { "marketing": ["ad_storage"] } }),
+        json!({ "texts": { "save": "S" } }),
+        json!({ "id": "x", "title": "X" }),
+        json!({ "id": "s", "title": "S", "provider": "P", "purpose": "U", "privacy_policy_url": "/p" }),
+        json!({ "name": "_x" }),
+        json!({ "src": "/a.js" }),
+        json!({ "layout": "box" }),
+    ]
+    .into();
+    let names = [
+        "extra",
+        "id",
+        "title",
+        "description",
+        "read_only",
+        "enabled",
+        "sale_or_sharing",
+        "services",
+        "texts",
+        "language",
+        "map",
+        "gpc_locked",
+        "__proto__",
+        "constructor",
+        "name",
+        "src",
+        "integrity",
+        "domain",
+        "path",
+        "vendor",
+        "categories",
+        "de",
+        "xx",
+        "fr-CA",
+        "marketing",
+        "mixpanel",
+        "performance",
+        "accept_all",
+        "scheme",
+        "position",
+    ];
+    let mut rng = Rng(0x0ddc_0ffe_e15b_ad5e);
+    let mut cases: Vec<Value> = Vec::new();
+    let push = |text: String, cases: &mut Vec<Value>| {
+        let valid = ConsentConfig::from_json(&text).is_ok();
+        cases.push(json!({ "text": text, "valid": valid }));
+    };
+    for t in &texts {
+        push(t.clone(), &mut cases);
+    }
+    for _ in 0..4000 {
+        let mut v = bases[rng.below(bases.len())].clone();
+        for _ in 0..1 + usize::from(rng.below(4) == 0) {
+            let mut at = Vec::new();
+            pointers(&v, String::new(), &mut at);
+            let p = at[rng.below(at.len())].clone();
+            v = match rng.below(10) {
+                // A field removed (or an array element).
+                0 => mutated(&v, &p, None),
+                // A field added next to this one.
+                1 => {
+                    let parent = p.rsplit_once('/').map_or("", |(a, _)| a);
+                    match v.pointer(parent) {
+                        Some(Value::Object(_)) => mutated(
+                            &v,
+                            &format!("{parent}/{}", rng.pick(&names)),
+                            Some(values[rng.below(values.len())].clone()),
+                        ),
+                        _ => v,
+                    }
+                }
+                _ => mutated(&v, &p, Some(values[rng.below(values.len())].clone())),
+            };
+        }
+        push(v.to_string(), &mut cases);
+    }
+    // Texts serde_json and JSON.parse read differently, and other spellings of the same value.
+    let demo = &texts[0];
+    let edits: &[(&str, &str)] = &[
+        ("\"revision\":1", "\"revision\":1.0"),
+        ("\"revision\":1", "\"revision\":1e0"),
+        ("\"revision\":1", "\"revision\":-0"),
+        ("\"revision\":1", "\"revision\":01"),
+        ("\"revision\":1", "\"revision\":1,\"revision\":1"),
+        ("\"revision\":1", "\"revision\" : 1 "),
+        ("\"revision\":1", "\"rev\\u0069sion\":1"),
+        ("\"revision\":1", "\"revision\":1,\"__proto__\":{}"),
+        (
+            "\"expires_after_days\":182",
+            "\"expires_after_days\":182,\"expires_after_days\":182",
+        ),
+        ("\"id\":\"necessary\"", "\"id\":\"necessary\",\"id\":\"necessary\""),
+        ("\"id\":\"necessary\"", "\"id\":\"\\u006eecessary\""),
+        ("\"title\":\"Performance\"", "\"title\":\"\\ud800\""),
+        ("\"title\":\"Performance\"", "\"title\":\"\\udc00x\""),
+        ("\"title\":\"Performance\"", "\"title\":\"\\ud83d\\ude00\""),
+        ("\"title\":\"Performance\"", "\"title\":\"Perf\\tormance\""),
+        ("\"title\":\"Performance\"", "\"title\":\"Perf\tormance\""),
+        ("\"title\":\"Performance\"", "\"title\":\"Perf\\xormance\""),
+        ("\"title\":\"Performance\"", "\"title\":'Performance'"),
+        ("\"read_only\":true", "\"read_only\":true,"),
+        ("\"read_only\":true", "\"read_only\":1"),
+        ("\"read_only\":true", "\"read_only\":True"),
+        ("{", "\u{feff}{"),
+        ("{", "/* c */{"),
+        ("{", " \n\t\r{"),
+        ("{", "\u{a0}{"),
+    ];
+    for (from, to) in edits {
+        assert!(demo.contains(from), "{from}");
+        push(demo.replacen(from, to, 1), &mut cases);
+    }
+    push(format!("{demo} "), &mut cases);
+    push(format!("{demo}x"), &mut cases);
+    push(format!("{demo}{{}}"), &mut cases);
+    push(format!("[{demo}]"), &mut cases);
+    push("[".repeat(200) + &"]".repeat(200), &mut cases);
+    let valid = cases.iter().filter(|c| c["valid"] == json!(true)).count();
+    assert!(
+        valid > 600 && valid < cases.len() - 1500,
+        "{valid} of {} cases valid",
+        cases.len()
+    );
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/shared-cases");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = json!({ "text_keys": leptos_consent::core::Texts::KEYS.to_vec(), "cases": cases });
+    std::fs::write(dir.join("configs.json"), out.to_string()).unwrap();
+}

@@ -21,6 +21,7 @@ import { appearance } from "../../boot/look.mjs";
 import { acceptAll, uniform } from "../../boot/warm.mjs";
 import { changes, denied, eraseNeeded, expire, historyText, probePlan, recordText, storageKeys } from "../../boot/decide.mjs";
 import { bannerWords } from "../../boot/words.mjs";
+import { TEXT_KEYS, usable } from "../../boot/valid.mjs";
 
 const root = new URL("../../", import.meta.url);
 
@@ -127,4 +128,27 @@ test("the shared first-decision table: Accept all and Reject all on the early ba
     assert.equal(eraseNeeded(cfg, r, c.cookies, c.keys), c.erase, `${what} ${c.cookies} ${c.keys}`);
     assert.deepEqual(probePlan(no, c.cookies, c.host, c.path).map((f) => [...f, expire(f)]), c.probe, what);
   }
+});
+
+test("the shared config table: the early banner vouches only for configs the core accepts", () => {
+  const file = new URL("target/shared-cases/configs.json", root);
+  assert.ok(existsSync(file), "run `cargo test --test core_shared_cases` first: it writes the config cases");
+  const table = JSON.parse(readFileSync(file, "utf8"));
+  assert.deepEqual(TEXT_KEYS, table.text_keys, "valid.mjs knows the interface's words as the core does");
+  let valid = 0;
+  let vouched = 0;
+  for (const c of table.cases) {
+    const ok = usable(c.text);
+    // Never a config the core refuses: the early banner would decide under it.
+    assert.ok(!ok || c.valid, `vouched for a config the core refuses: ${c.text}`);
+    valid += c.valid;
+    vouched += ok;
+  }
+  // The configs the table starts from (each valid) are vouched for, and nearly every valid
+  // variant (what it leaves to the UI: structs written as arrays, a `language` to match).
+  for (const c of table.cases.slice(0, 10)) assert.ok(usable(c.text), c.text);
+  assert.ok(vouched > 0.95 * valid, `${vouched} of ${valid} valid configs vouched for`);
+  // The demo page's own config.
+  const html = readFileSync(new URL("index.html", root), "utf8");
+  assert.ok(usable(/id="cc-config">([\s\S]*?)<\/script>/.exec(html)[1]));
 });

@@ -3,7 +3,7 @@
 // until the visitor asks for it or something changes.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { TAG_PATH, bannerVisible, launch, openDemo, ready, reload, routeUnchecked, settleRuns, tagRuns, trackerCookies, uiFiles, unchecked, watchRequests } from "./harness.mjs";
+import { TAG_PATH, bannerVisible, launch, openDemo, ready, reload, routeUnchecked, settleRuns, tagRuns, trackerCookies, uiFiles, unchecked, watchRequests, withoutDecider } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -167,7 +167,9 @@ async function slowUiVisit(delayMs, { mutate, init } = {}) {
     await Promise.race([held, new Promise((ok) => setTimeout(ok, delayMs))]);
     await route.continue();
   });
-  // Unstamped: the press waits for the UI (a stamped config decides on the early banner: quick.test.mjs).
+  // Unstamped: the press waits for the UI (a stamped config decides on the early banner: quick.test.mjs),
+  // and one the early banner cannot vouch for itself (without its decision code).
+  await withoutDecider(page);
   await page.route("**/", async (route) => {
     const res = await route.fetch();
     const body = unchecked(await res.text());

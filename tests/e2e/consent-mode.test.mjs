@@ -5,7 +5,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
-import { launch } from "./harness.mjs";
+import { launch, withoutDecider } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -33,6 +33,7 @@ const commands = (page) =>
 
 test("default first, one update per decision before config, denied after withdrawal", async () => {
   const context = await env.browser.newContext();
+  await withoutDecider(context); // (these tests follow the UI; quick.test.mjs covers Consent Mode on the early banner)
   const page = await context.newPage();
   await page.goto(new URL("/gcm/index.html", env.server.url).href);
   await page.getByTestId("lcc-banner").waitFor({ state: "visible" });
@@ -73,6 +74,7 @@ test("default first, one update per decision before config, denied after withdra
 
 test("a returning visitor's update comes from the boot script: right after the default, before gtag.js and config, once", async () => {
   const context = await env.browser.newContext();
+  await withoutDecider(context); // (these tests follow the UI; quick.test.mjs covers Consent Mode on the early banner)
   const first = await context.newPage();
   await first.goto(new URL("/gcm/index.html", env.server.url).href);
   await first.waitForSelector("#lcc-root [data-testid=lcc-preferences]", { state: "attached" });
@@ -112,6 +114,7 @@ test("a returning visitor's update comes from the boot script: right after the d
 
 test("Global Privacy Control keeps the ad keys denied after Accept all", async () => {
   const context = await env.browser.newContext({ extraHTTPHeaders: { "Sec-GPC": "1" } });
+  await withoutDecider(context); // (these tests follow the UI; quick.test.mjs covers Consent Mode on the early banner)
   const page = await context.newPage();
   await page.addInitScript("Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true });");
   await page.goto(new URL("/gcm/index.html", env.server.url).href);

@@ -64,9 +64,13 @@ export async function openDemo(env, { init = [], route } = {}) {
   return visit;
 }
 
-/// The page without its config's data-checked stamp: a first visit then loads the UI
-/// as on a site that has not stamped its config (the path these tests were written for).
+/// The page without its config's data-checked stamp.
 export const unchecked = (body) => body.replace(/ data-checked="[^"]*"/, "");
+
+/// Without the early banner's decision code (leptos-consent-decide.js), which checks an
+/// unstamped config itself (boot/valid.mjs): a first visit then loads the UI at once, as
+/// on a site whose config nothing has vouched for (the path these tests were written for).
+export const withoutDecider = (pageOrContext) => pageOrContext.route(/\/leptos-consent-decide\.js$/, (route) => route.abort());
 
 const LCC_CHECK = new URL("../../target/debug/lcc-check", import.meta.url).pathname;
 
@@ -81,12 +85,15 @@ export function stamp(html) {
   return out;
 }
 
-/// Serves the demo's pages without the stamp (see `unchecked`).
-export const routeUnchecked = (page) =>
-  page.route(/\/(index\.html|dropin\.html)?$/, async (route) => {
+/// Serves the demo's pages without the stamp (see `unchecked`) and without the early
+/// banner's decision code (see `withoutDecider`): a first visit loads the UI.
+export const routeUnchecked = async (page) => {
+  await withoutDecider(page);
+  await page.route(/\/(index\.html|dropin\.html)?$/, async (route) => {
     const res = await route.fetch();
     await route.fulfill({ response: res, body: unchecked(await res.text()) });
   });
+};
 
 /// Loads (or reloads) the demo and waits until the consent UI is mounted.
 export async function goto(visit, path = "/") {
@@ -158,12 +165,14 @@ export const bannerVisible = (page) => page.getByTestId("lcc-banner").isVisible(
  * by `patch(cfg)`, the browser's languages from `locale`, the rest of the HTML
  * by `html(text)`; `path` is the demo page to open (index or preferences).
  * `wait: false` returns as soon as the page is loading. The page's config stamp
- * is dropped (see `unchecked`); with `checked`, the page as changed is stamped
- * again by lcc-check (`stamp`).
+ * is dropped (see `unchecked`), and a first visit loads the UI (`withoutDecider`);
+ * with `checked`, the page as changed is stamped again by lcc-check (`stamp`);
+ * with `vouched`, the early banner checks the unstamped config itself.
  */
-export async function openWith(env, { lang = "en", patch, locale = "en-US", routes = [], path = "/", contextOptions = {}, html, wait = true, checked = false } = {}) {
+export async function openWith(env, { lang = "en", patch, locale = "en-US", routes = [], path = "/", contextOptions = {}, html, wait = true, checked = false, vouched = false } = {}) {
   const context = await env.browser.newContext({ locale, ...contextOptions });
   const page = await context.newPage();
+  if (!checked && !vouched) await withoutDecider(page);
   const v = { context, page, errors: [] };
   page.on("pageerror", (e) => v.errors.push(String(e)));
   await page.addInitScript(() => {

@@ -4,7 +4,7 @@
 // falls back to the default language, never to a key.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openWith, ready, unchecked } from "./harness.mjs";
+import { launch, openWith, ready, unchecked, withoutDecider } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -21,6 +21,7 @@ test("the browser's language when the page has no <html lang>: German from the f
   const slowWasm = ["**/leptos-consent_bg.wasm", async (route) => { await held; await route.continue(); }];
   const context = await env.browser.newContext({ locale: "de-DE" });
   const page = await context.newPage();
+  await withoutDecider(page); // (the UI checks the config)
   await page.route(/\/(index\.html)?$/, async (route) => {
     const res = await route.fetch();
     // Unstamped: the UI loads on a first visit (a stamped config answers on the early banner alone).
@@ -135,6 +136,7 @@ test("a press on the early banner while the UI fetches the visitor's words count
   const words = [];
   const context = await env.browser.newContext({ locale: "de-DE" });
   const page = await context.newPage();
+  await withoutDecider(page); // (the UI checks the config)
   await page.route(/\/(index\.html)?$/, async (route) => {
     const res = await route.fetch();
     await route.fulfill({ response: res, body: unchecked(await res.text()).replace(/<html lang=en>/, "<html>") });

@@ -107,15 +107,17 @@ test("a tracker cookie already on the page: Reject all is handed to the UI, whic
   await context.close();
 });
 
-test("the decision code is fetched once the banner shows: a press before it arrives waits for it; if it cannot load, the UI carries the press out", async () => {
+test("the decision code is fetched once the banner shows: a press before it arrives waits for it; if it cannot load, the UI comes and carries the press out", async () => {
   // Held back: Accept all is pressed while leptos-consent-decide.js is still on its way.
   let release;
   const held = new Promise((r) => (release = r));
-  const v = await openDemo(env, {
-    init: [EVENTS],
-    route: { match: /leptos-consent-decide\.js$/, handler: async (route) => (await held, route.continue()) },
-  });
-  const { page, context } = v;
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript(EVENTS);
+  await page.route(/leptos-consent-decide\.js$/, async (route) => (await held, route.continue()));
+  await page.goto(env.server.url + "/");
+  await page.getByTestId("lcc-banner").waitFor({ state: "visible" });
+  assert.equal(await page.locator("#lcc-boot[data-quick]").count(), 0, "not yet known to decide here");
   const ui = watchUi(page);
   await page.getByTestId("lcc-accept-all").click();
   await page.getByTestId("lcc-accept-all").click(); // a second press while waiting counts once
@@ -131,10 +133,10 @@ test("the decision code is fetched once the banner shows: a press before it arri
 
   // It cannot load: Reject all still works, through the UI.
   const w = await openDemo(env, { route: { match: /leptos-consent-decide\.js$/, handler: (route) => route.abort() } });
-  const ui2 = watchUi(w.page);
   await w.page.getByTestId("lcc-reject-all").click();
   await w.page.waitForFunction(() => localStorage.getItem("lcc_consent") !== null, null, { timeout: 15000 });
-  assert.ok(ui2.some((p) => p.endsWith("_bg.wasm")), "the UI carried the press out");
+  // (The UI came once the banner was on screen, before the press.)
+  assert.ok(await w.page.evaluate(() => performance.getEntriesByType("resource").some((e) => e.name.endsWith("_bg.wasm"))), "the UI carried the press out");
   assert.equal(JSON.parse(await stored(w.page)).categories.performance, false);
   await w.page.getByTestId("lcc-banner").waitFor({ state: "hidden" });
   assert.deepEqual(w.tagRequests, []);
@@ -288,5 +290,74 @@ test("the early banner's file cannot load: the site owner is told, nothing runs,
   await page.getByTestId("lcc-prefs-reject-all").click();
   await page.waitForFunction(() => window.CookieConsent.validConsent());
   assert.deepEqual(v.errors, []);
+  await context.close();
+});
+
+// Without a stamp: the early banner's decision code checks the config itself (boot/valid.mjs,
+// held to the core by the shared config table) and decides when it can vouch for it.
+test("an unstamped page: the early banner vouches for the config itself, decides Accept all without the UI, and the API answers from it", async () => {
+  const v = await openWith(env, { vouched: true });
+  const { page, context } = v;
+  const ui = watchUi(page);
+  assert.equal(await page.locator("#lcc-boot[data-quick]").count(), 1, "decided on the early banner");
+  // Before the choice, window.CookieConsent knows the config's categories and services.
+  const before = await page.evaluate(() => window.CookieConsent.getUserPreferences());
+  assert.deepEqual(before.acceptedServices.performance, []);
+  assert.equal(await page.evaluate(() => window.CookieConsent.acceptedCategory("necessary")), true);
+  await page.getByTestId("lcc-accept-all").click();
+  assert.deepEqual([...(await settleRuns(page, 5))].sort(), ["algolia", "ga", "ga-config", "mixpanel", "reading-list"]);
+  assert.equal(await page.evaluate(() => window.CookieConsent.acceptedService("mixpanel", "marketing")), true);
+  assert.deepEqual(ui, [], "no UI file");
+  await page.reload();
+  await page.waitForFunction(() => window.__lccBoot === "returning");
+  assert.deepEqual(ui, []);
+  assert.deepEqual(await page.evaluate(() => window.__lccErrors), []);
+  assert.deepEqual(v.errors, []);
+  await context.close();
+});
+
+test("an unstamped config the early banner cannot vouch for: the UI comes once the banner is on screen and decides", async () => {
+  // A `language` to match is the UI's to check.
+  const v = await openWith(env, { vouched: true, wait: false, patch: (cfg) => (cfg.language = "en") });
+  const { page, context } = v;
+  await page.getByTestId("lcc-preferences").waitFor({ state: "attached", timeout: 15000 });
+  assert.equal(await page.locator("#lcc-boot[data-quick]").count(), 0);
+  await page.getByTestId("lcc-reject-all").click();
+  await page.waitForFunction(() => localStorage.getItem("lcc_consent") !== null);
+  assert.equal(JSON.parse(await stored(page)).categories.marketing, false);
+  assert.deepEqual(v.errors, []);
+  await context.close();
+
+  // One the core refuses: the UI comes without a press and says what is wrong.
+  const w = await openWith(env, { vouched: true, wait: false, patch: (cfg) => (cfg.expires_after_days = 400) });
+  await w.page.waitForFunction(() => window.__lccErrors.some((m) => /expires_after_days: .*395/.test(m)), null, { timeout: 15000 });
+  assert.equal(await w.page.locator("#lcc-boot[data-quick]").count(), 0);
+  assert.equal(await stored(w.page), null);
+  await w.context.close();
+});
+
+test("a stamp that no longer fits a config the early banner vouches for: it decides, and says how to restamp", async () => {
+  const v = await openWith(env, {
+    vouched: true,
+    html: (body) => body.replace("<script id=cc-config type=application/json", '$& data-checked="0.1.0 00000000"'),
+  });
+  const { page, context } = v;
+  const ui = watchUi(page);
+  assert.equal(await page.locator("#lcc-boot[data-quick]").count(), 1);
+  await page.getByTestId("lcc-reject-all").click();
+  await page.waitForFunction(() => localStorage.getItem("lcc_consent") !== null);
+  const errors = await page.evaluate(() => window.__lccErrors);
+  assert.ok(errors.some((e) => /data-checked="0\.1\.0 00000000" does not fit this config \(it is "0\.1\.0 [0-9a-f]{8}" now\): run lcc-check --write/.test(e)), errors.join("\n"));
+  assert.deepEqual(ui, []);
+  await context.close();
+});
+
+test("hide() after the early banner shows hides it, and nothing is decided", async () => {
+  const v = await openDemo(env);
+  const { page, context } = v;
+  await page.getByTestId("lcc-banner").waitFor({ state: "visible" });
+  await page.evaluate(() => window.CookieConsent.hide());
+  await page.getByTestId("lcc-banner").waitFor({ state: "hidden" });
+  assert.equal(await stored(page), null);
   await context.close();
 });
