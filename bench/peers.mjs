@@ -238,7 +238,8 @@ export const CONTESTANTS = [
     accept: "[data-testid=lcc-accept-all]",
     files: ["/dist/leptos-consent"],
   },
-  // The same page with the config not stamped: every first visit loads the wasm UI.
+  // The same page with the config not stamped: the early banner checks the config itself
+  // (boot/valid.mjs) before it decides a first visit without the wasm.
   {
     id: "ours-unstamped",
     label: "leptos-consent, config not stamped",
