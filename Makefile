@@ -85,8 +85,9 @@ $(E2E)/node_modules/.installed: $(E2E)/package.json $(E2E)/package-lock.json
 #   leptos-consent-boot.js   every page view: decides for a returning visitor, runs granted tags,
 #                            defines window.CookieConsent
 #   leptos-consent-banner.js the first layer, drawn while the UI loads (only when asking)
-#   leptos-consent-decide.js under a checked config: carries out Accept all / Reject all on it without the UI
-#                            (fetched once the banner shows)
+#   leptos-consent-decide.js on a first visit: carries out Accept all / Reject all without the UI, under a
+#                            config the core accepts (fetched once the banner shows)
+#   leptos-consent-valid.js  checks a config nothing has checked yet (no data-checked stamp): fetched by the above
 #   leptos-consent.js, leptos-consent_bg.wasm, leptos-consent.css   the UI, loaded only when needed
 #   leptos-consent.d.ts      TypeScript declarations of window.CookieConsent
 #   VERSION                  the crate version these files were built from (also on each JS file's first line)
@@ -110,6 +111,7 @@ dist: tools
 	esbuild boot/ui.mjs --bundle --minify --format=esm $(STAMP) --log-level=warning --outfile=$(DIST)/leptos-consent.js
 	$(call small_js,banner,esm,,leptos-consent-banner.js)
 	$(call small_js,quick,esm,--define:LCC_VERSION='"$(VERSION)"',leptos-consent-decide.js)
+	$(call small_js,valid,esm,,leptos-consent-valid.js)
 	$(call small_js,boot,iife,--define:LCC_VERSION='"$(VERSION)"',leptos-consent-boot.js)
 	cp boot/leptos-consent.d.ts $(DIST)/
 	mkdir -p $(DIST)/i18n

@@ -8,8 +8,8 @@
 // config (checked ahead of time, or vouched for by valid.mjs); the UI is loaded
 // only for Manage, or at once for a config nothing vouches for. Otherwise it
 // decides nothing: a press is handed to the boot script, which passes it to
-// the UI (the UI validates the config first and carries the press out). The UI replaces this banner with its own,
-// identical one, in the same frame.
+// the UI (the UI validates the config first and carries the press out). The
+// UI replaces this banner with its own, identical one, in the same frame.
 import { BUILT_IN_LANGUAGES, chooseLanguage, gpcLocked, isRtl, normLang, safeUrl } from "./logic.mjs";
 import { appearance } from "./look.mjs";
 import { warm } from "./warm.mjs";
@@ -162,7 +162,7 @@ function draw(cfg, root, link, host, lang, { t, title }) {
   let verdict;
   const check = () =>
     (verdict ||= decider()
-      .then((m) => m.accepted(quick.el, cfg))
+      .then((m) => m.accepted(quick.el, cfg, host.base))
       .catch(() => 0)
       // (No state over a decision made meanwhile, here or in another tab.)
       .then((ok) => (ok && (root.setAttribute("data-quick", ""), deciding || done || quick.hooks.state(cfg, null, true)), ok)));

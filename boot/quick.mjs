@@ -1,6 +1,7 @@
 // "Accept all" or "Reject all" on the early banner, carried out without the
 // wasm UI: on a first visit (nothing stored, no history) under a config the
-// core checked ahead of time (the page's data-checked stamp). It does what
+// core accepts (`accepted`: checked ahead of time, the page's data-checked
+// stamp, or vouched for here by valid.mjs). It does what
 // the UI's `ConsentSession::decide` does, in the same order: store the
 // record, tell the other tabs, push the Consent Mode update and run what is
 // granted (by starting the boot script again on the stored record, as for a
@@ -9,13 +10,11 @@
 // history. The record, history, events and plans
 // come from decide.mjs (held equal to the core by a shared table). Whenever a
 // step needs more than that (something to erase, storage that fails, a record
-// or history already there) it does nothing and the UI carries the press out,
-// as without a stamp.
+// or history already there) it does nothing and the UI carries the press out.
 import { listen } from "./events.mjs";
 import { changes, denied, eraseNeeded, expire, historyText, probePlan, recordText, storageKeys } from "./decide.mjs";
 import { uniform } from "./warm.mjs";
 import { fingerprint } from "./logic.mjs";
-import { usable } from "./valid.mjs";
 
 const win = window;
 const doc = document;
@@ -65,28 +64,33 @@ function probe(forms) {
   return found;
 }
 
+let last = []; // the last config text `accepted` was asked about, and its answer (a promise)
+
 /**
- * Whether the core accepts the config in `el` (the config element): it said so ahead of
- * time (the page's data-checked stamp, lcc-check) or on an earlier page view here (the
- * marker the UI writes), or valid.mjs vouches for the text. A stamp that does not fit
- * the text is reported with the one that would.
+ * Resolves to whether the core accepts the config in `el` (the config element): it said
+ * so ahead of time (the page's data-checked stamp, lcc-check) or on an earlier page view
+ * here (the marker the UI writes), or valid.mjs vouches for the text; that one is a file
+ * of its own (leptos-consent-valid.js, from `base`), fetched only for a config neither
+ * has checked. A stamp that does not fit the text is reported with the one that would.
  */
-let last = []; // the last text asked about, and the answer
-export function accepted(el, cfg) {
+export function accepted(el, cfg, base) {
   const text = el.textContent;
   if (last[0] === text) return last[1];
   const now = LCC_VERSION + " " + fingerprint(text);
   const given = el.getAttribute("data-checked");
-  if (given === now) return true;
   let marker;
   try {
     marker = (localStorage.getItem(storageKeys(cfg).marker) || "").split(" ")[0];
   } catch {
     /* blocked storage: the boot script hands over before this */
   }
-  const ok = marker === fingerprint(text) || usable(text);
+  const ok =
+    given === now || marker === fingerprint(text)
+      ? Promise.resolve(true)
+      : import(base + "leptos-consent-valid.js").then((m) => m.usable(text), () => false);
   // (As the UI's src/core/config.rs `stamp_note`.)
-  if (ok && given != null) warn(`#${el.id} data-checked="${given}" does not fit this config (it is "${now}" now): run lcc-check --write on the page`);
+  const stale = (yes) => yes && given != null && given !== now && warn(`#${el.id} data-checked="${given}" does not fit this config (it is "${now}" now): run lcc-check --write on the page`);
+  ok.then(stale);
   last = [text, ok];
   return ok;
 }
@@ -95,12 +99,12 @@ export function accepted(el, cfg) {
  * Carries out the first layer's `accept` (true: Accept all, false: Reject
  * all) for `cfg`. `quick` is the boot script's side: `el`, the config
  * element; `hooks`, window.CookieConsent's (api.mjs); `decided(el)`, which
- * starts the boot script again on what is stored. Returns whether it did; if
- * not, nothing was changed and the UI must carry the press out.
+ * starts the boot script again on what is stored. Resolves to whether it did;
+ * if not, nothing was changed and the UI must carry the press out.
  */
-export function decide(cfg, accept, quick) {
+export async function decide(cfg, accept, quick) {
+  if (!(await accepted(quick.el, cfg, quick.base))) return false;
   const text = quick.el.textContent;
-  if (!accepted(quick.el, cfg)) return false;
   const key = storageKeys(cfg);
   const signal = navigator.globalPrivacyControl === true;
   let stored, r, no;

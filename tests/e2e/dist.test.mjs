@@ -15,6 +15,7 @@ test("dist has the stable file names and says which version it is", () => {
     "leptos-consent-banner.js",
     "leptos-consent-boot.js",
     "leptos-consent-decide.js",
+    "leptos-consent-valid.js",
     "leptos-consent.css",
     "leptos-consent.d.ts",
     "leptos-consent.js",
@@ -23,7 +24,7 @@ test("dist has the stable file names and says which version it is", () => {
   // The built-in languages other than English (which is inside the UI), one file each.
   assert.deepEqual(readdirSync(new URL("i18n/", DIST)).sort(), ["ar", "de", "es", "fr", "it", "ja", "nl", "pl", "pt", "zh"].map((l) => l + ".json"));
   assert.equal(readFileSync(new URL("VERSION", DIST), "utf8").trim(), version);
-  for (const js of ["leptos-consent-boot.js", "leptos-consent-banner.js", "leptos-consent-decide.js", "leptos-consent.js"]) {
+  for (const js of ["leptos-consent-boot.js", "leptos-consent-banner.js", "leptos-consent-decide.js", "leptos-consent-valid.js", "leptos-consent.js"]) {
     const first = readFileSync(new URL(js, DIST), "utf8").split("\n")[0];
     assert.equal(first, `/*! leptos-consent ${version} */`, js);
   }
