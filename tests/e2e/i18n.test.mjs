@@ -15,18 +15,22 @@ const open = (opts) => openWith(env, opts);
 const ui = (page, id) => page.locator(`#lcc-root [data-testid=${id}]`);
 const text = (page, id) => ui(page, id).textContent();
 
+/** The demo without <html lang> and without its stamp, whose config the UI checks on a first visit. */
+async function withoutLang(page) {
+  await withoutDecider(page);
+  await page.route(/\/(index\.html)?$/, async (route) => {
+    const res = await route.fetch();
+    await route.fulfill({ response: res, body: unchecked(await res.text()).replace(/<html lang=en>/, "<html>") });
+  });
+}
+
 test("the browser's language when the page has no <html lang>: German from the first paint, lang and dir set", async () => {
   let release;
   const held = new Promise((r) => (release = r));
   const slowWasm = ["**/leptos-consent_bg.wasm", async (route) => { await held; await route.continue(); }];
   const context = await env.browser.newContext({ locale: "de-DE" });
   const page = await context.newPage();
-  await withoutDecider(page); // (the UI checks the config)
-  await page.route(/\/(index\.html)?$/, async (route) => {
-    const res = await route.fetch();
-    // Unstamped: the UI loads on a first visit (a stamped config answers on the early banner alone).
-    await route.fulfill({ response: res, body: unchecked(await res.text()).replace(/<html lang=en>/, "<html>") });
-  });
+  await withoutLang(page);
   await page.route(...slowWasm);
   await page.goto(env.server.url + "/");
   // The early banner, while the UI loads: already German.
@@ -136,11 +140,7 @@ test("a press on the early banner while the UI fetches the visitor's words count
   const words = [];
   const context = await env.browser.newContext({ locale: "de-DE" });
   const page = await context.newPage();
-  await withoutDecider(page); // (the UI checks the config)
-  await page.route(/\/(index\.html)?$/, async (route) => {
-    const res = await route.fetch();
-    await route.fulfill({ response: res, body: unchecked(await res.text()).replace(/<html lang=en>/, "<html>") });
-  });
+  await withoutLang(page);
   // The early banner's copy of the German words comes at once; the UI's (asked for once it is running) waits.
   await page.route("**/i18n/de.json", async (route) => {
     words.push(route.request().url());
