@@ -4,12 +4,13 @@
 // all out without the UI, as under a stamp.
 //
 // It answers true only where it can be sure, and false for anything it does not
-// follow (a `language` to match, numbers with a fraction or an exponent, a key given
-// twice, a lone surrogate, an array where serde would also take one, ...): the UI then
+// follow (numbers with a fraction or an exponent, a key given twice, a lone surrogate,
+// an array where serde would also take one, a language tag beyond ASCII, ...): the UI then
 // checks the config as before. So it may refuse a config the core accepts, never the
 // reverse: tests/core_shared_cases.rs writes thousands of configs with the core's
 // verdict, and tests/e2e/boot-logic.test.mjs holds this file to them.
 import { globMatch } from "./decide.mjs";
+import { languages, matchLanguage } from "./logic.mjs";
 
 // The fields of src/core/config.rs `Texts` (Texts::KEYS, checked against the core by the shared table).
 export const TEXT_KEYS = (
@@ -167,8 +168,7 @@ const CONFIG = shape(
       ),
     ),
     texts: words,
-    // (A language to match against the available ones: the UI checks that.)
-    language: (v) => v === null,
+    language: opt(str),
     default_language: str,
     translations: mapOf(
       shape({
@@ -233,6 +233,10 @@ function rules(cfg) {
   }
   for (const [cat, keys] of Object.entries(cfg.consent_mode?.map || {})) if (!cats.includes(cat) || !keys.every((k) => MODE_KEYS.includes(k))) return false;
   if (Object.values(cfg.texts || {}).some(blank) || !tag(cfg.default_language ?? "en")) return false;
+  // A fixed language must be one the config can be shown in (src/core/i18n.rs `match_language`,
+  // ported to logic.mjs and held equal by the shared language table), for a plain tag: no
+  // spaces to trim and no letters beyond ASCII, where Rust's and JS's case folding differ.
+  if (cfg.language != null && !(tag(cfg.language) && matchLanguage(cfg.language, languages(cfg)))) return false;
   for (const [lang, t] of Object.entries(cfg.translations || {})) {
     if (!tag(lang) || !words(t.texts || {}) || Object.values(t.texts || {}).some(blank)) return false;
     if (!Object.keys(t.categories || {}).every((c) => cats.includes(c)) || !Object.keys(t.services || {}).every((s) => services.includes(s))) return false;

@@ -617,6 +617,14 @@ fn config_verdicts_are_written_for_the_js_side() {
     full["categories"][2]["enabled"] = Value::Null;
     full["categories"][2]["sale_or_sharing"] = json!(false);
     bases.push(full);
+    // A fixed language: a built-in one by its primary subtag, and one only the config translates into.
+    let mut fixed = bases[0].clone();
+    fixed["language"] = json!("fr-CA");
+    let mut own = bases[0].clone();
+    own["language"] = json!("sv");
+    own["translations"] = json!({ "sv": { "texts": { "accept_all": "Godkänn alla" } } });
+    bases.push(fixed);
+    bases.push(own);
     bases.push(json!({ "categories": [{ "id": "necessary", "title": "N", "read_only": true }] }));
     let texts: Vec<String> = bases.iter().map(Value::to_string).collect();
     for t in &texts {
@@ -699,6 +707,14 @@ fn config_verdicts_are_written_for_the_js_side() {
         json!("Ab"),
         json!("a-b_c9"),
         json!("é"),
+        json!("zh-TW"),
+        json!("zh-Hant"),
+        json!("ZH"),
+        json!("sv"),
+        json!("SV_se"),
+        json!(" de"),
+        json!("de-"),
+        json!("-de"),
         json!(0),
         json!(1),
         json!(182),

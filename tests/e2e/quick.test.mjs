@@ -296,7 +296,8 @@ test("the early banner's file cannot load: the site owner is told, nothing runs,
 // Without a stamp: the early banner's decision code checks the config itself (boot/valid.mjs,
 // held to the core by the shared config table) and decides when it can vouch for it.
 test("an unstamped page: the early banner vouches for the config itself, decides Accept all without the UI, and the API answers from it", async () => {
-  const v = await openWith(env, { vouched: true });
+  // (With a fixed language too: one the config can be shown in.)
+  const v = await openWith(env, { vouched: true, patch: (cfg) => (cfg.language = "en-GB") });
   const { page, context } = v;
   const ui = watchUi(page);
   assert.equal(await page.locator("#lcc-boot[data-quick]").count(), 1, "decided on the early banner");
@@ -317,8 +318,8 @@ test("an unstamped page: the early banner vouches for the config itself, decides
 });
 
 test("an unstamped config the early banner cannot vouch for: the UI comes once the banner is on screen and decides", async () => {
-  // A `language` to match is the UI's to check.
-  const v = await openWith(env, { vouched: true, wait: false, patch: (cfg) => (cfg.language = "en") });
+  // A cookie rule written as an array (serde takes it for the struct; valid.mjs leaves it to the UI).
+  const v = await openWith(env, { vouched: true, wait: false, patch: (cfg) => (cfg.categories[1].services[0].cookies[0] = ["_ga"]) });
   const { page, context } = v;
   await page.getByTestId("lcc-preferences").waitFor({ state: "attached", timeout: 15000 });
   assert.equal(await page.locator("#lcc-boot[data-quick]").count(), 0);
