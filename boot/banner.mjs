@@ -164,8 +164,14 @@ function draw(cfg, root, link, host, lang, { t, title }) {
     (verdict ||= decider()
       .then((m) => m.accepted(quick.el, cfg, host.base))
       .catch(() => 0)
-      // (No state over a decision made meanwhile, here or in another tab.)
-      .then((ok) => (ok && (root.setAttribute("data-quick", ""), deciding || done || quick.hooks.state(cfg, null, true)), ok)));
+      .then((ok) => {
+        if (ok) {
+          root.setAttribute("data-quick", "");
+          // (No state over a decision made meanwhile, here or in another tab.)
+          if (!deciding && !done) quick.hooks.state(cfg, null, true);
+        }
+        return ok;
+      }));
   const onScreen = () => {
     if (typeof ResizeObserver == "function") new ResizeObserver(fit).observe(banner);
     // (Not for a banner hidden through the API meanwhile: the UI comes when something needs it.)

@@ -12,7 +12,7 @@
 // demand from the same folder. After the hand-over the wasm owns the page;
 // this script stops.
 import { createApi, doc, hooks, modal, refuse, setState, win } from "./api.mjs";
-import { consentModeUpdate, fingerprint, fresh, gate, gpcConflict, serviceScripts } from "./logic.mjs";
+import { consentModeUpdate, fingerprint, fresh, gate, gpcConflict, serviceScripts, stampOf } from "./logic.mjs";
 
 const me = doc.currentScript;
 // The distribution's folder: this script's own, or for the script pasted into the page, its data-base
@@ -299,7 +299,7 @@ function boot(cfgEl) {
   const fp = fingerprint(text);
   // Whether the core has validated this config text: ahead of time (this version's
   // src/core/config.rs `checked_stamp`, lcc-check), or on an earlier page view here.
-  let known = cfgEl.getAttribute("data-checked") === LCC_VERSION + " " + fp;
+  let known = cfgEl.getAttribute("data-checked") === stampOf(fp);
   try {
     stored = localStorage.getItem(key);
     // What the UI has validated (src/core/config.rs `boot_marker`): "<config> <record>", and

@@ -34,6 +34,9 @@ export function fingerprint(text) {
   return ("0000000" + (h >>> 0).toString(16)).slice(-8);
 }
 
+/** The data-checked stamp of a config text with fingerprint `fp` (src/core/config.rs `config_stamp`). */
+export const stampOf = (fp) => LCC_VERSION + " " + fp;
+
 /** How long a decision stays valid under `cfg`, in ms. */
 export const lifetime = (cfg) => (cfg.expires_after_days == null ? 182 : cfg.expires_after_days) * DAY_MS;
 

@@ -14,7 +14,7 @@
 import { listen } from "./events.mjs";
 import { changes, denied, eraseNeeded, expire, historyText, probePlan, recordText, storageKeys } from "./decide.mjs";
 import { uniform } from "./warm.mjs";
-import { fingerprint } from "./logic.mjs";
+import { fingerprint, stampOf } from "./logic.mjs";
 
 const win = window;
 const doc = document;
@@ -76,7 +76,8 @@ let last = []; // the last config text `accepted` was asked about, and its answe
 export function accepted(el, cfg, base) {
   const text = el.textContent;
   if (last[0] === text) return last[1];
-  const now = LCC_VERSION + " " + fingerprint(text);
+  const fp = fingerprint(text);
+  const now = stampOf(fp);
   const given = el.getAttribute("data-checked");
   let marker;
   try {
@@ -85,7 +86,7 @@ export function accepted(el, cfg, base) {
     /* blocked storage: the boot script hands over before this */
   }
   const ok =
-    given === now || marker === fingerprint(text)
+    given === now || marker === fp
       ? Promise.resolve(true)
       : import(base + "leptos-consent-valid.js").then((m) => m.usable(text), () => false);
   // (As the UI's src/core/config.rs `stamp_note`.)

@@ -172,7 +172,7 @@ const CONFIG = shape(
     default_language: str,
     translations: mapOf(
       shape({
-        texts: mapOf(str),
+        texts: words,
         categories: mapOf(shape({ title: opt(str), description: opt(str) })),
         services: mapOf(shape({ title: opt(str), purpose: opt(str) })),
       }),
@@ -238,7 +238,7 @@ function rules(cfg) {
   // spaces to trim and no letters beyond ASCII, where Rust's and JS's case folding differ.
   if (cfg.language != null && !(tag(cfg.language) && matchLanguage(cfg.language, languages(cfg)))) return false;
   for (const [lang, t] of Object.entries(cfg.translations || {})) {
-    if (!tag(lang) || !words(t.texts || {}) || Object.values(t.texts || {}).some(blank)) return false;
+    if (!tag(lang) || Object.values(t.texts || {}).some(blank)) return false;
     if (!Object.keys(t.categories || {}).every((c) => cats.includes(c)) || !Object.keys(t.services || {}).every((s) => services.includes(s))) return false;
   }
   return true;
