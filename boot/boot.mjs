@@ -20,19 +20,18 @@ const me = doc.currentScript;
 const base = (me && (me.src ? me.src.replace(/[^/]*$/, "") : me.dataset.base)) || "/";
 const nonce = (me && me.nonce) || "";
 const GATED = 'script[type="text/plain"][data-category]:not([data-lcc-state])';
-const COPY_SKIP = ["type", "data-category", "data-service", "data-type"]; // (GATED excludes data-lcc-state)
+// What a download needs of a script's attributes besides its src (and what is kept to start it on the next page view).
+const FETCH = ["integrity", "crossorigin", "referrerpolicy"];
 
 let handedOver = false;
 let uiModule;
 let observer;
 let active; // the stored value this page view runs under
 const seen = new WeakSet();
-// The attributes of this page view's granted external tags: kept with the attestation, so
-// that the next page view under the same record and config (so with the same verdicts)
-// starts their downloads at once.
+// What downloading this page view's granted external classic tags takes (src and FETCH
+// attributes): kept with the attestation, so that the next page view under the same record
+// and config (so with the same verdicts) starts their downloads at once.
 const tags = [];
-// Their downloads, started from what the last page view kept (src -> whether it loaded).
-const learned = {};
 const cleanups = [];
 
 const warn = (message) => {
@@ -117,8 +116,20 @@ function forward(method, args) {
 function handOver(previous, action) {
   if (handedOver) return;
   handedOver = true;
-  if (observer) observer.disconnect();
+  observer?.disconnect();
   cleanups.forEach((f) => f());
+  // A released script still downloading never runs here: it moves to a document of its own
+  // (HTML runs a script only in the document it was prepared in; the parser goes on). A
+  // placeholder takes its place again, for the UI to run if it still stands.
+  for (const el of unrun) {
+    if (el.dataset.category) {
+      const ph = el.cloneNode();
+      ph.type = "text/plain";
+      ph.removeAttribute("data-lcc-state");
+      el.before(ph);
+    }
+    new Document().adoptNode(el);
+  }
   warm()
     .then((m) => {
       ui = m;
@@ -130,7 +141,7 @@ function handOver(previous, action) {
     .catch((e) => {
       // Nothing can be decided without the UI: the early banner goes (no button may
       // look as if it worked), nothing optional runs, and the site owner is told.
-      if (early) early.remove();
+      early?.remove();
       modal("banner", false);
       pending = undefined;
       calls.length = 0;
@@ -141,97 +152,123 @@ function handOver(previous, action) {
     });
 }
 
-// Across every activation of this page view: scripts execute in the order they
-// were found (document order). Each external one downloads at once through a
-// preload and is inserted when its turn comes, so a hand-over meanwhile (a
-// withdrawal in another tab) stops what has not been inserted: the UI then
-// runs what still stands.
+// Across every activation of this page view: the page's tags execute in the order they
+// were found (document order). One with no tag ahead of it still waiting is released at
+// once (`release`): while the page parses, the parser runs it where it stands. Any other
+// starts downloading at once (a preload) and is released when its turn comes: an inline
+// one once the external ones before it have run, an external one once the inline ones
+// before it have (the browser runs released external ones in the order released). A
+// hand-over (a withdrawal in another tab) stops what has not run: the UI then runs what
+// still stands.
 let chain = Promise.resolve();
+let running = []; // released external tags not waited for yet: whether each ran
+const unrun = new Set(); // released external scripts that have not run yet
+let ahead = 0; // how many of them are the page's tags (a configured service's script keeps no place in the page)
+let queued = 0; // tags waiting for their turn
 
-/** Resolves to whether `el` (a script or a preload link) loaded. */
+/** Resolves to whether `el` (a script) loaded. */
 const settled = (el) =>
   new Promise((done) => {
-    el.onload = () => done(true);
-    el.onerror = () => done(false);
+    // (Listeners, not onload/onerror: a script's own onload attribute stays.)
+    const end = (e) => done(e.type == "load");
+    el.addEventListener("load", end);
+    el.addEventListener("error", end);
   });
 
-/** Starts downloading a script that is inserted later. */
-function preload(el) {
+/** Starts downloading a script (of type `type`) that runs later. */
+function preload(el, type) {
   const l = doc.createElement("link");
-  l.rel = el.type == "module" ? "modulepreload" : "preload";
+  l.rel = type == "module" ? "modulepreload" : "preload";
   l.as = "script";
   l.href = el.src;
-  for (const a of ["integrity", "crossorigin", "referrerpolicy"]) if (el.hasAttribute(a)) l.setAttribute(a, el.getAttribute(a));
-  l.nonce = el.nonce;
-  toHead(l); // (its load event comes in a later task)
-  return settled(l).then((loaded) => (l.remove(), loaded));
+  for (const a of FETCH) if (el.hasAttribute(a)) l.setAttribute(a, el.getAttribute(a));
+  l.nonce = nonce;
+  l.onload = l.onerror = () => l.remove();
+  toHead(l);
 }
 
-/** A failed load: the script goes, the page is told once, the next page view tries again. */
+/** A failed load: the page is told once, the next page view tries again. */
 function loadFailed(src) {
   warn(src + " failed to load"); // (retried on the next page view)
   win.dispatchEvent(new CustomEvent("lcc:script-error", { detail: { src } }));
 }
 
-/** Queues scripts behind everything queued before. */
-let running = []; // inserted external scripts that have not run yet
-function runInOrder(queue) {
-  for (const el of queue) {
-    const downloaded = el.src ? learned[el.src] || preload(el) : true;
-    chain = chain
-      .then(() => (el.src ? downloaded : Promise.all(running.splice(0))))
-      .then((ok) => {
-        if (handedOver) return;
-        el._mark();
-        if (!ok) return loadFailed(el.src);
-        if (el.src) {
-          // In the order inserted, each as soon as its download is in.
-          el.async = false;
-          running.push(settled(el).then((ran) => ran || (el.remove(), loadFailed(el.src))));
-        }
-        el._ins();
-      });
-  }
+/**
+ * An external script released, until it has run; a tag (`page`) in the order released,
+ * and what comes after waits for it. One that fails to load is inert again.
+ */
+function track(el, page) {
+  unrun.add(el);
+  ahead += page;
+  el.async = !page;
+  // (Counted off in the microtask checkpoint after its load event: before the parser goes on.)
+  const ran = settled(el).then((ok) => (unrun.delete(el), (ahead -= page), ok || ((el.type = "text/plain"), loadFailed(el.src))));
+  if (page) running.push(ran);
 }
 
-function live(attrs, text, insert, inserted) {
+/**
+ * Runs a granted placeholder as the script it holds (`type`: its data-type),
+ * where it stands. One the parser has not finished yet is then run by the
+ * parser like any script of the page (an external one blocking it until it
+ * has run), and the mutation observer below sees every script before the
+ * parser runs it (HTML performs a microtask checkpoint first): so a tag runs
+ * while the page parses, as it would without a consent manager. It also gets
+ * an empty text child (inline) or its src again, which runs it if the parser
+ * is past it (a script the parser does not own runs on either; one it owns,
+ * only at its end tag): it runs exactly once either way.
+ */
+function release(ph, type) {
+  ph.setAttribute("data-lcc-state", "done");
+  if (!ph.isConnected) return; // taken out of the page meanwhile
+  ph.nonce ||= nonce;
+  type ? ph.setAttribute("type", type) : ph.removeAttribute("type");
+  if (ph.src) {
+    const src = ph.getAttribute("src");
+    track(ph, 1);
+    ph.removeAttribute("src");
+    ph.setAttribute("src", src);
+  } else ph.append("");
+}
+
+/** Releases a tag when its turn comes (downloading it meanwhile). */
+function later(ph, type) {
+  if (ph.src) preload(ph, type);
+  queued++;
+  chain = chain
+    .then(() => ph.src || Promise.all(running.splice(0)))
+    .then(() => {
+      queued--;
+      handedOver || release(ph, type);
+    });
+}
+
+/** A script element with these attributes. */
+function live(attrs) {
   const el = doc.createElement("script");
   for (const [k, v] of attrs) el.setAttribute(k, v);
-  if (text != null) el.text = text;
-  el._ins = () => insert(el);
-  el._mark = inserted;
+  el.nonce = nonce;
   return el;
 }
 
 const services = new Set(); // "service src" of configured service scripts queued
 
-/** Activates what the record grants and has not run yet. */
+/** Activates what the record grants and has not run yet (nothing once handed over: the UI's to run). */
 function activate(cfg, record) {
-  const queue = [];
+  if (handedOver) return;
   for (const ph of doc.querySelectorAll(GATED)) {
     if (seen.has(ph)) continue;
-    // While the page parses, an inline script's text may still be arriving: it is
-    // complete once the parser has moved past it. It and all after it wait till then.
-    if (!ph.src && !ph.nextSibling && doc.readyState === "loading") break;
+    const type = ph.getAttribute("data-type");
     seen.add(ph);
     const verdict = gate(cfg, record, ph.getAttribute("data-category"), ph.getAttribute("data-service"));
     if (typeof verdict === "string") {
       warn((ph.src || "inline script") + " never runs: " + verdict);
     } else if (verdict) {
-      // (src resolved: the attributes are also kept for the next page view, which may be elsewhere)
-      const attrs = [...ph.attributes].filter((a) => !COPY_SKIP.includes(a.name)).map((a) => [a.name, a.name == "src" ? ph.src : a.value]);
-      const type = ph.getAttribute("data-type");
-      if (type) attrs.push(["type", type]);
-      // Marked when inserted: one the boot script never inserted is the UI's to run.
-      const el = live(
-        attrs,
-        ph.src ? null : ph.text,
-        (s) => ph.parentNode && ph.parentNode.insertBefore(s, ph.nextSibling),
-        () => ph.setAttribute("data-lcc-state", "done"),
-      );
-      el.nonce = ph.nonce || nonce;
-      if (ph.src) tags.push(attrs);
-      queue.push(el);
+      // A classic one is kept for the next page view, which may be elsewhere (src resolved).
+      if (ph.src && !type) tags.push([["src", ph.src], ...FETCH.filter((a) => ph.hasAttribute(a)).map((a) => [a, ph.getAttribute(a)])]);
+      // A classic one with no tag waiting ahead of it, and if inline, none running either, runs
+      // now. (An inline one whose text is still arriving is then run by the parser, at its end.)
+      // Marked when released: one the boot script never released is the UI's to run.
+      !queued && !type && (ph.src || !ahead) ? release(ph) : later(ph, type);
     }
   }
   for (const [id, src] of serviceScripts(cfg, record)) {
@@ -240,11 +277,10 @@ function activate(cfg, record) {
     services.add(k);
     const attrs = [["src", src.src], ["data-service", id], ["data-lcc-service", id]];
     if (src.integrity) attrs.push(["integrity", src.integrity], ["crossorigin", "anonymous"]);
-    const el = live(attrs, null, (s) => toHead(s), () => {});
-    el.nonce = nonce;
-    queue.push(el);
+    const el = live(attrs);
+    track(el, 0);
+    toHead(el);
   }
-  runInOrder(queue);
 }
 
 // A first-layer button pressed before the UI arrived: the UI carries it out on arrival.
@@ -335,11 +371,7 @@ function boot(cfgEl) {
   // The tags the last page view ran under this record start downloading now, before the
   // parser reaches them (each runs only when its placeholder is found and its turn comes).
   try {
-    for (const attrs of JSON.parse(marker.slice(2).join(" ") || 0) || []) {
-      const el = live(attrs);
-      el.nonce = nonce;
-      learned[el.src] = preload(el);
-    }
+    for (const attrs of JSON.parse(marker.slice(2).join(" ") || 0) || []) preload(live(attrs));
   } catch {
     /* a list this script did not write: nothing is learned */
   }
@@ -416,10 +448,7 @@ if (win.CookieConsent) warn("replacing window.CookieConsent");
 win.CookieConsent = createApi({
   forward,
   load(src, attrs) {
-    const el = doc.createElement("script");
-    for (const k in attrs || {}) el.setAttribute(k, attrs[k]);
-    el.nonce = nonce;
-    el.src = src;
+    const el = live(Object.entries({ ...attrs, src }));
     const ok = settled(el);
     toHead(el);
     return ok;

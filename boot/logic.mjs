@@ -13,7 +13,7 @@
 const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 const DAY_MS = 86400000;
 // Rust's str::trim (Unicode White_Space): unlike JS trim, it keeps U+FEFF and strips U+0085.
-const TRIM = /^[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+const trim = (s) => s.replace(/^[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g, "");
 
 /** FNV-1a over the UTF-16 code units of `text`, as 8 hex digits (src/core/config.rs `config_fingerprint`). */
 export function fingerprint(text) {
@@ -124,16 +124,16 @@ export function consentModeUpdate(cfg, r) {
  * true, false, or a string saying why it never can (a mistake in the page).
  */
 export function gate(cfg, r, categoryAttr, serviceAttr) {
-  let cat = categoryAttr.replace(TRIM, "");
+  let cat = trim(categoryAttr);
   const negated = cat[0] === "!";
-  if (negated) cat = cat.slice(1).replace(TRIM, "");
+  if (negated) cat = trim(cat.slice(1));
   if (!cat) return "empty data-category";
   if (!category(cfg, cat)) return `unknown data-category "${cat}"`;
-  let svc = serviceAttr == null ? "" : serviceAttr.replace(TRIM, "");
+  let svc = trim(serviceAttr || "");
   if (!svc) return decided(cfg, r, cat, !negated);
   if (negated) return "data-category=\"!…\" with data-service";
   const svcNegated = svc[0] === "!";
-  if (svcNegated) svc = svc.slice(1).replace(TRIM, "");
+  if (svcNegated) svc = trim(svc.slice(1));
   const cs = service(cfg, svc);
   if (!cs) return `unknown data-service "${svc}"`;
   if (cs[0].id !== cat) return `data-service "${svc}" is not in "${cat}"`;

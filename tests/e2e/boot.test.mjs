@@ -39,6 +39,35 @@ test("a returning visitor's tags run in order without the UI being fetched", asy
   await context.close();
 });
 
+test("a returning visitor's tags run where they stand, while the page parses", async () => {
+  const v = await acceptedVisitor();
+  const { page, context } = v;
+  // For each tag as it runs: the document's state, and the category of the script element
+  // running it (the placeholder itself, as the parser runs a script of the page).
+  await page.addInitScript(() => {
+    window.__when = {};
+    const runs = [];
+    runs.push = function (id) {
+      window.__when[id] = [document.readyState, document.currentScript?.getAttribute("data-category")];
+      return Array.prototype.push.call(this, id);
+    };
+    window.lccDemoRuns = runs;
+  });
+  for (const view of ["first returning view", "one with learned downloads"]) {
+    await reload(v);
+    await settleRuns(page, 5);
+    const { algolia, ...tags } = await page.evaluate(() => window.__when);
+    assert.ok(algolia, "the configured service script ran too");
+    assert.deepEqual(tags, {
+      ga: ["loading", "performance"],
+      "ga-config": ["loading", "performance"],
+      mixpanel: ["loading", "marketing"],
+      "reading-list": ["loading", "third-party"],
+    }, view);
+  }
+  await context.close();
+});
+
 test("a returning visitor's tags start downloading when the boot script runs, learned from the page view before; a new decision forgets them", async () => {
   const v = await acceptedVisitor();
   const { page, context } = v;
