@@ -29,13 +29,10 @@ const visible = {};
 
 // As vanilla-cookieconsent: the run() callback first, then the window event.
 const emit = (name, detail) => {
-  const f = callbacks[name];
-  if (typeof f === "function") {
-    try {
-      f(detail);
-    } catch (e) {
-      console.error(e);
-    }
+  try {
+    callbacks[name]?.(detail); // (run() keeps only functions)
+  } catch (e) {
+    console.error(e);
   }
   try {
     win.dispatchEvent(new CustomEvent("cc:" + name, { detail }));
@@ -160,7 +157,7 @@ export function createApi(host) {
     validConsent: () => !!rec && !ask,
     getUserPreferences: preferences,
     getCookie: (field) => (field ? cookie()[field] : cookie()),
-    loadScript: (src, attributes) => host.load(src, attributes),
+    loadScript: host.load,
     // Resolves once the UI has switched (or found no words for it): whether it did.
     setLanguage: (lang) =>
       new Promise((resolve) => {

@@ -153,12 +153,11 @@ function handOver(previous, action) {
 }
 
 // Across every activation of this page view: the page's tags execute in the order they
-// were found (document order). One with no tag ahead of it still waiting is released at
-// once (`release`): while the page parses, the parser runs it where it stands. Any other
-// starts downloading at once (a preload) and is released when its turn comes: an inline
-// one once the external ones before it have run, an external one once the inline ones
-// before it have (the browser runs released external ones in the order released). A
-// hand-over (a withdrawal in another tab) stops what has not run: the UI then runs what
+// were found (document order). External ones are released as found (`release`; the
+// browser runs released external scripts in the order released, and while the page
+// parses, the parser runs each where it stands); an inline one as found if no tag ahead of
+// it still has to run, else once the external ones released before it have run (`later`).
+// A hand-over (a withdrawal in another tab) stops what has not run: the UI then runs what
 // still stands.
 let chain = Promise.resolve();
 let running = []; // released external tags not waited for yet: whether each ran
@@ -175,10 +174,10 @@ const settled = (el) =>
     el.addEventListener("error", end);
   });
 
-/** Starts downloading a script (of type `type`) that runs later. */
-function preload(el, type) {
+/** Starts downloading a classic script that runs later. */
+function preload(el) {
   const l = doc.createElement("link");
-  l.rel = type == "module" ? "modulepreload" : "preload";
+  l.rel = "preload";
   l.as = "script";
   l.href = el.src;
   for (const a of FETCH) if (el.hasAttribute(a)) l.setAttribute(a, el.getAttribute(a));
@@ -230,12 +229,16 @@ function release(ph, type) {
   } else ph.append("");
 }
 
-/** Releases a tag when its turn comes (downloading it meanwhile). */
+/**
+ * Releases an inline tag once the external ones released before it have run (in the
+ * microtask checkpoint after the last one's load event: before the browser runs the
+ * next external one) and the inline ones queued before it.
+ */
 function later(ph, type) {
-  if (ph.src) preload(ph, type);
+  const before = running.splice(0);
   queued++;
   chain = chain
-    .then(() => ph.src || Promise.all(running.splice(0)))
+    .then(() => Promise.all(before))
     .then(() => {
       queued--;
       handedOver || release(ph, type);
@@ -265,10 +268,11 @@ function activate(cfg, record) {
     } else if (verdict) {
       // A classic one is kept for the next page view, which may be elsewhere (src resolved).
       if (ph.src && !type) tags.push([["src", ph.src], ...FETCH.filter((a) => ph.hasAttribute(a)).map((a) => [a, ph.getAttribute(a)])]);
-      // A classic one with no tag waiting ahead of it, and if inline, none running either, runs
-      // now. (An inline one whose text is still arriving is then run by the parser, at its end.)
-      // Marked when released: one the boot script never released is the UI's to run.
-      !queued && !type && (ph.src || !ahead) ? release(ph) : later(ph, type);
+      // An external one is released now (the browser runs those in the order released), an
+      // inline one too if no tag ahead of it still has to run. (One whose text is still
+      // arriving is then run by the parser, at its end.) Marked when released: one the boot
+      // script never released is the UI's to run.
+      ph.src || !(queued || ahead) ? release(ph, type) : later(ph, type);
     }
   }
   for (const [id, src] of serviceScripts(cfg, record)) {

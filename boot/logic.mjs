@@ -13,7 +13,8 @@
 const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 const DAY_MS = 86400000;
 // Rust's str::trim (Unicode White_Space): unlike JS trim, it keeps U+FEFF and strips U+0085.
-const trim = (s) => s.replace(/^[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g, "");
+// (JS's \s is that set with U+FEFF and without U+0085.)
+const trim = (s) => s.replace(/^(?:(?!\ufeff)[\s\x85])+|(?:(?!\ufeff)[\s\x85])+$/g, "");
 
 /** FNV-1a over the UTF-16 code units of `text`, as 8 hex digits (src/core/config.rs `config_fingerprint`). */
 export function fingerprint(text) {
