@@ -153,10 +153,10 @@ function handOver(previous, action) {
 }
 
 // Across every activation of this page view: the page's tags execute in the order they
-// were found (document order). External ones are released as found (`release`; the
-// browser runs released external scripts in the order released, and while the page
-// parses, the parser runs each where it stands); an inline one as found if no tag ahead of
-// it still has to run, else once the external ones released before it have run (`later`).
+// were found (document order). One with no tag ahead of it still to run is released as
+// found (`release`: while the page parses, the parser runs it where it stands), and so is
+// an external one once the page is parsed (the browser runs released external scripts in
+// the order released); any other once the external ones released before it have run (`later`).
 // A hand-over (a withdrawal in another tab) stops what has not run: the UI then runs what
 // still stands.
 let chain = Promise.resolve();
@@ -203,6 +203,7 @@ function track(el, page) {
   // (Counted off in the microtask checkpoint after its load event: before the parser goes on.)
   const ran = settled(el).then((ok) => (unrun.delete(el), (ahead -= page), ok || ((el.type = "text/plain"), loadFailed(el.src))));
   if (page) running.push(ran);
+  return ran;
 }
 
 /**
@@ -223,25 +224,29 @@ function release(ph, type) {
   type ? ph.setAttribute("type", type) : ph.removeAttribute("type");
   if (ph.src) {
     const src = ph.getAttribute("src");
-    track(ph, 1);
+    const ran = track(ph, 1);
     ph.removeAttribute("src");
     ph.setAttribute("src", src);
-  } else ph.append("");
+    return ran;
+  }
+  ph.append("");
 }
 
 /**
- * Releases an inline tag once the external ones released before it have run (in the
- * microtask checkpoint after the last one's load event: before the browser runs the
- * next external one) and the inline ones queued before it.
+ * Releases a tag once the external ones released before it have run (in the microtask
+ * checkpoint after the last one's load event: before the browser runs the next external
+ * one) and the ones queued before it; what is queued after an external one waits till it
+ * has run (it downloads meanwhile).
  */
 function later(ph, type) {
   const before = running.splice(0);
+  if (ph.src && !type) preload(ph);
   queued++;
   chain = chain
     .then(() => Promise.all(before))
     .then(() => {
       queued--;
-      handedOver || release(ph, type);
+      return handedOver || release(ph, type);
     });
 }
 
@@ -268,11 +273,12 @@ function activate(cfg, record) {
     } else if (verdict) {
       // A classic one is kept for the next page view, which may be elsewhere (src resolved).
       if (ph.src && !type) tags.push([["src", ph.src], ...FETCH.filter((a) => ph.hasAttribute(a)).map((a) => [a, ph.getAttribute(a)])]);
-      // An external one is released now (the browser runs those in the order released), an
-      // inline one too if no tag ahead of it still has to run. (One whose text is still
+      // Released now if no tag ahead of it still has to run, or, once the page is parsed, if
+      // it is external (the browser runs those in the order released; while the page parses,
+      // the parser would run it, ahead of any released before). (One whose text is still
       // arriving is then run by the parser, at its end.) Marked when released: one the boot
       // script never released is the UI's to run.
-      ph.src || !(queued || ahead) ? release(ph, type) : later(ph, type);
+      !(queued || ahead) || (ph.src && doc.readyState != "loading") ? release(ph, type) : later(ph, type);
     }
   }
   for (const [id, src] of serviceScripts(cfg, record)) {

@@ -68,6 +68,29 @@ test("a returning visitor's tags run where they stand, while the page parses", a
   await context.close();
 });
 
+test("a gated tag written before the boot script still runs first: a tag the parser reaches waits for it", async () => {
+  const v = await acceptedVisitor();
+  const { page, context } = v;
+  // A tag in the head, ahead of the config and the boot script, slow to download.
+  await page.route((url) => url.pathname === "/", async (route) => {
+    const res = await route.fetch();
+    const body = (await res.text()).replace(
+      /(<script src="?tags\/monitor\.js"?><\/script>)/,
+      '$1<script type="text/plain" data-category="performance" src="tags/head-standin.js"></script>',
+    );
+    assert.match(body, /head-standin/);
+    await route.fulfill({ response: res, body });
+  });
+  await page.route(/head-standin\.js$/, async (route) => {
+    await new Promise((r) => setTimeout(r, 400));
+    await route.fulfill({ contentType: "text/javascript", body: 'window.lccDemoTag("head-tag", "a tag in the head")' });
+  });
+  await reload(v);
+  const runs = await settleRuns(page, 6);
+  assert.deepEqual(runs.filter((r) => r !== "algolia"), ["head-tag", "ga", "ga-config", "mixpanel", "reading-list"]);
+  await context.close();
+});
+
 test("a returning visitor's tags start downloading when the boot script runs, learned from the page view before; a new decision forgets them", async () => {
   const v = await acceptedVisitor();
   const { page, context } = v;
