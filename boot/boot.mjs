@@ -12,7 +12,7 @@
 // demand from the same folder. After the hand-over the wasm owns the page;
 // this script stops.
 import { createApi, doc, hooks, modal, refuse, setState, win } from "./api.mjs";
-import { consentModeUpdate, fingerprint, fresh, gate, gpcConflict, serviceScripts, stampOf } from "./logic.mjs";
+import { consentModeUpdate, fetchAttrs, fingerprint, fresh, gate, gpcConflict, serviceScripts, stampOf, warn } from "./logic.mjs";
 
 const me = doc.currentScript;
 // The distribution's folder: this script's own, or for the script pasted into the page, its data-base
@@ -20,29 +20,17 @@ const me = doc.currentScript;
 const base = (me && (me.src ? me.src.replace(/[^/]*$/, "") : me.dataset.base)) || "/";
 const nonce = (me && me.nonce) || "";
 const GATED = 'script[type="text/plain"][data-category]:not([data-lcc-state])';
-// What a download needs of a script's attributes besides its src (and what is kept to start it on the next page view).
-const FETCH = ["integrity", "crossorigin", "referrerpolicy"];
 
 let handedOver = false;
 let uiModule;
 let observer;
 let active; // the stored value this page view runs under
 const seen = new WeakSet();
-// What downloading this page view's granted external classic tags takes (src and FETCH
-// attributes): kept with the attestation, so that the next page view under the same record
+// What downloading this page view's granted external classic tags takes (src and
+// `fetchAttrs`): kept with the attestation, so that the next page view under the same record
 // and config (so with the same verdicts) starts their downloads at once.
 const tags = [];
 const cleanups = [];
-
-const warn = (message) => {
-  try {
-    message += ""; // (an Error too)
-    console.warn("leptos-consent: " + message);
-    win.dispatchEvent(new CustomEvent("lcc:error", { detail: { message } }));
-  } catch {
-    /* a broken host page must not stop consent */
-  }
-};
 
 const on = (target, type, fn, opts) => {
   target.addEventListener(type, fn, opts);
@@ -180,7 +168,7 @@ function preload(el) {
   l.rel = "preload";
   l.as = "script";
   l.href = el.src;
-  for (const a of FETCH) if (el.hasAttribute(a)) l.setAttribute(a, el.getAttribute(a));
+  for (const [k, v] of fetchAttrs(el)) l.setAttribute(k, v);
   l.nonce = nonce;
   l.onload = l.onerror = () => l.remove();
   toHead(l);
@@ -272,7 +260,7 @@ function activate(cfg, record) {
       warn((ph.src || "inline script") + " never runs: " + verdict);
     } else if (verdict) {
       // A classic one is kept for the next page view, which may be elsewhere (src resolved).
-      if (ph.src && !type) tags.push([["src", ph.src], ...FETCH.filter((a) => ph.hasAttribute(a)).map((a) => [a, ph.getAttribute(a)])]);
+      if (ph.src && !type) tags.push([["src", ph.src], ...fetchAttrs(ph)]);
       // Released now if no tag ahead of it still has to run, or, once the page is parsed, if
       // it is external (the browser runs those in the order released; while the page parses,
       // the parser would run it, ahead of any released before). (One whose text is still

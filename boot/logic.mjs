@@ -35,6 +35,23 @@ export function fingerprint(text) {
   return ("0000000" + (h >>> 0).toString(16)).slice(-8);
 }
 
+/**
+ * Tells the site owner: the console, and an `lcc:error` event (`detail.message`). Never
+ * throws (a broken host page must not stop consent).
+ */
+export const warn = (message) => {
+  try {
+    message += ""; // (an Error too)
+    console.warn("leptos-consent: " + message);
+    window.dispatchEvent(new CustomEvent("lcc:error", { detail: { message } }));
+  } catch {
+    /* a broken host page must not stop consent */
+  }
+};
+
+/** What a script's download needs of its attributes besides its src, as [name, value] pairs. */
+export const fetchAttrs = (el) => ["integrity", "crossorigin", "referrerpolicy"].filter((a) => el.hasAttribute(a)).map((a) => [a, el.getAttribute(a)]);
+
 /** The data-checked stamp of a config text with fingerprint `fp` (src/core/config.rs `config_stamp`). */
 export const stampOf = (fp) => LCC_VERSION + " " + fp;
 

@@ -14,22 +14,12 @@
 import { listen } from "./events.mjs";
 import { changes, denied, eraseNeeded, expire, historyText, probePlan, recordText, storageKeys } from "./decide.mjs";
 import { uniform } from "./warm.mjs";
-import { fingerprint, stampOf } from "./logic.mjs";
+import { fingerprint, stampOf, warn } from "./logic.mjs";
 
 const win = window;
 const doc = document;
 const PROBE = "lcc-httponly-probe";
 
-// As boot.mjs's `warn` (a shared module moved the boot script 1 byte over its 4,096-byte budget).
-const warn = (message) => {
-  try {
-    message += ""; // (an Error too)
-    console.warn("leptos-consent: " + message);
-    win.dispatchEvent(new CustomEvent("lcc:error", { detail: { message } }));
-  } catch {
-    /* a broken host page must not stop consent */
-  }
-};
 
 const fire = (type, detail) => win.dispatchEvent(new CustomEvent(type, { detail }));
 

@@ -3,7 +3,7 @@
 // that when the UI carries the press out, a moment later, they come from the
 // browser's cache instead of the network. What runs is decided by the UI
 // alone, as before; a config the UI refuses runs nothing.
-import { gate, gpcLocked, serviceScripts } from "./logic.mjs";
+import { fetchAttrs, gate, gpcLocked, serviceScripts } from "./logic.mjs";
 
 /**
  * The switches of "Accept all" (`on`) or "Reject all", as the core's
@@ -43,8 +43,7 @@ export function warm(doc, cfg, signal) {
   };
   for (const ph of doc.querySelectorAll('script[type="text/plain"][data-category][src]:not([data-lcc-state])')) {
     if (gate(cfg, r, ph.getAttribute("data-category"), ph.getAttribute("data-service")) !== true) continue;
-    const attrs = ["integrity", "crossorigin", "referrerpolicy"].filter((a) => ph.hasAttribute(a)).map((a) => [a, ph.getAttribute(a)]);
-    fetchScript(ph.src, ph.getAttribute("data-type") == "module", attrs, ph.nonce || (any && any.nonce));
+    fetchScript(ph.src, ph.getAttribute("data-type") == "module", fetchAttrs(ph), ph.nonce || (any && any.nonce));
   }
   for (const [, s] of serviceScripts(cfg, r)) {
     fetchScript(s.src, false, s.integrity ? [["integrity", s.integrity], ["crossorigin", "anonymous"]] : [], any && any.nonce);

@@ -61,7 +61,7 @@ function held() {
   };
 }
 
-/** Live (inserted) script elements whose src ends with `name`. */
+/** Live script elements (inserted, or placeholders released in place) whose src ends with `name`. */
 const liveScripts = (page, name) =>
   page.evaluate((n) => [...document.querySelectorAll(`script[src$="${n}"]:not([type="text/plain"])`)].length, name);
 
