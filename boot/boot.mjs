@@ -307,6 +307,7 @@ function firstLayer(cfg, quick) {
         hooks,
         warm,
         decided: boot,
+        beforeUi: cleanups, // run as the UI takes over, before it decides anything
       });
     })
     // No early banner: the site owner is told; the UI draws the banner when it comes (under

@@ -1,13 +1,14 @@
 // "Accept all" or "Reject all" on the early banner, carried out without the
 // wasm UI: on a first visit (nothing stored, no history) under a config the
 // core accepts (`accepted`: checked ahead of time, the page's data-checked
-// stamp, or vouched for here by valid.mjs). It does what
-// the UI's `ConsentSession::decide` does, in the same order: store the
-// record, tell the other tabs, push the Consent Mode update and run what is
-// granted (by starting the boot script again on the stored record, as for a
-// returning visitor), look for HttpOnly copies of refused cookies, fire
-// lcc:consent and lcc:change (and vanilla-cookieconsent's events), keep the
-// history. The record, history, events and plans
+// stamp, or vouched for here by valid.mjs). It does what the UI's
+// `ConsentSession::decide` does: store the record, push the Consent Mode
+// update and run what is granted (by starting the boot script again on the
+// stored record, as for a returning visitor); then, once the scripts it
+// released have run (the page's main thread is theirs first), tell the other
+// tabs, look for HttpOnly copies of refused cookies, fire lcc:consent and
+// lcc:change (and vanilla-cookieconsent's events), keep the history. The
+// record, history, events and plans
 // come from decide.mjs (held equal to the core by a shared table). Whenever a
 // step needs more than that (something to erase, storage that fails, a record
 // or history already there) it does nothing and the UI carries the press out.
@@ -54,6 +55,25 @@ function probe(forms) {
   return found;
 }
 
+/**
+ * Calls `f` once the external scripts the boot script has released (marked done, no longer
+ * text/plain) have loaded or failed, and the inline ones queued after them have run (a task
+ * later); at the latest after a second, or before that as the page is left (pagehide) or
+ * the UI takes over (`beforeUi`: the boot script's list, run before the UI decides anything).
+ */
+function afterReleased(f, beforeUi) {
+  const once = () => {
+    const g = f;
+    f = 0;
+    if (g) clearTimeout(timer), removeEventListener("pagehide", once), g();
+  };
+  const timer = setTimeout(once, 1000);
+  addEventListener("pagehide", once);
+  beforeUi.push(once);
+  const scripts = [...doc.querySelectorAll("script[data-lcc-state=done][src]")].filter((s) => s.type != "text/plain");
+  Promise.all(scripts.map((s) => new Promise((done) => ["load", "error"].forEach((t) => s.addEventListener(t, done))))).then(() => setTimeout(once));
+}
+
 let last = []; // the last config text `accepted` was asked about, and its answer (a promise)
 
 /**
@@ -91,9 +111,10 @@ export function accepted(el, cfg, base) {
  * all) for `cfg`. `quick` is the boot script's side: `el`, the config
  * element; `hooks`, window.CookieConsent's (api.mjs); `decided(el)`, which
  * starts the boot script again on what is stored. Resolves to whether it did;
- * if not, nothing was changed and the UI must carry the press out.
+ * if not, nothing was changed and the UI must carry the press out. `closed`
+ * is called after the decision's events (the banner's own, onModalHide).
  */
-export async function decide(cfg, accept, quick) {
+export async function decide(cfg, accept, quick, closed) {
   if (!(await accepted(quick.el, cfg, quick.base))) return false;
   const text = quick.el.textContent;
   const key = storageKeys(cfg);
@@ -121,36 +142,42 @@ export async function decide(cfg, accept, quick) {
       warn("after the first-layer choice: " + e);
     }
   };
-  const ch = changes(cfg, r);
-  let left = [];
-  step(() => {
-    const bc = new BroadcastChannel("lcc:" + key.record);
-    bc.postMessage(stored);
-    bc.close();
-  });
   // The attestation first: the boot script starts again on it below.
   step(() => localStorage.setItem(key.marker, fingerprint(text) + " " + fingerprint(stored)));
   // window.CookieConsent answers from this record now (and does not announce it as a returning visit).
   const first = quick.hooks.decided(r);
   // As for a returning visitor: the Consent Mode update, then the granted scripts.
   step(() => quick.decided(quick.el));
-  step(() => {
-    left = probe(no.length ? probePlan(no, cookieNames(), location.hostname, location.pathname || "/") : []);
-    if (left.length) {
-      warn(`could not remove cookies [${left.map((n) => JSON.stringify(n)).join(", ")}]: HttpOnly, set on a domain or path this page cannot reach, or written again`);
-      fire("lcc:cleanup", { removed_cookies: [], remaining_cookies: [], removed_keys: [], http_only_cookies: left });
-    }
-  });
-  step(() => {
-    fire("lcc:consent", r);
-    if (ch.granted_categories.length || ch.granted_services.length) fire("lcc:change", ch);
-  });
-  step(() => {
-    // vanilla-cookieconsent's events for this first decision, then the UI's later ones (events.mjs).
-    const h = quick.hooks;
-    if (first) for (const name of ["onFirstConsent", "onConsent"]) h.emit(name, { cookie: h.cookie() });
-    listen(h);
-  });
-  step(() => localStorage.setItem(key.history, historyText(r, ch, [...new Set(left)].sort())));
+  // The rest waits till those have run: done in this task, it would hold each of them for as
+  // long (10 ms at 4x CPU); done in the next, it still comes before their downloads end. (It
+  // comes first if the visitor leaves, or if the UI takes over for a newer choice.)
+  afterReleased(() => {
+    const ch = changes(cfg, r);
+    let left = [];
+    step(() => {
+      const bc = new BroadcastChannel("lcc:" + key.record);
+      bc.postMessage(stored);
+      bc.close();
+    });
+    step(() => {
+      left = probe(no.length ? probePlan(no, cookieNames(), location.hostname, location.pathname || "/") : []);
+      if (left.length) {
+        warn(`could not remove cookies [${left.map((n) => JSON.stringify(n)).join(", ")}]: HttpOnly, set on a domain or path this page cannot reach, or written again`);
+        fire("lcc:cleanup", { removed_cookies: [], remaining_cookies: [], removed_keys: [], http_only_cookies: left });
+      }
+    });
+    step(() => {
+      fire("lcc:consent", r);
+      if (ch.granted_categories.length || ch.granted_services.length) fire("lcc:change", ch);
+    });
+    step(() => {
+      // vanilla-cookieconsent's events for this first decision, then the UI's later ones (events.mjs).
+      const h = quick.hooks;
+      if (first) for (const name of ["onFirstConsent", "onConsent"]) h.emit(name, { cookie: h.cookie() });
+      listen(h);
+    });
+    step(() => localStorage.setItem(key.history, historyText(r, ch, [...new Set(left)].sort())));
+    step(closed);
+  }, quick.beforeUi);
   return true;
 }

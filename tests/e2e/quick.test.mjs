@@ -68,6 +68,42 @@ test("Accept all on a first visit runs the tags, stores the core's record and ne
   await context.close();
 });
 
+test("Accept all while a granted tag still downloads: the record is stored at once, the events and the history follow once it has run, or as the visitor leaves", async () => {
+  // Mixpanel's stand-in is held until the test lets it go.
+  let release;
+  const held = new Promise((r) => (release = r));
+  const hold = { match: /mixpanel-standin\.js$/, handler: async (route) => (await held, route.continue().catch(() => {})) };
+  const history = () => page.evaluate(() => localStorage.getItem("lcc_consent_history"));
+  const v = await openDemo(env, { init: [EVENTS], route: hold });
+  const { page, context } = v;
+  await page.locator("#lcc-boot[data-quick]").waitFor({ state: "attached" });
+  await page.getByTestId("lcc-accept-all").click();
+  await page.waitForFunction(() => (window.lccDemoRuns || []).includes("ga-config"));
+  await page.waitForTimeout(300);
+  assert.equal(JSON.parse(await stored(page)).via, "banner", "stored before any tag ran");
+  assert.equal(await page.getByTestId("lcc-banner").isVisible(), false, "the banner went at the press");
+  assert.equal(await page.evaluate(() => CookieConsent.acceptedCategory("marketing")), true, "the API answers from the new record");
+  assert.deepEqual(await page.evaluate(() => window.__ev), [], "the events wait for Mixpanel");
+  assert.equal(await history(), null);
+  release();
+  await page.waitForFunction(() => window.lccDemoRuns.includes("reading-list") && window.__ev.length === 5);
+  assert.deepEqual(await page.evaluate(() => window.__ev), ["lcc:consent", "lcc:change", "cc:onFirstConsent", "cc:onConsent", "cc:onModalHide"]);
+  assert.equal(JSON.parse(await history()).length, 1);
+  await context.close();
+
+  // Left before the held tag came: the history is kept on the way out.
+  const gone = await openDemo(env, { route: { match: hold.match, handler: () => {} } });
+  await gone.page.locator("#lcc-boot[data-quick]").waitFor({ state: "attached" });
+  await gone.page.getByTestId("lcc-accept-all").click();
+  await gone.page.waitForFunction(() => (window.lccDemoRuns || []).includes("ga-config"));
+  await gone.page.unrouteAll({ behavior: "ignoreErrors" });
+  await gone.page.goto(new URL("/preferences.html", gone.base).href);
+  await gone.page.getByTestId("lcc-pc-history").locator("li").first().waitFor();
+  assert.equal(await gone.page.getByTestId("lcc-pc-history").locator("li").count(), 1);
+  assert.deepEqual(gone.errors, []);
+  await gone.context.close();
+});
+
 test("Reject all on a first visit stores the refusal and runs nothing, without the UI", async () => {
   const v = await openDemo(env, { init: [EVENTS] });
   const { page, context } = v;
