@@ -248,7 +248,7 @@ function live(attrs) {
 
 const services = new Set(); // "service src" of configured service scripts queued
 
-/** Activates what the record grants and has not run yet (nothing once handed over: the UI's to run). */
+/** Activates the page's gated tags the record grants that have not run yet (nothing once handed over: the UI's to run). */
 function activate(cfg, record) {
   if (handedOver) return;
   for (const ph of doc.querySelectorAll(GATED)) {
@@ -268,16 +268,6 @@ function activate(cfg, record) {
       // script never released is the UI's to run.
       !(queued || ahead) || (ph.src && doc.readyState != "loading") ? release(ph, type) : later(ph, type);
     }
-  }
-  for (const [id, src] of serviceScripts(cfg, record)) {
-    const k = id + " " + src.src;
-    if (services.has(k)) continue;
-    services.add(k);
-    const attrs = [["src", src.src], ["data-service", id], ["data-lcc-service", id]];
-    if (src.integrity) attrs.push(["integrity", src.integrity], ["crossorigin", "anonymous"]);
-    const el = live(attrs);
-    track(el, 0);
-    toHead(el);
   }
 }
 
@@ -375,6 +365,18 @@ function boot(cfgEl) {
     /* a list this script did not write: nothing is learned */
   }
   activate(cfg, record);
+  // The configured services' scripts: once per record (activate runs on every change to the page).
+  if (!handedOver)
+    for (const [id, src] of serviceScripts(cfg, record)) {
+      const k = id + " " + src.src;
+      if (services.has(k)) continue;
+      services.add(k);
+      const attrs = [["src", src.src], ["data-service", id], ["data-lcc-service", id]];
+      if (src.integrity) attrs.push(["integrity", src.integrity], ["crossorigin", "anonymous"]);
+      const el = live(attrs);
+      track(el, 0);
+      toHead(el);
+    }
   observer = new MutationObserver(() => activate(cfg, record));
   observer.observe(doc.documentElement, { childList: true, subtree: true });
   on(doc, "DOMContentLoaded", () => {
