@@ -56,10 +56,10 @@ function probe(forms) {
 }
 
 /**
- * Calls `f` once the external scripts the boot script has released (marked done, no longer
- * text/plain) have loaded or failed, and the inline ones queued after them have run (a task
- * later); at the latest after a second, or before that as the page is left (pagehide) or
- * the UI takes over (`beforeUi`: the boot script's list, run before the UI decides anything).
+ * Calls `f` once the external scripts the boot script has released by now (marked done, no
+ * longer text/plain) have loaded or failed, and so the inline ones queued after them have run
+ * (a task later); at the latest after a second, or before that as the page is left (pagehide)
+ * or the UI takes over (`beforeUi`: the boot script's list, run before the UI decides anything).
  */
 function afterReleased(f, beforeUi) {
   const once = () => {
@@ -152,8 +152,9 @@ export async function decide(cfg, accept, quick, closed) {
   // long (10 ms at 4x CPU); done in the next, it still comes before their downloads end. (It
   // comes first if the visitor leaves, or if the UI takes over for a newer choice.)
   afterReleased(() => {
-    const ch = changes(cfg, r);
+    let ch;
     let left = [];
+    step(() => (ch = changes(cfg, r)));
     step(() => {
       const bc = new BroadcastChannel("lcc:" + key.record);
       bc.postMessage(stored);
