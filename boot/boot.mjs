@@ -12,7 +12,7 @@
 // demand from the same folder. After the hand-over the wasm owns the page;
 // this script stops.
 import { createApi, doc, hooks, modal, refuse, setState, win } from "./api.mjs";
-import { consentModeUpdate, fetchAttrs, fingerprint, fresh, gate, gpcConflict, serviceScripts, stampOf, warn } from "./logic.mjs";
+import { consentModeUpdate, fetchAttrs, fingerprint, fresh, gate, gpcConflict, serviceScripts, settled, stampOf, warn } from "./logic.mjs";
 
 const me = doc.currentScript;
 // The distribution's folder: this script's own, or for the script pasted into the page, its data-base
@@ -152,15 +152,6 @@ let running = []; // released external tags not waited for yet: whether each ran
 const unrun = new Set(); // released external scripts that have not run yet
 let ahead = 0; // how many of them are the page's tags (a configured service's script keeps no place in the page)
 let queued = 0; // tags waiting for their turn
-
-/** Resolves to whether `el` (a script) loaded. */
-const settled = (el) =>
-  new Promise((done) => {
-    // (Listeners, not onload/onerror: a script's own onload attribute stays.)
-    const end = (e) => done(e.type == "load");
-    el.addEventListener("load", end);
-    el.addEventListener("error", end);
-  });
 
 /** Starts downloading a classic script that runs later. */
 function preload(el) {

@@ -52,6 +52,15 @@ export const warn = (message) => {
 /** What a script's download needs of its attributes besides its src, as [name, value] pairs. */
 export const fetchAttrs = (el) => ["integrity", "crossorigin", "referrerpolicy"].filter((a) => el.hasAttribute(a)).map((a) => [a, el.getAttribute(a)]);
 
+/** Resolves to whether `el` (a script) loaded, once it has loaded or failed. */
+export const settled = (el) =>
+  new Promise((done) => {
+    // (Listeners, not onload/onerror: a script's own onload attribute stays.)
+    const end = (e) => done(e.type == "load");
+    el.addEventListener("load", end);
+    el.addEventListener("error", end);
+  });
+
 /** The data-checked stamp of a config text with fingerprint `fp` (src/core/config.rs `config_stamp`). */
 export const stampOf = (fp) => LCC_VERSION + " " + fp;
 

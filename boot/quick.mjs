@@ -15,7 +15,7 @@
 import { listen } from "./events.mjs";
 import { changes, denied, eraseNeeded, expire, historyText, probePlan, recordText, storageKeys } from "./decide.mjs";
 import { uniform } from "./warm.mjs";
-import { fingerprint, stampOf, warn } from "./logic.mjs";
+import { fingerprint, settled, stampOf, warn } from "./logic.mjs";
 
 const win = window;
 const doc = document;
@@ -71,7 +71,7 @@ function afterReleased(f, beforeUi) {
   addEventListener("pagehide", once);
   beforeUi.push(once);
   const scripts = [...doc.querySelectorAll("script[data-lcc-state=done][src]")].filter((s) => s.type != "text/plain");
-  Promise.all(scripts.map((s) => new Promise((done) => ["load", "error"].forEach((t) => s.addEventListener(t, done))))).then(() => setTimeout(once));
+  Promise.all(scripts.map(settled)).then(() => setTimeout(once));
 }
 
 let last = []; // the last config text `accepted` was asked about, and its answer (a promise)
