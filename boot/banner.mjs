@@ -76,13 +76,12 @@ function draw(cfg, root, link, host, lang, { t, title }) {
   /** The code that carries a first-layer choice out without the UI (quick.mjs), fetched once. */
   const decider = () => (decision ||= import(host.base + "leptos-consent-decide.js"));
   /** A decision stands: the banner goes for good, and with it the room kept for it. */
-  const settle = (quiet) => {
+  const settle = () => {
     done = 1;
     banner.hidden = true;
     fit();
-    quiet || closed();
   };
-  /** Told once the decision's events are out (after them, as the UI and vanilla-cookieconsent do). */
+  /** window.CookieConsent's onModalHide: after a decision's events, as the UI and vanilla-cookieconsent do. */
   const closed = () => quick.hooks.modal("banner", false);
   if (quick) {
     // A decision made in another tab meanwhile: the banner goes, and the boot script starts
@@ -91,6 +90,7 @@ function draw(cfg, root, link, host, lang, { t, title }) {
     const elsewhere = (e) => {
       if (!done && (e.key === key.record || e.key === key.marker) && localStorage.getItem(key.record) != null) {
         settle();
+        closed();
         quick.decided(quick.el);
       }
     };
@@ -121,7 +121,7 @@ function draw(cfg, root, link, host, lang, { t, title }) {
         .then((ok) => {
           deciding = 0;
           if (!ok) return toUi();
-          settle(1);
+          settle(); // (closed() comes with the decision's events)
           status.textContent = t.saved;
         });
     };

@@ -12,7 +12,7 @@
 // demand from the same folder. After the hand-over the wasm owns the page;
 // this script stops.
 import { createApi, doc, hooks, modal, refuse, setState, win } from "./api.mjs";
-import { consentModeUpdate, fetchAttrs, fingerprint, fresh, gate, gpcConflict, serviceScripts, settled, stampOf, warn } from "./logic.mjs";
+import { consentModeUpdate, fetchAttrs, fingerprint, fresh, gate, gpcConflict, serviceFetchAttrs, serviceScripts, settled, stampOf, warn } from "./logic.mjs";
 
 const me = doc.currentScript;
 // The distribution's folder: this script's own, or for the script pasted into the page, its data-base
@@ -30,6 +30,8 @@ const seen = new WeakSet();
 // `fetchAttrs`): kept with the attestation, so that the next page view under the same record
 // and config (so with the same verdicts) starts their downloads at once.
 const tags = [];
+// Run as the page is handed over to the UI: this script's listeners go, and what the early
+// banner's decision left for later (quick.mjs `afterReleased`) is done first.
 const cleanups = [];
 
 const on = (target, type, fn, opts) => {
@@ -362,9 +364,7 @@ function boot(cfgEl) {
       const k = id + " " + src.src;
       if (services.has(k)) continue;
       services.add(k);
-      const attrs = [["src", src.src], ["data-service", id], ["data-lcc-service", id]];
-      if (src.integrity) attrs.push(["integrity", src.integrity], ["crossorigin", "anonymous"]);
-      const el = live(attrs);
+      const el = live([["src", src.src], ["data-service", id], ["data-lcc-service", id], ...serviceFetchAttrs(src)]);
       track(el, 0);
       toHead(el);
     }

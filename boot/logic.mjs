@@ -52,6 +52,9 @@ export const warn = (message) => {
 /** What a script's download needs of its attributes besides its src, as [name, value] pairs. */
 export const fetchAttrs = (el) => ["integrity", "crossorigin", "referrerpolicy"].filter((a) => el.hasAttribute(a)).map((a) => [a, el.getAttribute(a)]);
 
+/** The same for a configured service's script (`{ src, integrity }`): with an integrity hash, a CORS download. */
+export const serviceFetchAttrs = (s) => (s.integrity ? [["integrity", s.integrity], ["crossorigin", "anonymous"]] : []);
+
 /** Resolves to whether `el` (a script) loaded, once it has loaded or failed. */
 export const settled = (el) =>
   new Promise((done) => {

@@ -3,7 +3,7 @@
 // that when the UI carries the press out, a moment later, they come from the
 // browser's cache instead of the network. What runs is decided by the UI
 // alone, as before; a config the UI refuses runs nothing.
-import { fetchAttrs, gate, gpcLocked, serviceScripts } from "./logic.mjs";
+import { fetchAttrs, gate, gpcLocked, serviceFetchAttrs, serviceScripts } from "./logic.mjs";
 
 /**
  * The switches of "Accept all" (`on`) or "Reject all", as the core's
@@ -46,6 +46,6 @@ export function warm(doc, cfg, signal) {
     fetchScript(ph.src, ph.getAttribute("data-type") == "module", fetchAttrs(ph), ph.nonce || (any && any.nonce));
   }
   for (const [, s] of serviceScripts(cfg, r)) {
-    fetchScript(s.src, false, s.integrity ? [["integrity", s.integrity], ["crossorigin", "anonymous"]] : [], any && any.nonce);
+    fetchScript(s.src, false, serviceFetchAttrs(s), any && any.nonce);
   }
 }
