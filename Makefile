@@ -97,9 +97,10 @@ WASM_OUT := target/wasm32-unknown-unknown/release/lcc-ui.wasm
 # ES2020 (optional chaining, ??): no browser that runs the UI's wasm (reference types, bulk
 # memory: Chrome 96, Firefox 79, Safari 15) lacks it. With $(5) = eager, the file asks V8 to
 # compile every function as it loads (Chrome 136's `//# allFunctionsCalledOnLoad`; a comment
-# elsewhere): for the decision code, fetched while the banner shows and run at the press, that
-# moves its compiling out of the press (README, "Benchmark"). Not for the boot script: compiling
-# all of it before it runs made a returning visitor's first tag later (4x CPU: 173 -> 198 ms).
+# elsewhere): for the decision code, fetched while the banner shows and run at the press,
+# that moves its compiling out of the press (README, "A first visit without the UI"). Not
+# for the boot script: compiling all of it before it runs made a returning visitor's first
+# tag later (4x CPU: 173 -> 198 ms).
 define small_js
 	esbuild boot/$(1).mjs --bundle --format=$(2) --target=es2020 $(3) --log-level=warning --outfile=target/js/$(1).js
 	{ echo "/*! leptos-consent $(VERSION) */"; $(if $(filter eager,$(5)),echo "//# allFunctionsCalledOnLoad";) \

@@ -29,3 +29,15 @@ test("dist has the stable file names and says which version it is", () => {
     assert.equal(first, `/*! leptos-consent ${version} */`, js);
   }
 });
+
+// The decision code, run at the press, is compiled whole as it loads (V8's magic comment, which
+// Chrome honours only before the code); the boot script, which every page view runs, is not:
+// compiled whole it made a returning visitor's first tag later (Makefile, small_js).
+test("only the decision code asks to be compiled as it loads", () => {
+  const HINT = "//# allFunctionsCalledOnLoad";
+  for (const js of ["leptos-consent-boot.js", "leptos-consent-banner.js", "leptos-consent-decide.js", "leptos-consent-valid.js", "leptos-consent.js"]) {
+    const lines = readFileSync(new URL(js, DIST), "utf8").split("\n");
+    assert.equal(lines[1] === HINT, js === "leptos-consent-decide.js", js);
+    assert.equal(lines.filter((l) => l.includes(HINT)).length, js === "leptos-consent-decide.js" ? 1 : 0, js);
+  }
+});
