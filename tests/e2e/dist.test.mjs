@@ -6,6 +6,8 @@ import { readFileSync, readdirSync } from "node:fs";
 
 const ROOT = new URL("../../", import.meta.url);
 const DIST = new URL("site/dist/", ROOT);
+// The distribution's JS files.
+const JS = ["leptos-consent-boot.js", "leptos-consent-banner.js", "leptos-consent-decide.js", "leptos-consent-valid.js", "leptos-consent.js"];
 const version = /^version = "(.*)"$/m.exec(readFileSync(new URL("Cargo.toml", ROOT), "utf8"))[1];
 
 test("dist has the stable file names and says which version it is", () => {
@@ -24,18 +26,18 @@ test("dist has the stable file names and says which version it is", () => {
   // The built-in languages other than English (which is inside the UI), one file each.
   assert.deepEqual(readdirSync(new URL("i18n/", DIST)).sort(), ["ar", "de", "es", "fr", "it", "ja", "nl", "pl", "pt", "zh"].map((l) => l + ".json"));
   assert.equal(readFileSync(new URL("VERSION", DIST), "utf8").trim(), version);
-  for (const js of ["leptos-consent-boot.js", "leptos-consent-banner.js", "leptos-consent-decide.js", "leptos-consent-valid.js", "leptos-consent.js"]) {
+  for (const js of JS) {
     const first = readFileSync(new URL(js, DIST), "utf8").split("\n")[0];
     assert.equal(first, `/*! leptos-consent ${version} */`, js);
   }
 });
 
-// The decision code, run at the press, is compiled whole as it loads (V8's magic comment, which
-// Chrome honours only before the code); the boot script, which every page view runs, is not:
-// compiled whole it made a returning visitor's first tag later (Makefile, small_js).
+// The decision code, run at the press, is compiled whole as it loads (V8's magic comment, on
+// the line after the version); the boot script, which every page view runs, is not: compiled
+// whole it made a returning visitor's first tag later (Makefile, small_js).
 test("only the decision code asks to be compiled as it loads", () => {
   const HINT = "//# allFunctionsCalledOnLoad";
-  for (const js of ["leptos-consent-boot.js", "leptos-consent-banner.js", "leptos-consent-decide.js", "leptos-consent-valid.js", "leptos-consent.js"]) {
+  for (const js of JS) {
     const lines = readFileSync(new URL(js, DIST), "utf8").split("\n");
     assert.equal(lines[1] === HINT, js === "leptos-consent-decide.js", js);
     assert.equal(lines.filter((l) => l.includes(HINT)).length, js === "leptos-consent-decide.js" ? 1 : 0, js);
