@@ -88,6 +88,7 @@ $(E2E)/node_modules/.installed: $(E2E)/package.json $(E2E)/package-lock.json
 #   leptos-consent-decide.js on a first visit: carries out Accept all / Reject all without the UI, under a
 #                            config the core accepts (fetched once the banner shows)
 #   leptos-consent-valid.js  checks a config nothing has checked yet (no data-checked stamp): fetched by the above
+#   leptos-consent-banner.css the early banner's stylesheet: style/consent.css up to its "first layer ends here"
 #   leptos-consent.js, leptos-consent_bg.wasm, leptos-consent.css   the UI, loaded only when needed
 #   leptos-consent.d.ts      TypeScript declarations of window.CookieConsent
 #   VERSION                  the crate version these files were built from (also on each JS file's first line)
@@ -123,6 +124,8 @@ dist: tools
 	node -e 'for (const f of fs.readdirSync("i18n")) fs.writeFileSync("$(DIST)/i18n/" + f, JSON.stringify(JSON.parse(fs.readFileSync("i18n/" + f, "utf8"))))'
 	echo "$(VERSION)" > $(DIST)/VERSION
 	esbuild style/consent.css --minify --log-level=warning --outfile=$(DIST)/leptos-consent.css
+	grep -q '^/\* ---- The first layer ends here' style/consent.css
+	sed '/^\/\* ---- The first layer ends here/,$$d' style/consent.css | esbuild --loader=css --minify --log-level=warning > $(DIST)/leptos-consent-banner.css
 
 # The demo site (index.html, preferences.html, the tag stand-ins) with dist/ inside, in site/.
 build: dist

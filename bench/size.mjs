@@ -14,12 +14,12 @@ export const VIEWS = {
   // A first visit under a checked config (data-checked) answered on the first layer
   // (Accept all or Reject all): the boot script, the early banner, its stylesheet and
   // the code that carries the choice out.
-  first_layer: ["leptos-consent-boot.js", "leptos-consent-banner.js", "leptos-consent.css", "leptos-consent-decide.js"],
+  first_layer: ["leptos-consent-boot.js", "leptos-consent-banner.js", "leptos-consent-banner.css", "leptos-consent-decide.js"],
   // The same under a config nothing has checked yet: the decision code checks it first.
-  first_layer_unstamped: ["leptos-consent-boot.js", "leptos-consent-banner.js", "leptos-consent.css", "leptos-consent-decide.js", "leptos-consent-valid.js"],
+  first_layer_unstamped: ["leptos-consent-boot.js", "leptos-consent-banner.js", "leptos-consent-banner.css", "leptos-consent-decide.js", "leptos-consent-valid.js"],
   // A first visit that opens the preferences (or under a config nothing vouches for): then the UI too
-  // (and, under a checked config, the decision code fetched once the banner shows).
-  first_visit: ["leptos-consent-boot.js", "leptos-consent-banner.js", "leptos-consent.css", "leptos-consent-decide.js", "leptos-consent.js", "leptos-consent_bg.wasm"],
+  // (and its whole stylesheet; under a checked config, the decision code fetched once the banner shows).
+  first_visit: ["leptos-consent-boot.js", "leptos-consent-banner.js", "leptos-consent-banner.css", "leptos-consent.css", "leptos-consent-decide.js", "leptos-consent.js", "leptos-consent_bg.wasm"],
 };
 
 export function measure(file) {

@@ -41,23 +41,17 @@ const on = (target, type, fn, opts) => {
 
 const toHead = (el) => (doc.head || doc.documentElement).appendChild(el);
 
-let css;
-/** The UI's stylesheet, added to the page once. */
-function stylesheet() {
-  if (!css) {
-    css = doc.createElement("link");
-    css.rel = "stylesheet";
-    css.href = base + "leptos-consent.css";
-    css.nonce = nonce;
-    toHead(css);
-  }
-  return css;
-}
+/**
+ * Adds one of the distribution's stylesheets to the page: the early banner's
+ * (leptos-consent-banner.css, what the first layer uses) or the UI's
+ * (leptos-consent.css, all of it). Each is asked for once per page view.
+ */
+const stylesheet = (name) => toHead(Object.assign(doc.createElement("link"), { rel: "stylesheet", href: base + name, nonce }));
 
 /** Starts fetching the UI (stylesheet, glue and wasm) without running it. */
 function warm() {
   if (!uiModule) {
-    stylesheet();
+    stylesheet("leptos-consent.css");
     const wasm = doc.createElement("link");
     wasm.rel = "preload";
     wasm.as = "fetch";
@@ -275,7 +269,7 @@ let early; // the first layer drawn here, until the UI replaces it
  * alongside the stylesheet), so the banner paints with the page.
  */
 function firstLayer(cfg, quick) {
-  const link = stylesheet();
+  const link = stylesheet("leptos-consent-banner.css");
   import(base + "leptos-consent-banner.js")
     .then((m) => {
       // (The UI there by now, or never: `gone` stops the drawing.)

@@ -14,6 +14,7 @@ test("dist has the stable file names and says which version it is", () => {
   assert.deepEqual(readdirSync(DIST).sort(), [
     "VERSION",
     "i18n",
+    "leptos-consent-banner.css",
     "leptos-consent-banner.js",
     "leptos-consent-boot.js",
     "leptos-consent-decide.js",
@@ -42,4 +43,18 @@ test("only the decision code asks to be compiled as it loads", () => {
     assert.equal(lines[1] === HINT, js === "leptos-consent-decide.js", js);
     assert.equal(lines.filter((l) => l.includes(HINT)).length, js === "leptos-consent-decide.js" ? 1 : 0, js);
   }
+});
+
+// The early banner's stylesheet is the first part of the UI's (style/consent.css up to "The first
+// layer ends here"): the rules the first layer uses, and nothing of the preferences dialog, the
+// preference center or the gates.
+test("the early banner's stylesheet is the first layer's part of the UI's", () => {
+  const early = readFileSync(new URL("leptos-consent-banner.css", DIST), "utf8");
+  const all = readFileSync(new URL("leptos-consent.css", DIST), "utf8");
+  for (const rule of [".lcc-root .lcc-banner{", ".lcc-root .lcc-btn{", ".lcc-root .lcc-sr-only{", ".lcc-root .lcc-link{", "--lcc-bg:"]) {
+    assert.ok(early.includes(rule), rule);
+  }
+  for (const rule of [".lcc-root .lcc-modal{", ".lcc-root .lcc-switch{", ".lcc-center{", ".lcc-gate"]) assert.ok(!early.includes(rule), rule);
+  assert.ok(all.startsWith(early.trim()), "leptos-consent.css begins with leptos-consent-banner.css");
+  assert.ok(early.length < all.length * 0.6, `${early.length} of ${all.length} bytes`);
 });

@@ -128,8 +128,9 @@ export async function ensureUi(page) {
   await page.waitForSelector("#lcc-root [data-testid=lcc-preferences]", { state: "attached", timeout: 15000 });
 }
 
-/// The UI's files (glue, wasm, and with `css` its stylesheet, which the early banner also loads).
-export const uiFiles = (css = true) => (css ? /\/dist\/leptos-consent(\.js|_bg\.wasm|\.css)$/ : /\/dist\/leptos-consent(\.js|_bg\.wasm)$/);
+/// The UI's files: glue, wasm and stylesheet (the early banner has a stylesheet of its own,
+/// leptos-consent-banner.css).
+export const uiFiles = () => /\/dist\/leptos-consent(\.js|_bg\.wasm|\.css)$/;
 
 /// Records the paths of the requests matching `pattern` the page makes from now on.
 export function watchRequests(page, pattern) {

@@ -14,8 +14,8 @@ after(async () => { await env?.close(); });
 
 const UUID4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-/** Records the UI files (glue, wasm) the page requests: the stylesheet comes with the early banner. */
-const watchUi = (page) => watchRequests(page, uiFiles(false));
+/** Records the UI files (glue, wasm, stylesheet) the page requests: the early banner has a stylesheet of its own. */
+const watchUi = (page) => watchRequests(page, uiFiles());
 
 /** Events as the page sees them, from before any script of the page. */
 const EVENTS = () => {
