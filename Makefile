@@ -108,6 +108,8 @@ define small_js
 	  terser target/js/$(1).js --ecma 2020 --compress passes=3,unsafe_arrows --mangle $(if $(filter esm,$(2)),--module); } > $(DIST)/$(4)
 endef
 DIST := dist
+# The line of style/consent.css after the early banner's rules (leptos-consent-banner.css is what comes before it).
+FIRST_LAYER_END := ^/\* ---- The first layer ends here
 dist: tools
 	cargo build --release --target wasm32-unknown-unknown --bin lcc-ui --features embed
 	rm -rf $(DIST) && mkdir -p $(DIST) target/bindgen target/js
@@ -124,8 +126,8 @@ dist: tools
 	node -e 'for (const f of fs.readdirSync("i18n")) fs.writeFileSync("$(DIST)/i18n/" + f, JSON.stringify(JSON.parse(fs.readFileSync("i18n/" + f, "utf8"))))'
 	echo "$(VERSION)" > $(DIST)/VERSION
 	esbuild style/consent.css --minify --log-level=warning --outfile=$(DIST)/leptos-consent.css
-	grep -q '^/\* ---- The first layer ends here' style/consent.css
-	sed '/^\/\* ---- The first layer ends here/,$$d' style/consent.css | esbuild --loader=css --minify --log-level=warning > $(DIST)/leptos-consent-banner.css
+	grep -q '$(FIRST_LAYER_END)' style/consent.css
+	sed '\#$(FIRST_LAYER_END)#,$$d' style/consent.css | esbuild --loader=css --minify --log-level=warning > $(DIST)/leptos-consent-banner.css
 
 # The demo site (index.html, preferences.html, the tag stand-ins) with dist/ inside, in site/.
 build: dist

@@ -44,7 +44,7 @@ const toHead = (el) => (doc.head || doc.documentElement).appendChild(el);
 /**
  * Adds one of the distribution's stylesheets to the page: the early banner's
  * (leptos-consent-banner.css, what the first layer uses) or the UI's
- * (leptos-consent.css, all of it). Each is asked for once per page view.
+ * (leptos-consent.css, all of it). Each caller runs once per page view.
  */
 const stylesheet = (name) => toHead(Object.assign(doc.createElement("link"), { rel: "stylesheet", href: base + name, nonce }));
 

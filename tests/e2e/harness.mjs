@@ -130,7 +130,7 @@ export async function ensureUi(page) {
 
 /// The UI's files: glue, wasm and stylesheet (the early banner has a stylesheet of its own,
 /// leptos-consent-banner.css).
-export const uiFiles = () => /\/dist\/leptos-consent(\.js|_bg\.wasm|\.css)$/;
+export const UI_FILES = /\/dist\/leptos-consent(\.js|_bg\.wasm|\.css)$/;
 
 /// Records the paths of the requests matching `pattern` the page makes from now on.
 export function watchRequests(page, pattern) {
