@@ -3,14 +3,11 @@
 // until the visitor asks for it or something changes.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { TAG_PATH, bannerVisible, launch, openDemo, ready, reload, routeUnchecked, settleRuns, tagRuns, trackerCookies, UI_FILES, unchecked, watchRequests, withoutDecider } from "./harness.mjs";
+import { TAG_PATH, bannerVisible, launch, openDemo, ready, reload, routeUnchecked, settleRuns, tagRuns, trackerCookies, unchecked, watchUi, withoutDecider } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
 after(async () => { await env?.close(); });
-
-/// Records the UI files the page requests from now on.
-const watchUi = (page) => watchRequests(page, UI_FILES);
 
 async function acceptedVisitor() {
   const v = await openDemo(env);

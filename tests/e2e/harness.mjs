@@ -128,12 +128,9 @@ export async function ensureUi(page) {
   await page.waitForSelector("#lcc-root [data-testid=lcc-preferences]", { state: "attached", timeout: 15000 });
 }
 
-/// The UI's files: glue, wasm and stylesheet (the early banner has a stylesheet of its own,
-/// leptos-consent-banner.css).
-export const UI_FILES = /\/dist\/leptos-consent(\.js|_bg\.wasm|\.css)$/;
 
 /// Records the paths of the requests matching `pattern` the page makes from now on.
-export function watchRequests(page, pattern) {
+function watchRequests(page, pattern) {
   const seen = [];
   page.on("request", (r) => {
     const path = new URL(r.url()).pathname;
@@ -141,6 +138,10 @@ export function watchRequests(page, pattern) {
   });
   return seen;
 }
+
+/// Records the UI's files (glue, wasm and stylesheet) the page requests from now on. (The early
+/// banner has a stylesheet of its own, leptos-consent-banner.css, which is not one of them.)
+export const watchUi = (page) => watchRequests(page, /\/dist\/leptos-consent(\.js|_bg\.wasm|\.css)$/);
 
 /// Which demo tags ran on this page view, in order.
 export const tagRuns = (page) => page.evaluate(() => (window.lccDemoRuns || []).slice());

@@ -6,16 +6,13 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { launch, openDemo, openWith, routeUnchecked, settleRuns, stamp, stored, trackerCookies, UI_FILES, unchecked, watchRequests } from "./harness.mjs";
+import { launch, openDemo, openWith, routeUnchecked, settleRuns, stamp, stored, trackerCookies, unchecked, watchUi } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
 after(async () => { await env?.close(); });
 
 const UUID4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-
-/** Records the UI files (glue, wasm, stylesheet) the page requests: the early banner has a stylesheet of its own. */
-const watchUi = (page) => watchRequests(page, UI_FILES);
 
 /** Events as the page sees them, from before any script of the page. */
 const EVENTS = () => {
