@@ -88,7 +88,8 @@ $(E2E)/node_modules/.installed: $(E2E)/package.json $(E2E)/package-lock.json
 #   leptos-consent-decide.js on a first visit: carries out Accept all / Reject all without the UI, under a
 #                            config the core accepts (fetched once the banner shows)
 #   leptos-consent-valid.js  checks a config nothing has checked yet (no data-checked stamp): fetched by the above
-#   leptos-consent-banner.css the early banner's stylesheet: style/consent.css up to its "first layer ends here"
+#   leptos-consent-banner.css
+#                            the early banner's stylesheet: style/consent.css up to FIRST_LAYER_END (below)
 #   leptos-consent.js, leptos-consent_bg.wasm, leptos-consent.css   the UI, loaded only when needed
 #   leptos-consent.d.ts      TypeScript declarations of window.CookieConsent
 #   VERSION                  the crate version these files were built from (also on each JS file's first line)

@@ -128,7 +128,6 @@ export async function ensureUi(page) {
   await page.waitForSelector("#lcc-root [data-testid=lcc-preferences]", { state: "attached", timeout: 15000 });
 }
 
-
 /// Records the paths of the requests matching `pattern` the page makes from now on.
 function watchRequests(page, pattern) {
   const seen = [];
