@@ -25,79 +25,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServer } from "../tests/e2e/serve.mjs";
 import { CONTESTANTS, CONTROL, MOUNTS, TAGS, baseline, demoHtml } from "./peers.mjs";
+import { ALL_PROFILES, ARGS, PROBE, throttle } from "./probe.mjs";
 
 const SITE = process.argv[2] || "site";
 const RUNS = Number(process.argv[3] || 7);
 const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(",") : null;
-const ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-const ALL_PROFILES = {
-  loopback: {},
-  "slow 4G": { network: { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 750e3 / 8 } },
-  "4x CPU": { cpu: 4 },
-};
 // BENCH_ONLY=ours,vanilla and BENCH_PROFILES=loopback narrow a run while working on it.
 const PROFILES = Object.fromEntries(
   Object.entries(ALL_PROFILES).filter(([k]) => !process.env.BENCH_PROFILES || process.env.BENCH_PROFILES.split(",").includes(k)),
 );
-
-// Runs before any page script: when each demo tag ran, when the banner became
-// visible, layout shifts, long tasks (total blocking time) and the Accept click.
-const PROBE = ({ banner, accept }) => {
-  const runs = [];
-  runs.at_ = [];
-  runs.push = function (x) {
-    runs.at_.push(performance.now());
-    return Array.prototype.push.call(this, x);
-  };
-  window.lccDemoRuns = runs;
-  const b = (window.__bench = { cls: 0, tbt: 0 });
-  new PerformanceObserver((l) => {
-    for (const e of l.getEntries()) if (e.name === "first-contentful-paint") b.fcp = e.startTime;
-  }).observe({ type: "paint", buffered: true });
-  new PerformanceObserver((l) => {
-    for (const e of l.getEntries()) if (!e.hadRecentInput) b.cls += e.value;
-  }).observe({ type: "layout-shift", buffered: true });
-  new PerformanceObserver((l) => {
-    for (const e of l.getEntries()) if (b.acceptAt == null) b.tbt += Math.max(0, e.duration - 50);
-  }).observe({ type: "longtask", buffered: true });
-  if (!banner) return;
-  addEventListener("click", (e) => {
-    if (e.target.closest?.(accept)) b.acceptAt ??= performance.now();
-  }, true);
-  // When the banner is first on screen: an IntersectionObserver reports the frame it appeared
-  // in (entry.time) from a task of its own. (A requestAnimationFrame poll, used before
-  // 2026-11-30, ran script inside every rendering update, so the page's own first layout,
-  // 75-140 ms at 4x CPU, counted as a long task of every contestant with a banner: the control
-  // page with the same poll and no consent manager showed 75-138 ms long tasks, without it none.)
-  const shown = (el) => getComputedStyle(el).visibility !== "hidden" && getComputedStyle(el).opacity !== "0";
-  const look = () => {
-    // (Only for a banner on screen but still transparent or hidden: it fades in.)
-    const el = document.querySelector(banner);
-    const r = el && el.getBoundingClientRect();
-    if (r && r.height > 0 && shown(el)) b.bannerAt ??= performance.now();
-    else requestAnimationFrame(look);
-  };
-  const io = new IntersectionObserver((entries) => {
-    for (const e of entries) {
-      if (b.bannerAt != null || !e.isIntersecting || !(e.boundingClientRect.height > 0)) continue;
-      if (shown(e.target)) b.bannerAt = e.time;
-      else requestAnimationFrame(look);
-    }
-  });
-  const watched = new WeakSet();
-  new MutationObserver(() => {
-    for (const el of document.querySelectorAll(banner)) if (!watched.has(el)) (watched.add(el), io.observe(el));
-  }).observe(document, { childList: true, subtree: true });
-};
-
-async function throttle(page, profile) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("Network.enable");
-  if (profile.network) await cdp.send("Network.emulateNetworkConditions", profile.network);
-  if (profile.cpu) await cdp.send("Emulation.setCPUThrottlingRate", { rate: profile.cpu });
-  return cdp;
-}
 
 /// What the page keeps in memory, in bytes: the JS heap after a full garbage
 /// collection (live objects, not garbage awaiting collection), ArrayBuffers,
