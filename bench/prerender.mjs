@@ -30,14 +30,14 @@ const SITE = process.argv[2] || "site";
 const RUNS = Number(process.argv[3] || 13);
 const BANNER = "[data-testid=lcc-banner]";
 const br = (s) => brotliCompressSync(Buffer.from(s), { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
-const page = (id) => join(SITE, `bench-${id}.html`);
+const pagePath = (id) => join(SITE, `bench-${id}.html`);
 
 // The pages as the benchmark writes them: the control, ours as a file and pasted (stamped).
 const html = demoHtml(SITE);
 const ours = CONTESTANTS.filter((c) => c.id === "ours" || c.id === "ours-inline");
 for (const c of [CONTROL, ...ours]) {
-  writeFileSync(page(c.id), c.page(html, SITE));
-  if (c.stamp) execFileSync(new URL("../target/debug/lcc-check", import.meta.url).pathname, ["--write", page(c.id)], { stdio: "ignore" });
+  writeFileSync(pagePath(c.id), c.page(html, SITE));
+  if (c.stamp) execFileSync(new URL("../target/debug/lcc-check", import.meta.url).pathname, ["--write", pagePath(c.id)], { stdio: "ignore" });
 }
 
 const server = await startServer(SITE, 0, MOUNTS);
@@ -69,13 +69,13 @@ try {
   const added = {};
   const ids = ["control"];
   for (const c of ours) {
-    const h = readFileSync(page(c.id), "utf8");
+    const h = readFileSync(pagePath(c.id), "utf8");
     const pre = afterBody(h.replace("</head>", `<style>${css}</style></head>`), markup);
     // After the boot script: the pasted one, or the tag of the file.
     const boot = h.indexOf("</script>", h.indexOf(c.id === "ours" ? "leptos-consent-boot.js" : "data-base=")) + "</script>".length;
     const pre2 = afterBody(h.slice(0, boot) + ask + h.slice(boot), markup.replace('class="lcc-root"', 'class="lcc-root" hidden'));
     for (const [v, text] of [["pre", pre], ["pre2", pre2]]) {
-      writeFileSync(page(`${c.id}-${v}`), text);
+      writeFileSync(pagePath(`${c.id}-${v}`), text);
       added[`${c.id}-${v}`] = br(text) - br(h);
     }
     ids.push(c.id, `${c.id}-pre`, `${c.id}-pre2`);
