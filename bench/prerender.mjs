@@ -18,27 +18,23 @@
 // probe), the bytes each prototype adds to every page view (brotli of the whole page, with
 // and without), and writes bench/results/<date>-prerender.md.
 import { chromium } from "../tests/e2e/node_modules/playwright-core/index.mjs";
-import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { brotliCompressSync, constants } from "node:zlib";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startServer } from "../tests/e2e/serve.mjs";
 import { CONTESTANTS, CONTROL, MOUNTS, demoHtml } from "./peers.mjs";
-import { ALL_PROFILES, ARGS, PROBE, throttle } from "./probe.mjs";
+import { ALL_PROFILES, ARGS, PROBE, byteCounts, median, throttle, writePages } from "./probe.mjs";
 
 const SITE = process.argv[2] || "site";
 const RUNS = Number(process.argv[3] || 13);
 const BANNER = "[data-testid=lcc-banner]";
-const br = (s) => brotliCompressSync(Buffer.from(s), { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+const br = (s) => byteCounts(Buffer.from(s)).brotli;
+const date = new Date().toISOString().slice(0, 10);
 const pagePath = (id) => join(SITE, `bench-${id}.html`);
 
 // The pages as the benchmark writes them: the control, ours as a file and pasted (stamped).
 const html = demoHtml(SITE);
 const ours = CONTESTANTS.filter((c) => c.id === "ours" || c.id === "ours-inline");
-for (const c of [CONTROL, ...ours]) {
-  writeFileSync(pagePath(c.id), c.page(html, SITE));
-  if (c.stamp) execFileSync(new URL("../target/debug/lcc-check", import.meta.url).pathname, ["--write", pagePath(c.id)], { stdio: "ignore" });
-}
+writePages(SITE, [CONTROL, ...ours], html);
 
 const server = await startServer(SITE, 0, MOUNTS);
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: ARGS });
@@ -72,8 +68,8 @@ try {
     const h = readFileSync(pagePath(c.id), "utf8");
     const pre = afterBody(h.replace("</head>", `<style>${css}</style></head>`), markup);
     // After the boot script: the pasted one, or the tag of the file.
-    const boot = h.indexOf("</script>", h.indexOf(c.id === "ours" ? "leptos-consent-boot.js" : "data-base=")) + "</script>".length;
-    const pre2 = afterBody(h.slice(0, boot) + ask + h.slice(boot), markup.replace('class="lcc-root"', 'class="lcc-root" hidden'));
+    const afterBoot = h.indexOf("</script>", h.indexOf(c.id === "ours" ? "leptos-consent-boot.js" : "data-base=")) + "</script>".length;
+    const pre2 = afterBody(h.slice(0, afterBoot) + ask + h.slice(afterBoot), markup.replace('class="lcc-root"', 'class="lcc-root" hidden'));
     for (const [v, text] of [["pre", pre], ["pre2", pre2]]) {
       writeFileSync(pagePath(`${c.id}-${v}`), text);
       added[`${c.id}-${v}`] = br(text) - br(h);
@@ -81,12 +77,9 @@ try {
     ids.push(c.id, `${c.id}-pre`, `${c.id}-pre2`);
   }
 
-  const median = (xs) => {
-    const s = xs.filter((x) => x != null).sort((a, b) => a - b);
-    return s.length ? Math.round(s[(s.length - 1) >> 1]) : null;
-  };
+  const ms = (xs) => (median(xs) == null ? "–" : Math.round(median(xs)));
   const lines = [
-    `# Pre-rendered first layer (prototype), ${new Date().toISOString().slice(0, 10)}`,
+    `# Pre-rendered first layer (prototype), ${date}`,
     "",
     `${RUNS} interleaved first visits per cell, medians, ms from navigation start: the page's first contentful paint, and the banner's first frame (the benchmark's probe; an IntersectionObserver's time, the start of the frame, which the paint's presentation follows). Prototypes, not the product: bench/prerender.mjs.`,
     "",
@@ -107,7 +100,7 @@ try {
         runs[id].push({ fcp: await get("fcp"), banner: id === "control" ? null : await get("bannerAt") });
         await context.close();
       }
-    for (const id of ids) cells[id].push(`${median(runs[id].map((r) => r.fcp))} / ${id === "control" ? "–" : median(runs[id].map((r) => r.banner))}`);
+    for (const id of ids) cells[id].push(`${ms(runs[id].map((r) => r.fcp))} / ${ms(runs[id].map((r) => r.banner))}`);
   }
   for (const id of ids) lines.push(`| ${id} | ${added[id] ?? "–"} | ${cells[id].join(" | ")} |`);
   // Issue 7's returning-visitor budget: what the consent manager transfers, 4 KB brotli.
@@ -117,8 +110,10 @@ try {
   const out = lines.join("\n") + "\n";
   console.log(out);
   mkdirSync(new URL("results", import.meta.url), { recursive: true });
-  writeFileSync(new URL(`results/${new Date().toISOString().slice(0, 10)}-prerender.md`, import.meta.url), out);
+  writeFileSync(new URL(`results/${date}-prerender.md`, import.meta.url), out);
 } finally {
   await browser.close();
   await server.close();
+  // (As run.mjs: the pages are the run's own.)
+  for (const id of ["control", ...ours.flatMap((c) => [c.id, `${c.id}-pre`, `${c.id}-pre2`])]) rmSync(pagePath(id), { force: true });
 }

@@ -1,5 +1,11 @@
 // What the benchmark (run.mjs) and its probes (prerender.mjs) share: Chromium's
-// flags, the three profiles, the in-page probe and the throttling.
+// flags, the three profiles, the pages as a site deploys them, the in-page probe,
+// the throttling, byte counts and medians.
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+
 export const ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 export const ALL_PROFILES = {
@@ -65,3 +71,26 @@ export async function throttle(page, profile) {
   if (profile.cpu) await cdp.send("Emulation.setCPUThrottlingRate", { rate: profile.cpu });
   return cdp;
 }
+
+/** Writes each contestant's page into the site as bench-<id>.html, from the demo article `html`. */
+export function writePages(site, contestants, html) {
+  for (const c of contestants) {
+    const file = join(site, `bench-${c.id}.html`);
+    writeFileSync(file, c.page(html, site));
+    // Checked and stamped by the core's lcc-check (built by `make build`), as a site deploys it.
+    if (c.stamp) execFileSync(new URL("../target/debug/lcc-check", import.meta.url).pathname, ["--write", file], { stdio: "ignore" });
+  }
+}
+
+/** Raw, gzip (level 9) and brotli (quality 11) bytes of `body`. */
+export const byteCounts = (body) => ({
+  raw: body.length,
+  gzip: gzipSync(body, { level: 9 }).length,
+  brotli: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+});
+
+/** The median of the values given (nulls left out), or null. */
+export const median = (xs) => {
+  const s = xs.filter((x) => x != null).sort((a, b) => a - b);
+  return s.length ? s[(s.length - 1) >> 1] : null;
+};

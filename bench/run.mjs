@@ -18,14 +18,12 @@
 // Prints a markdown table and writes it to bench/results/<date>.md. Timings
 // live here, never in tests.
 import { chromium } from "../tests/e2e/node_modules/playwright-core/index.mjs";
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServer } from "../tests/e2e/serve.mjs";
 import { CONTESTANTS, CONTROL, MOUNTS, TAGS, baseline, demoHtml } from "./peers.mjs";
-import { ALL_PROFILES, ARGS, PROBE, throttle } from "./probe.mjs";
+import { ALL_PROFILES, ARGS, PROBE, byteCounts, median, throttle, writePages } from "./probe.mjs";
 
 const SITE = process.argv[2] || "site";
 const RUNS = Number(process.argv[3] || 7);
@@ -67,12 +65,7 @@ function measure(path) {
   if (!sizeCache.has(path)) {
     let file = join(SITE, path);
     for (const [prefix, dir] of Object.entries(MOUNTS)) if (path.startsWith(prefix)) file = join(dir, path.slice(prefix.length));
-    const body = readFileSync(file);
-    sizeCache.set(path, {
-      raw: body.length,
-      gzip: gzipSync(body, { level: 9 }).length,
-      brotli: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
-    });
+    sizeCache.set(path, byteCounts(readFileSync(file)));
   }
   return sizeCache.get(path);
 }
@@ -136,10 +129,6 @@ async function returning(context, base, c, profile, cold) {
   return out;
 }
 
-const median = (xs) => {
-  const s = xs.filter((x) => x != null).sort((a, b) => a - b);
-  return s.length ? s[(s.length - 1) >> 1] : null;
-};
 const range = (xs) => {
   const s = xs.filter((x) => x != null);
   return s.length ? `${Math.round(Math.min(...s))}–${Math.round(Math.max(...s))}` : "–";
@@ -151,12 +140,7 @@ const kb = (n) => (n / 1024).toFixed(1);
 const BASELINE = process.env.BENCH_BASELINE;
 const contestants = CONTESTANTS.filter((c) => !ONLY || ONLY.includes(c.id)).flatMap((c) => (BASELINE && c.ours ? [c, baseline(c, BASELINE)] : [c]));
 const html = demoHtml(SITE);
-for (const c of [CONTROL, ...contestants]) {
-  const file = join(SITE, `bench-${c.id}.html`);
-  writeFileSync(file, c.page(html, SITE));
-  // Checked and stamped by the core's lcc-check (built by `make build`), as a site deploys it.
-  if (c.stamp) execFileSync(new URL("../target/debug/lcc-check", import.meta.url).pathname, ["--write", file], { stdio: "ignore" });
-}
+writePages(SITE, [CONTROL, ...contestants], html);
 const server = await startServer(SITE, 0, MOUNTS);
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: ARGS });
 const results = {}; // profile -> id -> { first: [], cold: [], warm: [] }
