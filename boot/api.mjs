@@ -12,7 +12,7 @@
 // cc:onChange, cc:onModalShow, cc:onModalHide), after the callbacks given to
 // run(). Our own events from the UI are translated by events.mjs, which ships
 // with the UI: a returning visitor's page view only needs onConsent.
-import { categoryGranted, lifetime, service, serviceGranted } from "./logic.mjs";
+import { alwaysOn, categoryGranted, lifetime, own, service, serviceGranted } from "./logic.mjs";
 
 /** The page's window and document (one name each in the boot script's bundle). */
 export const win = window;
@@ -53,7 +53,7 @@ function preferences() {
     if (!rec) continue; // no decision yet: nothing accepted, nothing rejected
     const on = categoryGranted(cfg, rec, c.id);
     (on ? p.acceptedCategories : p.rejectedCategories).push(c.id);
-    if (on && !c.read_only) optionalOn++;
+    if (on && !alwaysOn(c)) optionalOn++;
     for (const s of c.services || []) (serviceGranted(cfg, rec, s.id) ? p.acceptedServices : p.rejectedServices)[c.id].push(s.id);
   }
   if (rec) p.acceptType = !optionalOn ? "necessary" : p.rejectedCategories.length ? "custom" : "all";
@@ -72,7 +72,7 @@ function cookie() {
     consentId: rec.id,
     consentTimestamp: new Date(rec.first).toISOString(),
     lastConsentTimestamp: new Date(rec.last).toISOString(),
-    languageCode: doc.documentElement.lang || "en",
+    languageCode: own("documentElement").lang || "en",
     expirationTime: rec.last + lifetime(cfg),
   };
 }
@@ -82,7 +82,7 @@ function announceLoad() {
   if (loadAnnounced || !rec || ask) return;
   loadAnnounced = true;
   const fire = () => emit("onConsent", { cookie: cookie() });
-  if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", fire, { once: true });
+  if (own("readyState") === "loading") doc.addEventListener("DOMContentLoaded", fire, { once: true });
   else setTimeout(fire);
 }
 
@@ -119,13 +119,18 @@ export const hooks = {
   modal,
   /** A config the early banner's decision code vouched for (`setState`). */
   state: setState,
-  /** A decision was stored (`detail`: the record, from the UI): returns whether it is the visitor's first valid one. */
-  decided(detail) {
+  /**
+   * A decision was stored: `r`, the record the early banner stored; none, the UI's (its
+   * lcc:consent event, which anyone can dispatch: the state is read again from the UI's
+   * session through `pull`, never from the event). Returns whether it is the visitor's
+   * first valid one.
+   */
+  decided(r) {
     const wasValid = rec && !ask;
-    rec = detail && typeof detail == "object" ? detail : undefined;
-    ask = !rec;
     loadAnnounced = true;
-    return !wasValid && !!rec;
+    if (r) (rec = r), (ask = false);
+    else hooks.pull?.();
+    return !wasValid && !!rec && !ask;
   },
 };
 

@@ -10,7 +10,7 @@
 // decides nothing: a press is handed to the boot script, which passes it to
 // the UI (the UI validates the config first and carries the press out). The
 // UI replaces this banner with its own, identical one, in the same frame.
-import { BUILT_IN_LANGUAGES, chooseLanguage, gpcLocked, isRtl, normLang, safeUrl } from "./logic.mjs";
+import { BUILT_IN_LANGUAGES, chooseLanguage, gpcLocked, isRtl, normLang, own, safeUrl } from "./logic.mjs";
 import { appearance } from "./look.mjs";
 import { warm } from "./warm.mjs";
 import { bannerWords } from "./words.mjs";
@@ -44,7 +44,7 @@ export function firstLayer(cfg, link, host) {
   // checks it, reports what is wrong, and shows the visitor what it can.
   try {
     const root = element("div", { class: "lcc-root", id: "lcc-boot" });
-    const lang = chooseLanguage(cfg, doc.documentElement.getAttribute("lang"), navigator.languages || [navigator.language]);
+    const lang = chooseLanguage(cfg, own("documentElement").getAttribute("lang"), navigator.languages || [navigator.language]);
     const d = normLang(cfg.default_language || "en");
     Promise.all([fetchWords(host.base, d), lang === d ? undefined : fetchWords(host.base, lang)])
       .then(([dw, lw]) => draw(cfg, root, link, host, lang, bannerWords(cfg, lang, dw, lw)))
@@ -192,10 +192,11 @@ function draw(cfg, root, link, host, lang, { t, title }) {
   link.addEventListener("load", ready);
   link.addEventListener("error", ready);
   // Placed as soon as the parser has made <body>.
-  const place = () => doc.body && (doc.body.appendChild(root), show(), true);
+  // (The document's own body: an <img name="body"> in the page is not it.)
+  const place = () => own("body") && (own("body").appendChild(root), show(), true);
   if (!place()) {
     const wait = new MutationObserver(() => place() && wait.disconnect());
-    wait.observe(doc.documentElement, { childList: true });
+    wait.observe(own("documentElement"), { childList: true });
   }
 }
 
@@ -216,7 +217,7 @@ function fit() {
     else top = Math.max(top, r.bottom);
   }
   const px = (v) => Math.ceil(v) + "px";
-  const style = doc.documentElement.style;
+  const style = own("documentElement").style;
   for (const [p, v] of [["scroll-padding-top", top], ["scroll-padding-bottom", bottom]]) {
     v > 0 ? style.setProperty(p, px(v)) : style.removeProperty(p);
   }
@@ -225,5 +226,6 @@ function fit() {
   if (!space) (space = doc.createElement("div")).id = "lcc-space";
   space.setAttribute("aria-hidden", "true");
   space.style.height = px(bottom);
-  if (doc.body && doc.body.lastElementChild !== space) doc.body.appendChild(space);
+  const body = own("body");
+  if (body && body.lastElementChild !== space) body.appendChild(space);
 }

@@ -12,12 +12,17 @@
 // demand from the same folder. After the hand-over the wasm owns the page;
 // this script stops.
 import { createApi, doc, hooks, modal, refuse, setState, win } from "./api.mjs";
-import { consentModeUpdate, fetchAttrs, fingerprint, fresh, gate, gpcConflict, serviceFetchAttrs, serviceScripts, settled, stampOf, warn } from "./logic.mjs";
+import { consentModeUpdate, fetchAttrs, fingerprint, gate, own, gpcConflict, serviceFetchAttrs, serviceScripts, settled, stampOf, stands, warn } from "./logic.mjs";
 
-const me = doc.currentScript;
+// This script's own element, as the document knows it: never an element the page's markup
+// names "currentScript" (an injected <img name="currentScript" src="https://other.example/">
+// would otherwise choose where the code below is loaded from).
+const me = own("currentScript");
 // The distribution's folder: this script's own, or for the script pasted into the page, its data-base
 // (a URL or a path from the site root: import() takes no bare "dist/").
 const base = (me && (me.src ? me.src.replace(/[^/]*$/, "") : me.dataset.base)) || "/";
+// With a nonce, the page's scripts carry it (Content-Security-Policy): so must its config
+// element and every placeholder this script runs. One injected into the page has none.
 const nonce = (me && me.nonce) || "";
 const GATED = 'script[type="text/plain"][data-category]:not([data-lcc-state])';
 
@@ -39,7 +44,7 @@ const on = (target, type, fn, opts) => {
   cleanups.push(() => target.removeEventListener(type, fn, opts));
 };
 
-const toHead = (el) => (doc.head || doc.documentElement).appendChild(el);
+const toHead = (el) => (own("head") || own("documentElement")).appendChild(el);
 
 /**
  * Adds one of the distribution's stylesheets to the page: the early banner's
@@ -72,13 +77,16 @@ let ui; // the UI's JS module (ui.mjs), once loaded
 /** What the wasm UI connects to (src/embed: `connect`). */
 const bridge = {
   base, // where i18n/ is
-  attach(call) {
+  // `call` carries out an API call; `pull` publishes the session's state (`state`) at once.
+  attach(call, pull) {
+    hooks.pull = pull;
     uiCall = (method, args) => ui.send(call, method, args);
     calls.splice(0).forEach(([m, a]) => uiCall(m, a));
   },
   // The config text the wasm validated (so it parses), the record in force, whether to ask.
   state: (text, stored, prompt) => setState(JSON.parse(text), stored, prompt),
   refused() {
+    uiFailed = true; // (nothing can be decided: no early banner either)
     refuse();
     modal("banner", false);
     calls.length = 0;
@@ -119,7 +127,9 @@ function handOver(previous, action) {
       ui = m;
       m.listen(hooks);
       // Read by the wasm's main when it starts, after the download: a press made meanwhile counts.
-      win.__lccHandOver = () => ({ previous, action: pending || action, bridge });
+      // (`config`: the element this script started on, or the one it would take; null for none:
+      // the UI takes no other. `nonce`: this script's, which the UI's scripts carry too.)
+      win.__lccHandOver = () => ({ previous, action: pending || action, bridge, config: config || findConfig() || null, nonce });
       return m.default({ module_or_path: base + "leptos-consent_bg.wasm" });
     })
     .catch((e) => {
@@ -195,7 +205,6 @@ function track(el, page) {
 function release(ph, type) {
   ph.setAttribute("data-lcc-state", "done");
   if (!ph.isConnected) return; // taken out of the page meanwhile
-  ph.nonce ||= nonce;
   type ? ph.setAttribute("type", type) : ph.removeAttribute("type");
   if (ph.src) {
     const src = ph.getAttribute("src");
@@ -242,7 +251,8 @@ function activate(cfg, record) {
     if (seen.has(ph)) continue;
     const type = ph.getAttribute("data-type");
     seen.add(ph);
-    const verdict = gate(cfg, record, ph.getAttribute("data-category"), ph.getAttribute("data-service"));
+    // (Under a nonce, one without it is not the page's: it runs no more than an injected <script>.)
+    const verdict = nonce && ph.nonce !== nonce ? "it lacks the nonce of the page's scripts" : gate(cfg, record, ph.getAttribute("data-category"), ph.getAttribute("data-service"));
     if (typeof verdict === "string") {
       warn((ph.src || "inline script") + " never runs: " + verdict);
     } else if (verdict) {
@@ -253,7 +263,7 @@ function activate(cfg, record) {
       // the parser would run it, ahead of any released before). (One whose text is still
       // arriving is then run by the parser, at its end.) Marked when released: one the boot
       // script never released is the UI's to run.
-      !(queued || ahead) || (ph.src && doc.readyState != "loading") ? release(ph, type) : later(ph, type);
+      !(queued || ahead) || (ph.src && own("readyState") != "loading") ? release(ph, type) : later(ph, type);
     }
   }
 }
@@ -293,10 +303,12 @@ function firstLayer(cfg, quick) {
 }
 
 let started = false;
+let config; // the config element this page view runs on
 
 /** Starts on the config element's text: decides for a returning visitor, or hands over to the UI. */
 function boot(cfgEl) {
   started = true;
+  config = cfgEl;
   if (cfgEl.hasAttribute("data-src") || doc.querySelector("[data-cc-preference-center]")) return handOver();
   let cfg, key, stored, marker, text;
   try {
@@ -318,9 +330,12 @@ function boot(cfgEl) {
     // after a third space, what this script kept of the last page view (`tags`).
     marker = (localStorage.getItem(key + "_config") || "").split(" ");
     known ||= marker[0] === fp;
-    if (known && stored != null && marker[1] === fingerprint(stored)) {
+    // A record is read only where the core attested it under this very config text: a stamp
+    // vouches for the config, never for a record made under another one (an older revision,
+    // fewer categories or services). `stands` checks it all again, the clock included.
+    if (marker[0] === fp && stored != null && marker[1] === fingerprint(stored)) {
       const r = JSON.parse(stored);
-      prompt = !fresh(cfg, r, Date.now());
+      prompt = !stands(cfg, r, Date.now(), stored);
       // Global Privacy Control over an earlier opt-in: the UI stores the opt-out and applies it.
       if (!prompt && !gpcConflict(cfg, r, navigator.globalPrivacyControl)) record = r;
     } else if (stored != null) prompt = false; // not attested: the UI decides whether to ask
@@ -363,7 +378,7 @@ function boot(cfgEl) {
       toHead(el);
     }
   observer = new MutationObserver(() => activate(cfg, record));
-  observer.observe(doc.documentElement, { childList: true, subtree: true });
+  observer.observe(own("documentElement"), { childList: true, subtree: true });
   on(doc, "DOMContentLoaded", () => {
     activate(cfg, record);
     // Kept for the next page view. (A decision made elsewhere meanwhile has handed this page
@@ -423,10 +438,29 @@ function failed(e) {
   handOver();
 }
 
-/** Starts on the page's config element, if there is one yet. */
-function tryStart() {
-  const el = !started && doc.getElementById("cc-config");
-  if (el) boot(el);
+let told; // what was wrong with the page's #cc-config elements, said once
+
+/**
+ * The page's config element: its one <script type="application/json" id="cc-config">,
+ * with this script's nonce if it has one. An element of another kind (an injected
+ * <div id="cc-config">) or without the nonce is never taken, and with two that qualify
+ * (one may be injected, and a page without a nonce cannot tell which) neither is.
+ */
+function findConfig() {
+  const all = [...doc.querySelectorAll('[id="cc-config"]')];
+  const ok = all.filter((e) => e instanceof HTMLScriptElement && e.type == "application/json" && (!nonce || e.nonce === nonce));
+  if (ok.length == 1) return ok[0];
+  if (all.length && !told)
+    warn(
+      (told = ok.length
+        ? "two #cc-config: neither is used (one may be injected)"
+        : "#cc-config ignored: " + (nonce ? "it lacks the boot script's nonce" : 'not a <script type="application/json">')),
+    );
+}
+
+/** Starts on the page's config element (`findConfig`, or the one run() made), if there is one yet. */
+function tryStart(el = findConfig()) {
+  if (!started && el) boot(el);
   return started;
 }
 
@@ -441,15 +475,17 @@ win.CookieConsent = createApi({
   },
   run(text) {
     if (started) return; // run() twice, or a page that has #cc-config too: harmless
+    let el;
     if (text != null) {
-      const el = doc.createElement("script");
+      el = doc.createElement("script");
       el.type = "application/json";
       el.id = "cc-config";
       el.textContent = text;
+      el.nonce = nonce;
       toHead(el);
     }
     try {
-      if (!tryStart()) warn(NO_CONFIG);
+      if (!tryStart(el)) warn(NO_CONFIG);
     } catch (e) {
       failed(e);
     }
@@ -469,7 +505,7 @@ try {
   // The config may also come later: in the body, or through CookieConsent.run(config).
   if (!tryStart()) {
     // (Each fires once.)
-    doc.addEventListener("DOMContentLoaded", tryStart);
+    doc.addEventListener("DOMContentLoaded", () => tryStart());
     win.addEventListener("load", () => started || warn(NO_CONFIG));
   }
 } catch (e) {

@@ -7,7 +7,7 @@
 // earlier record and no history on this device. It must answer exactly as the
 // core does: tests/core_shared_cases.rs writes a generated table of cases
 // that tests/e2e/boot-logic.test.mjs replays against this file. Pure: no DOM.
-import { categoryGranted, gpcLocked, serviceGranted } from "./logic.mjs";
+import { alwaysOn, byId, categoryGranted, gpcLocked, serviceGranted } from "./logic.mjs";
 
 /** `*` matches any run of characters (src/core/pattern.rs `glob_match`). */
 export function globMatch(pattern, name) {
@@ -45,7 +45,6 @@ export function uuid(bytes) {
   return b.map((x, i) => ([4, 6, 8, 10].includes(i) ? "-" : "") + (x + 256).toString(16).slice(1)).join("");
 }
 
-const sorted = (o) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
 
 /**
  * The stored text of a first decision (`record_decision` with no previous
@@ -56,19 +55,11 @@ export function recordText(cfg, ch, via, now, bytes, signal) {
   const categories = {};
   const services = {};
   for (const c of cfg.categories) {
-    categories[c.id] = !!c.read_only || (!locked.includes(c.id) && ch.categories[c.id] === true);
-    for (const s of c.services || []) services[s.id] = !!c.read_only || (categories[c.id] && ch.services[s.id] === true);
+    categories[c.id] = alwaysOn(c) || (!locked.includes(c.id) && ch.categories[c.id] === true);
+    for (const s of c.services || []) services[s.id] = alwaysOn(c) || (categories[c.id] && ch.services[s.id] === true);
   }
-  return JSON.stringify({
-    v: 1,
-    id: uuid(bytes),
-    first: now,
-    last: now,
-    rev: cfg.revision || 0,
-    categories: sorted(categories),
-    services: sorted(services),
-    via,
-  });
+  const map = (o) => byId(Object.entries(o));
+  return `{"v":1,"id":"${uuid(bytes)}","first":${now},"last":${now},"rev":${cfg.revision || 0},"categories":${map(categories)},"services":${map(services)},"via":"${via}"}`;
 }
 
 /** What a first decision grants (`diff` from no record): the `lcc:change` detail. */

@@ -12,7 +12,7 @@ export function listen(h) {
   const win = window;
   let first = false;
   win.addEventListener("lcc:consent", (e) => {
-    first = h.decided(e.detail);
+    first = h.decided(); // (the state comes from the UI, not from the event)
     if (first) {
       h.emit("onFirstConsent", { cookie: h.cookie() });
       h.emit("onConsent", { cookie: h.cookie() });

@@ -2,8 +2,9 @@
 //
 // The stored record is read by one decoder only, the Rust core's: the boot
 // script trusts a record when the crate has attested it under exactly this
-// config text (src/core/config.rs `boot_marker`), and checks only the clock
-// here. What a standing record grants, which gated scripts run, the Consent
+// config text (src/core/config.rs `boot_marker`; or the early banner's
+// decision code, held equal to the core, for the record it wrote), and checks
+// it again here (`stands`): as the core writes it, and the clock. What a standing record grants, which gated scripts run, the Consent
 // Mode update and the Global Privacy Control conflict are a port of
 // src/core/decision.rs, gate.rs and consent_mode.rs, kept small on purpose. It
 // must decide exactly as the core does: tests/shared-cases holds a table of
@@ -49,6 +50,15 @@ export const warn = (message) => {
   }
 };
 
+/**
+ * The document's own `name` (body, head, documentElement, currentScript): page markup cannot
+ * change the answer, as it can for `document.body` (an `<img name="body">` shadows it).
+ */
+export const own = (name) => Object.getOwnPropertyDescriptor(Document.prototype, name).get.call(document);
+
+/** Sets the document's own `name` (`cookie`): an `<img name="cookie">` would swallow the write. */
+export const ownSet = (name, value) => Object.getOwnPropertyDescriptor(Document.prototype, name).set.call(document, value);
+
 /** What a script's download needs of its attributes besides its src, as [name, value] pairs. */
 export const fetchAttrs = (el) => ["integrity", "crossorigin", "referrerpolicy"].filter((a) => el.hasAttribute(a)).map((a) => [a, el.getAttribute(a)]);
 
@@ -70,12 +80,54 @@ export const stampOf = (fp) => LCC_VERSION + " " + fp;
 /** How long a decision stays valid under `cfg`, in ms. */
 export const lifetime = (cfg) => (cfg.expires_after_days == null ? 182 : cfg.expires_after_days) * DAY_MS;
 
+const VIA = ["banner", "preferences", "api", "gpc"];
+const UUID4 = /^[\da-f]{8}-[\da-f]{4}-4[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$/i;
+const uint = (n) => Number.isSafeInteger(n) && n >= 0;
+const on = (m, id) => !!m && m[id] === true;
+const json = JSON.stringify;
+// [id, value] pairs as the core writes a map: a JSON object, by id. (Written out: an
+// object would put ids such as "9" before "10", where the core sorts them as text.)
+export const byId = (pairs) => "{" + pairs.sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => json(k) + ":" + v) + "}";
+
 /**
- * Whether an attested record still stands at `now` (Unix ms): not expired,
- * and not from further in the future than the core's clock-skew allowance
- * (src/core/record.rs `check`, decision.rs `assess`).
+ * Whether the stored record `text` (`r`: JSON.parse of it) stands under `cfg` at
+ * `now` (Unix ms), as src/core/decision.rs `assess` answers without a prompt. The
+ * text must be exactly what the core writes for such a record (src/core/record.rs
+ * `encode`): format 1, this config's revision, an explicit switch for every category
+ * and service of the config and no other key, in the core's order, the necessary
+ * category on and no service granted in a refused category (`check`); and the fields
+ * of the core's types: a UUIDv4, integer times, a known method. Then the clock:
+ * not from further ahead than the clock-skew allowance, not expired. The boot
+ * script reads only records attested under this config text; `stands` refuses a
+ * mistyped or foreign record even where storage (attestation included) was
+ * written by something else. It may refuse what the core accepts (the UI then
+ * reads it), never the reverse.
  */
-export const fresh = (cfg, r, now) => r.last <= now + MAX_CLOCK_SKEW_MS && now < r.last + lifetime(cfg);
+export function stands(cfg, r, now, text) {
+  const cats = cfg.categories;
+  return (
+    !!r &&
+    text ===
+      `{"v":1,"id":${json(r.id)},"first":${r.first},"last":${r.last},"rev":${cfg.revision || 0},"categories":${byId(
+        cats.map((c) => [c.id, alwaysOn(c) || on(r.categories, c.id)]),
+      )},"services":${byId(cats.flatMap((c) => (c.services || []).map((s) => [s.id, on(r.categories, c.id) && on(r.services, s.id)])))},"via":${json(r.via)}}` &&
+    typeof r.id == "string" &&
+    UUID4.test(r.id) &&
+    VIA.includes(r.via) &&
+    uint(r.first) &&
+    uint(r.last) &&
+    r.first <= r.last &&
+    r.last <= now + MAX_CLOCK_SKEW_MS &&
+    now < r.last + lifetime(cfg)
+  );
+}
+
+/**
+ * Whether a category is always on: the necessary one, which the core requires
+ * to be read-only and the only read-only one. (A `read_only` elsewhere, in a
+ * config nothing has checked, grants nothing here.)
+ */
+export const alwaysOn = (c) => c.id === "necessary";
 
 /** The config's category with this id. */
 function category(cfg, id) {
@@ -100,7 +152,7 @@ const holds = (map, id, value) => !!map && map[id] === value;
 function decided(cfg, r, id, want, isService) {
   const c = isService ? (service(cfg, id) || [])[0] : category(cfg, id);
   if (!c) return false;
-  if (c.read_only) return want;
+  if (alwaysOn(c)) return want;
   return (!isService || !want || decided(cfg, r, c.id, true)) && holds(r && r[isService ? "services" : "categories"], id, want);
 }
 
@@ -116,7 +168,7 @@ export const serviceGranted = (cfg, r, id) => decided(cfg, r, id, true, 1);
  * the config says otherwise), unless the site ignores the signal.
  */
 export const gpcLocked = (cfg, signal) =>
-  signal === true && cfg.gpc != "ignore" ? cfg.categories.filter((c) => !c.read_only && (c.sale_or_sharing ?? c.id == "marketing")) : [];
+  signal === true && cfg.gpc != "ignore" ? cfg.categories.filter((c) => !alwaysOn(c) && (c.sale_or_sharing ?? c.id == "marketing")) : [];
 
 /**
  * Whether GPC locks off a category the record allows (src/core/decision.rs
@@ -170,11 +222,15 @@ export function gate(cfg, r, categoryAttr, serviceAttr) {
   return decided(cfg, r, svc, !svcNegated, 1);
 }
 
-/** The scripts configured on granted services, in config order: [serviceId, {src, integrity}]. */
+/**
+ * The scripts configured on granted services, in config order: [serviceId, {src, integrity}].
+ * Only URLs the core accepts (`safeUrl`): a config nothing has checked names no `data:` or
+ * `javascript:` script here.
+ */
 export function serviceScripts(cfg, r) {
   const out = [];
   for (const c of cfg.categories)
-    for (const s of c.services || []) if (serviceGranted(cfg, r, s.id)) for (const src of s.scripts || []) out.push([s.id, src]);
+    for (const s of c.services || []) if (serviceGranted(cfg, r, s.id)) for (const src of s.scripts || []) safeUrl(src.src) && out.push([s.id, src]);
   return out;
 }
 

@@ -15,7 +15,7 @@
 import { listen } from "./events.mjs";
 import { changes, denied, eraseNeeded, expire, historyText, probePlan, recordText, storageKeys } from "./decide.mjs";
 import { uniform } from "./warm.mjs";
-import { fingerprint, settled, stampOf, warn } from "./logic.mjs";
+import { fingerprint, own, ownSet, settled, stampOf, warn } from "./logic.mjs";
 
 const win = window;
 const doc = document;
@@ -25,7 +25,8 @@ const PROBE = "lcc-httponly-probe";
 const fire = (type, detail) => win.dispatchEvent(new CustomEvent(type, { detail }));
 
 /** Names of the cookies the page can read (src/web/cleanup.rs `cookie_names`). */
-const cookieNames = () => [...new Set(doc.cookie.split(";").map((p) => p.split("=")[0].trim()).filter(Boolean))].sort();
+// (The document's own cookie: an <img name="cookie"> in the page would otherwise swallow every write.)
+const cookieNames = () => [...new Set(own("cookie").split(";").map((p) => p.split("=")[0].trim()).filter(Boolean))].sort();
 
 /** Keys of localStorage and sessionStorage. */
 function presentKeys() {
@@ -41,16 +42,16 @@ function presentKeys() {
  */
 function probe(forms) {
   if (!forms.length) return []; // (nothing to look for: no cookie written, none read)
-  const readable = (needle) => doc.cookie.includes(needle);
-  doc.cookie = "lcc_probe_ctl=1; Path=/";
+  const readable = (needle) => own("cookie").includes(needle);
+  ownSet("cookie", "lcc_probe_ctl=1; Path=/");
   const works = readable("lcc_probe_ctl=1");
-  doc.cookie = "lcc_probe_ctl=; Max-Age=0; Path=/";
+  ownSet("cookie", "lcc_probe_ctl=; Max-Age=0; Path=/");
   const found = [];
   if (works)
     for (const f of forms) {
       if (found.includes(f[0])) continue;
-      doc.cookie = f[0] + "=" + PROBE + "; Path=" + f[2] + (f[1] ? "; Domain=" + f[1] : "");
-      readable(f[0] + "=" + PROBE) ? (doc.cookie = expire(f)) : found.push(f[0]);
+      ownSet("cookie", f[0] + "=" + PROBE + "; Path=" + f[2] + (f[1] ? "; Domain=" + f[1] : ""));
+      readable(f[0] + "=" + PROBE) ? ownSet("cookie", expire(f)) : found.push(f[0]);
     }
   return found;
 }

@@ -3,6 +3,7 @@
 // the step that turns an API call's arguments into what the wasm reads.
 export { default } from "../target/bindgen/leptos-consent.js";
 export { listen } from "./events.mjs";
+import { own } from "./logic.mjs";
 
 /**
  * Passes `CookieConsent.<method>(...args)` to the wasm's `call(method, json)`
@@ -11,7 +12,7 @@ export { listen } from "./events.mjs";
  */
 export function send(call, method, args) {
   if (method === "eraseCookies") {
-    const present = document.cookie.split(/;\s*/).map((c) => c.split("=")[0]);
+    const present = own("cookie").split(/;\s*/).map((c) => c.split("=")[0]);
     args[0] = [].concat(args[0]).flatMap((p) => (p instanceof RegExp ? present.filter((n) => p.test(n)) : [p]));
   }
   let json;

@@ -3,7 +3,7 @@
 // that when the UI carries the press out, a moment later, they come from the
 // browser's cache instead of the network. What runs is decided by the UI
 // alone, as before; a config the UI refuses runs nothing.
-import { fetchAttrs, gate, gpcLocked, serviceFetchAttrs, serviceScripts } from "./logic.mjs";
+import { alwaysOn, fetchAttrs, gate, gpcLocked, own, serviceFetchAttrs, serviceScripts } from "./logic.mjs";
 
 /**
  * The switches of "Accept all" (`on`) or "Reject all", as the core's
@@ -14,7 +14,7 @@ export function uniform(cfg, on, signal) {
   const locked = gpcLocked(cfg, signal).map((c) => c.id);
   const r = { categories: {}, services: {} };
   for (const c of cfg.categories) {
-    const v = !!c.read_only || (on && !locked.includes(c.id));
+    const v = alwaysOn(c) || (on && !locked.includes(c.id));
     r.categories[c.id] = v;
     for (const s of c.services || []) r.services[s.id] = v;
   }
@@ -32,6 +32,7 @@ export const acceptAll = (cfg, signal) => uniform(cfg, true, signal);
 export function warm(doc, cfg, signal) {
   const r = acceptAll(cfg, signal);
   const any = doc.querySelector("script[nonce]");
+  const pageNonce = any && any.nonce;
   const fetchScript = (href, module, attrs, nonce) => {
     const l = doc.createElement("link");
     l.rel = module ? "modulepreload" : "preload";
@@ -39,13 +40,14 @@ export function warm(doc, cfg, signal) {
     l.href = href;
     for (const [k, v] of attrs) l.setAttribute(k, v);
     if (nonce) l.nonce = nonce;
-    doc.head.appendChild(l);
+    own("head").appendChild(l);
   };
   for (const ph of doc.querySelectorAll('script[type="text/plain"][data-category][src]:not([data-lcc-state])')) {
-    if (gate(cfg, r, ph.getAttribute("data-category"), ph.getAttribute("data-service")) !== true) continue;
-    fetchScript(ph.src, ph.getAttribute("data-type") == "module", fetchAttrs(ph), ph.nonce || (any && any.nonce));
+    // (Under a nonce, one without it never runs: nothing to fetch.)
+    if ((pageNonce && ph.nonce !== pageNonce) || gate(cfg, r, ph.getAttribute("data-category"), ph.getAttribute("data-service")) !== true) continue;
+    fetchScript(ph.src, ph.getAttribute("data-type") == "module", fetchAttrs(ph), pageNonce);
   }
   for (const [, s] of serviceScripts(cfg, r)) {
-    fetchScript(s.src, false, serviceFetchAttrs(s), any && any.nonce);
+    fetchScript(s.src, false, serviceFetchAttrs(s), pageNonce);
   }
 }

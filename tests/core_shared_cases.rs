@@ -247,17 +247,33 @@ const FRAGMENTS: &[(&str, &[&str])] = &[
             "\"v\":1,\"v\":1",
             "\"v\":-1",
             "\"v\":01",
+            "\"v\":[1]",
+            "\"v\":true",
         ],
     ),
     ("true", &["false", "1", "\"true\"", "null", "True", "true ", " true"]),
     ("false", &["true", "0", "null"]),
     (
         "\"rev\":1",
-        &["\"rev\":0", "\"rev\":2", "\"rev\":1e0", "\"rev\":4294967297"],
+        &[
+            "\"rev\":0",
+            "\"rev\":2",
+            "\"rev\":1e0",
+            "\"rev\":4294967297",
+            "\"rev\":\"1\"",
+            "\"rev\":null",
+        ],
     ),
     (
         "\"via\":\"banner\"",
-        &["\"via\":\"api\"", "\"via\":\"Banner\"", "\"via\":\"x\"", "\"via\":null"],
+        &[
+            "\"via\":\"api\"",
+            "\"via\":\"Banner\"",
+            "\"via\":\"x\"",
+            "\"via\":null",
+            "\"via\":1",
+            "\"via\":[\"banner\"]",
+        ],
     ),
     (
         "\"performance\"",
@@ -273,7 +289,17 @@ const FRAGMENTS: &[(&str, &[&str])] = &[
     ),
     ("{", &["{ ", "{\n", "{\"x\":1,", "["]),
     ("}", &["} ", "}}", "},", "}\u{feff}"]),
-    ("\"id\":\"", &["\"id\":\"x", "\"id\":\"0"]),
+    ("\"id\":\"", &["\"id\":\"x", "\"id\":\"0", "\"id\":1,\"x\":\""]),
+    // Mistyped fields (the boot script reads JSON.parse's values, the core serde's types).
+    ("\"last\":", &["\"last\":\"0\",\"l\":", "\"last\":null,\"l\":"]),
+    (
+        "\"categories\":{",
+        &["\"categories\":[],\"c\":{", "\"categories\":null,\"c\":{"],
+    ),
+    (
+        "\"services\":{",
+        &["\"services\":\"\",\"s\":{", "\"services\":{\"x\":{},"],
+    ),
     // Other forms of the decision times: a fraction, an exponent, ten times it.
     (
         ",\"last\"",
@@ -462,6 +488,14 @@ fn first_layer_decisions_are_written_for_the_js_side() {
     let mut defaulted = configs[0].clone();
     defaulted.as_object_mut().unwrap().remove("storage_key");
     configs.push(defaulted);
+    // Ids of digits: the core sorts a map's keys as text ("10" before "9"), where a JS
+    // object would put integer-like keys first, in numeric order.
+    let mut numbered = configs[0].clone();
+    numbered["categories"][2]["id"] = json!("10");
+    numbered["categories"][4]["id"] = json!("9");
+    numbered["categories"][1]["services"][0]["id"] = json!("20");
+    numbered["categories"][3]["services"][0]["id"] = json!("3");
+    configs.push(numbered);
     let parsed: Vec<ConsentConfig> = configs
         .iter()
         .map(|c| ConsentConfig::from_json(&c.to_string()).expect("variant config is valid"))

@@ -613,8 +613,11 @@ impl ConsentConfig {
 ///
 /// The boot script (boot/boot.mjs) takes its fast path for a returning visitor
 /// only when both fingerprints match what the page and storage hold: the
-/// record was read by this crate's decoder under exactly this config, so the
-/// boot script checks only the clock (expiry), which moves on its own.
+/// record was read by this crate's decoder under exactly this config (a
+/// `data-checked` stamp vouches for a config text, never for a record). It
+/// then checks the record once more as [`super::ConsentRecord::encode`] writes
+/// it (boot/logic.mjs `stands`, held to this crate by the shared cases), and
+/// the clock (expiry), which moves on its own.
 ///
 /// The boot script appends, after a third space, the attributes of the tags
 /// it ran, so that the next page view under the same attestation starts their

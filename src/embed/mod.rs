@@ -46,6 +46,13 @@ pub fn start_from_boot() {
             bridge: js_sys::Reflect::get(&h, &"bridge".into())
                 .ok()
                 .filter(|b| b.is_object()),
+            // The config element the boot script started on or would take (it checked what
+            // it is); none: there is none the boot script accepts, and the UI takes no other.
+            config: js_sys::Reflect::get(&h, &"config".into())
+                .ok()
+                .and_then(|c| c.dyn_into().ok()),
+            from_boot: true,
+            nonce: read_string(&h, "nonce"),
         }),
         None => start_ui(None, None),
     }
@@ -67,23 +74,56 @@ pub fn start_ui(previous: Option<String>, action: Option<String>) {
         action,
         ask_again: None,
         bridge: None,
+        config: None,
+        from_boot: false,
+        nonce: None,
     });
 }
 
-fn start_with(hand_over: HandOver) {
+/// The page's config element. Handed over by the boot script: the one it
+/// started on or would take, and no other (it checked the element's kind and
+/// nonce; the console says what was wrong). Without the boot script: the one
+/// `<script type="application/json" id="cc-config">` (an injected `<div
+/// id="cc-config">` is never a config, and of two that qualify neither is
+/// taken: one may be injected).
+fn config_element(doc: &web_sys::Document, hand_over: &HandOver) -> Result<web_sys::HtmlScriptElement, String> {
+    let none = || {
+        format!("no <script type=\"application/json\" id=\"{CONFIG_ELEMENT_ID}\"> config the page can use; nothing will run")
+    };
+    if hand_over.from_boot {
+        return hand_over.config.clone().ok_or_else(none);
+    }
+    let list = doc
+        .query_selector_all(&format!("[id=\"{CONFIG_ELEMENT_ID}\"]"))
+        .map_err(|_| none())?;
+    let usable: Vec<web_sys::HtmlScriptElement> = (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<web_sys::HtmlScriptElement>().ok())
+        .filter(|s| s.type_() == "application/json")
+        .collect();
+    match usable.as_slice() {
+        [one] => Ok(one.clone()),
+        [] if list.length() > 0 => Err(format!(
+            "#{CONFIG_ELEMENT_ID} is not a <script type=\"application/json\">: ignored; nothing will run"
+        )),
+        [] => Err(none()),
+        _ => Err(format!(
+            "two #{CONFIG_ELEMENT_ID} elements: neither is used (one may be injected); nothing will run"
+        )),
+    }
+}
+
+fn start_with(mut hand_over: HandOver) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
-    let Some(el) = doc.get_element_by_id(CONFIG_ELEMENT_ID) else {
-        refuse(
-            &doc,
-            &hand_over,
-            &format!(
-                "no <script type=\"application/json\" id=\"{CONFIG_ELEMENT_ID}\"> config on the page; nothing will run"
-            ),
-        );
-        return;
+    if let Some(nonce) = &hand_over.nonce {
+        crate::web::set_page_nonce(nonce);
+    }
+    let el = match config_element(&doc, &hand_over) {
+        Ok(el) => el,
+        Err(message) => return refuse(&doc, &hand_over, &message),
     };
+    hand_over.config = Some(el.clone());
     match el.get_attribute("data-src") {
         Some(url) => wasm_bindgen_futures::spawn_local(async move {
             match fetch_text(&url).await {
@@ -107,10 +147,18 @@ struct HandOver {
     /// are first drawn: a trigger clicked before the UI loaded, or a press on
     /// its early banner since (while the UI fetched the visitor's words).
     ask_again: Option<js_sys::Function>,
-    /// The boot script's `window.CookieConsent` side: `attach(call)` hands it
-    /// the function that carries out API calls, `state(config, record, prompt)`
-    /// keeps its answers (`acceptedCategory`, …) in step with the session.
+    /// The boot script's `window.CookieConsent` side: `attach(call, pull)` hands
+    /// it the function that carries out API calls and the one that publishes
+    /// the session's state at once; `state(config, record, prompt)` keeps its
+    /// answers (`acceptedCategory`, …) in step with the session.
     bridge: Option<wasm_bindgen::JsValue>,
+    /// The config element the boot script checked (and started on).
+    config: Option<web_sys::HtmlScriptElement>,
+    /// Whether the boot script handed the page over: then `config` is the only
+    /// config element the UI may take.
+    from_boot: bool,
+    /// The boot script's nonce ("" for none), the page's.
+    nonce: Option<String>,
 }
 
 fn boot(doc: &web_sys::Document, text: &str, hand_over: HandOver) {
@@ -133,7 +181,9 @@ fn boot(doc: &web_sys::Document, text: &str, hand_over: HandOver) {
 
 /// Starts the session on a valid config, connects it to the page and draws.
 fn start_session(doc: &web_sys::Document, text: &str, cfg: Arc<ConsentConfig>, hand_over: HandOver) {
-    check_stamp(doc, text);
+    if let Some(el) = &hand_over.config {
+        check_stamp(el, text);
+    }
     let session = match &hand_over.previous {
         Some(previous) => ConsentSession::start_after(cfg, previous),
         None => ConsentSession::start(cfg),
@@ -270,10 +320,7 @@ fn words_base(bridge: Option<&wasm_bindgen::JsValue>, doc: &web_sys::Document) -
 /// The page's `data-checked` stamp against the config text it has just
 /// validated (`core::stamp_note`): a stale one is reported with the stamp that
 /// fits now; a missing one is a hint at the console's verbose level.
-fn check_stamp(doc: &web_sys::Document, text: &str) {
-    let Some(el) = doc.get_element_by_id(CONFIG_ELEMENT_ID) else {
-        return;
-    };
+fn check_stamp(el: &web_sys::HtmlScriptElement, text: &str) {
     let given = el.get_attribute("data-checked");
     match stamp_note(given.as_deref(), text, el.has_attribute("data-src"), CONFIG_ELEMENT_ID) {
         Some(StampNote::Stale(message)) => report(&message),
@@ -311,16 +358,22 @@ fn connect(bridge: &wasm_bindgen::JsValue, ctx: ConsentContext, text: &str) {
             .ok()
             .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
     };
-    if let Some(state) = method("state") {
+    // Publishes the session's state (the config text, the record, whether to ask) to the boot
+    // script: after every change, and whenever it asks (`pull`, as one of our lcc:consent
+    // events arrives: the page's listeners run before this session's subscribers).
+    let publish: Option<Rc<dyn Fn()>> = method("state").map(|state| {
         let text = wasm_bindgen::JsValue::from_str(text);
-        let publish = move || {
-            let record = ctx.record().get_untracked();
+        Rc::new(move || {
+            let record = ctx.current_record();
             let encoded = record.map_or(wasm_bindgen::JsValue::NULL, |r| r.encode().into());
             let prompt = ctx.must_ask();
             let _ = state.call3(&wasm_bindgen::JsValue::NULL, &text, &encoded, &prompt.into());
-        };
+        }) as Rc<dyn Fn()>
+    });
+    if let Some(publish) = &publish {
         publish();
-        ctx.subscribe(publish);
+        let publish = publish.clone();
+        ctx.subscribe(move || publish());
     }
     if let Some(attach) = method("attach") {
         let call = wasm_bindgen::closure::Closure::<dyn Fn(String, String)>::new(move |name: String, args: String| {
@@ -329,9 +382,16 @@ fn connect(bridge: &wasm_bindgen::JsValue, ctx: ConsentContext, text: &str) {
                 Err(e) => report(&e.to_string()),
             }
         });
-        let _ = attach.call1(&wasm_bindgen::JsValue::NULL, call.as_ref());
-        // Lives as long as the page.
+        let pull = publish.map(|p| wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || p()));
+        let pull_js = pull
+            .as_ref()
+            .map_or(wasm_bindgen::JsValue::UNDEFINED, |p| p.as_ref().clone());
+        let _ = attach.call2(&wasm_bindgen::JsValue::NULL, call.as_ref(), &pull_js);
+        // Both live as long as the page.
         call.forget();
+        if let Some(pull) = pull {
+            pull.forget();
+        }
     }
 }
 
@@ -382,7 +442,7 @@ fn unavailable_notice(doc: &web_sys::Document) {
 
 /// A new `<div id="lcc-root" class="lcc-root">` at the end of the body.
 fn new_root(doc: &web_sys::Document) -> Option<web_sys::HtmlElement> {
-    let body = doc.body()?;
+    let body = crate::web::body(doc)?;
     let root = doc
         .create_element("div")
         .ok()?

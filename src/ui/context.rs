@@ -253,6 +253,13 @@ impl ConsentContext {
         self.session.get_value().prompt().is_some()
     }
 
+    /// The record in force in the session now (not reactive). While a change
+    /// is being applied (during its `lcc:consent` event) this is already the
+    /// new one, where [`ConsentContext::record`] still holds the old.
+    pub fn current_record(&self) -> Option<ConsentRecord> {
+        self.session.get_value().record()
+    }
+
     /// Calls `f` after every change of the record in force, local or from another tab.
     pub fn subscribe(&self, f: impl Fn() + 'static) {
         self.session.get_value().subscribe(f);

@@ -48,7 +48,7 @@ fn html_document() -> Option<web_sys::HtmlDocument> {
 /// Names of the cookies the page can read.
 pub fn cookie_names() -> Vec<String> {
     let Some(doc) = html_document() else { return Vec::new() };
-    let raw = doc.cookie().unwrap_or_default();
+    let raw = crate::web::cookie(&doc);
     let mut names: Vec<String> = raw
         .split(';')
         .filter_map(|pair| pair.split('=').next())
@@ -97,7 +97,7 @@ pub fn apply_erase(plan: &ErasePlan) -> CleanupReport {
     let mut report = CleanupReport::default();
     if let Some(doc) = html_document() {
         for c in &plan.cookies {
-            let _ = doc.set_cookie(&c.header());
+            crate::web::set_cookie(&doc, &c.header());
         }
     }
     for s in storages() {
@@ -128,11 +128,11 @@ pub fn probe_http_only(forms: &[CookieDeletion]) -> Vec<String> {
         return Vec::new();
     }
     let Some(doc) = html_document() else { return Vec::new() };
-    let readable = |doc: &web_sys::HtmlDocument, needle: &str| doc.cookie().unwrap_or_default().contains(needle);
+    let readable = |doc: &web_sys::HtmlDocument, needle: &str| crate::web::cookie(doc).contains(needle);
     // Control: with cookies disabled every write "fails"; that proves nothing.
-    let _ = doc.set_cookie("lcc_probe_ctl=1; Path=/");
+    crate::web::set_cookie(&doc, "lcc_probe_ctl=1; Path=/");
     let cookies_work = readable(&doc, "lcc_probe_ctl=1");
-    let _ = doc.set_cookie("lcc_probe_ctl=; Max-Age=0; Path=/");
+    crate::web::set_cookie(&doc, "lcc_probe_ctl=; Max-Age=0; Path=/");
     if !cookies_work {
         return Vec::new();
     }
@@ -146,9 +146,9 @@ pub fn probe_http_only(forms: &[CookieDeletion]) -> Vec<String> {
             write.push_str("; Domain=");
             write.push_str(d);
         }
-        let _ = doc.set_cookie(&write);
+        crate::web::set_cookie(&doc, &write);
         if readable(&doc, &format!("{}={PROBE_VALUE}", form.name)) {
-            let _ = doc.set_cookie(&form.header());
+            crate::web::set_cookie(&doc, &form.header());
         } else {
             found.push(form.name.clone());
         }
@@ -262,7 +262,7 @@ pub fn download_text(filename: &str, text: &str) {
         a.set_href(&url);
         a.set_download(filename);
         let _ = a.style().set_property("display", "none");
-        if let Some(body) = doc.body() {
+        if let Some(body) = crate::web::body(&doc) {
             let _ = body.append_child(&a);
             a.click();
             let _ = body.remove_child(&a);

@@ -3,6 +3,7 @@
 
 mod cleanup;
 mod clock;
+mod dom;
 mod events;
 mod scripts;
 mod session;
@@ -13,6 +14,7 @@ mod sync;
 
 pub use cleanup::*;
 pub use clock::*;
+pub use dom::*;
 pub use events::*;
 pub use scripts::*;
 pub use session::*;

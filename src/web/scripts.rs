@@ -87,11 +87,23 @@ impl ScriptGate {
             return;
         };
         let selector = format!("script[type=\"text/plain\"][data-category]:not([{SEEN_ATTR}])");
+        // Under a nonce (Content-Security-Policy), the page's own scripts carry it: a
+        // placeholder without it was not written by the page (an HTML injection) and runs no
+        // more than an injected <script> would.
+        let nonce = page_nonce(&doc);
         if let Ok(list) = doc.query_selector_all(&selector) {
             for i in 0..list.length() {
                 let Some(el) = list.item(i).and_then(|n| n.dyn_into::<HtmlScriptElement>().ok()) else {
                     continue;
                 };
+                if nonce.as_ref().is_some_and(|n| *n != el.nonce()) {
+                    let _ = el.set_attribute(SEEN_ATTR, "refused");
+                    let src = el.get_attribute("src").unwrap_or_else(|| "an inline script".into());
+                    report(&format!(
+                        "{src} will never run: it lacks the nonce of the page's scripts"
+                    ));
+                    continue;
+                }
                 let _ = el.set_attribute(SEEN_ATTR, "blocked");
                 let script = PageScript {
                     category: el.get_attribute("data-category").unwrap_or_default(),
@@ -297,7 +309,8 @@ fn failed(src: &str) {
     dispatch(EVENT_SCRIPT_ERROR, &detail);
 }
 
-/// A live copy of a placeholder: same attributes and text, real type, page nonce.
+/// A live copy of a placeholder: same attributes and text, real type, its
+/// nonce (under a page nonce, `scan` takes no placeholder without it).
 fn revive(placeholder: &HtmlScriptElement) -> Option<Pending> {
     let doc = placeholder.owner_document()?;
     let el: HtmlScriptElement = doc.create_element("script").ok()?.dyn_into().ok()?;
@@ -369,10 +382,34 @@ fn inserted_service_scripts() -> Vec<String> {
     out
 }
 
-/// The nonce of the first script on the page that has one.
+thread_local! {
+    /// The nonce the boot script runs with, once it has handed the page over.
+    static BOOT_NONCE: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Takes the boot script's nonce ("" for none) as the page's: what the gate
+/// inserts carries it, and a placeholder runs only with it. (Without a boot
+/// script, the page's first script with a nonce says it.)
+pub fn set_page_nonce(nonce: &str) {
+    BOOT_NONCE.with(|n| *n.borrow_mut() = Some(nonce.to_owned()));
+}
+
+/// The page's nonce: the boot script's, else that of the first script of the
+/// page that has one (a module or a classic script: a placeholder or a JSON
+/// element, which anyone can write into the page, is not asked).
 fn page_nonce(doc: &web_sys::Document) -> Option<String> {
-    let el = doc.query_selector("script[nonce]").ok()??;
-    let nonce = el.dyn_into::<web_sys::HtmlElement>().ok()?.nonce();
+    let nonce = match BOOT_NONCE.with(|n| n.borrow().clone()) {
+        Some(n) => n,
+        None => {
+            let selector =
+                "script[nonce]:not([type]), script[nonce][type=\"module\"], script[nonce][type=\"text/javascript\"]";
+            doc.query_selector(selector)
+                .ok()??
+                .dyn_into::<web_sys::HtmlElement>()
+                .ok()?
+                .nonce()
+        }
+    };
     (!nonce.is_empty()).then_some(nonce)
 }
 
@@ -388,7 +425,7 @@ struct Preload {
 /// referrer policy, so that the script, inserted later, uses the download.
 fn preload(script: &HtmlScriptElement) -> Option<Preload> {
     let doc = script.owner_document()?;
-    let head = doc.head()?;
+    let head = crate::web::head(&doc)?;
     let link = doc.create_element("link").ok()?;
     if script.type_() == "module" {
         let _ = link.set_attribute("rel", "modulepreload");
@@ -418,10 +455,9 @@ fn insert(p: &Pending) {
         }
     }
     if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
-        if let Some(target) = doc
-            .head()
+        if let Some(target) = crate::web::head(&doc)
             .map(web_sys::Node::from)
-            .or_else(|| doc.body().map(Into::into))
+            .or_else(|| crate::web::body(&doc).map(Into::into))
         {
             let _ = target.append_child(node);
         }
@@ -463,7 +499,7 @@ impl std::fmt::Debug for ScriptWatch {
 impl ScriptWatch {
     /// Watches the whole document; `None` where there is no document.
     pub fn new(on_added: impl Fn() + 'static) -> Option<Self> {
-        let root = web_sys::window()?.document()?.document_element()?;
+        let root = crate::web::root_element(&web_sys::window()?.document()?)?;
         let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |records: js_sys::Array| {
             if records.iter().any(|r| adds_script(&r)) {
                 on_added();

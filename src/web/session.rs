@@ -239,6 +239,17 @@ impl ConsentSession {
         self.finish(&changes, true);
     }
 
+    /// Adopts what storage holds now (a decision made in another tab): what a
+    /// message or event about it says is never taken as it is. With storage
+    /// that is memory-only here, nothing another tab says can be checked, and
+    /// nothing changes.
+    pub fn reread(&self) {
+        if self.storage.is_persistent() {
+            let stored = self.storage.load();
+            self.adopt(stored.as_deref());
+        }
+    }
+
     /// Erases the page's cookies matching `names` (exact or `*` patterns) on
     /// `path` and `domain`, or every path and parent domain the page can reach
     /// (`CookieConsent.eraseCookies`). Returns what was and was not removed.

@@ -37,7 +37,7 @@ pub fn page_languages() -> (Option<String>, Vec<String>) {
     };
     let html = w
         .document()
-        .and_then(|d| d.document_element())
+        .and_then(|d| crate::web::root_element(&d))
         .and_then(|e| e.get_attribute("lang"))
         .filter(|l| !l.trim().is_empty());
     let navigator = window_get(&w.into(), "navigator");

@@ -69,10 +69,7 @@ pub fn fit() {
             }
         }
     }
-    if let Some(html) = doc
-        .document_element()
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
+    if let Some(html) = crate::web::root_element(&doc).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
         pad(&html.style(), "scroll-padding-top", top);
         pad(&html.style(), "scroll-padding-bottom", bottom);
     }
@@ -99,7 +96,7 @@ fn spacer(doc: &web_sys::Document, height: f64) {
         }
         return;
     }
-    let Some(body) = doc.body() else { return };
+    let Some(body) = crate::web::body(doc) else { return };
     let el = match existing {
         Some(el) => el,
         None => {

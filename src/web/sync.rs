@@ -1,6 +1,12 @@
 //! Keeps every open tab of the site in step: a decision in one tab is
 //! broadcast to the others (BroadcastChannel, with the `storage` event as a
-//! fallback), which adopt it as if it had been made there.
+//! fallback), which adopt what storage now holds as if it had been decided there.
+//!
+//! A message is only a hint that something changed: anyone on the origin can
+//! post on the channel, so each tab reads the stored record again and adopts
+//! that, never the message's text. Where storage is memory-only (blocked), a
+//! tab cannot check what another says: it keeps its own answer, and the tabs
+//! no longer follow each other.
 
 use std::rc::{Rc, Weak};
 
@@ -30,10 +36,9 @@ pub fn listen(session: &Rc<ConsentSession>) {
 
     let weak: Weak<ConsentSession> = Rc::downgrade(session);
     if let Ok(ch) = web_sys::BroadcastChannel::new(&channel_name(&key)) {
-        let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-            if let (Some(session), Some(value)) = (weak.upgrade(), e.data().as_string()) {
-                // An empty message: the decision was forgotten there.
-                session.adopt(Some(value.as_str()).filter(|v| !v.is_empty()));
+        let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_: web_sys::MessageEvent| {
+            if let Some(session) = weak.upgrade() {
+                session.reread();
             }
         });
         ch.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -48,7 +53,7 @@ pub fn listen(session: &Rc<ConsentSession>) {
             return;
         }
         if let Some(session) = weak.upgrade() {
-            session.adopt(e.new_value().as_deref());
+            session.reread();
         }
     });
     let _ = window.add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref());

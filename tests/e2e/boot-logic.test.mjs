@@ -10,12 +10,12 @@ import {
   categoryGranted,
   consentModeUpdate,
   fingerprint,
-  fresh,
   gate,
   gpcConflict,
   safeUrl,
   serviceGranted,
   serviceScripts,
+  stands,
 } from "../../boot/logic.mjs";
 import { appearance } from "../../boot/look.mjs";
 import { acceptAll, uniform } from "../../boot/warm.mjs";
@@ -26,10 +26,11 @@ import { TEXT_KEYS, usable } from "../../boot/valid.mjs";
 const root = new URL("../../", import.meta.url);
 
 // What the boot script does with a case (tests/core_shared_cases.rs `outcome`):
-// it reads a record only when the core attested it, and checks the clock itself.
+// it reads a record only when the core attested it, and checks it again (`stands`: the
+// types, the revision, a switch for everything, the clock).
 function outcome(cfg, gpc, stored, now, scripts, attested) {
   const r = attested ? JSON.parse(stored) : undefined;
-  const record = r && fresh(cfg, r, now) ? r : undefined;
+  const record = r && stands(cfg, r, now, stored) ? r : undefined;
   const prompt = !record;
   const base = (v) => (attested ? { ...v, attested } : v);
   // A conflict hands over to the UI: the boot script decides nothing else.
@@ -51,19 +52,38 @@ function outcome(cfg, gpc, stored, now, scripts, attested) {
   return base(out);
 }
 
+/** The stored text as JSON.parse reads it (undefined where it throws, as the boot script's reading does). */
+function parsed(stored) {
+  try {
+    return JSON.parse(stored);
+  } catch {
+    return undefined;
+  }
+}
+
 function replay(table) {
   let n = 0;
+  let read = 0;
   for (const c of table.cases) {
     const cfg = table.configs[c.config];
     assert.deepEqual(outcome(cfg, c.gpc === true, c.stored, c.now, c.scripts, c.expect.attested === true), c.expect, `${c.name}: ${JSON.stringify(c.stored)}`);
+    // Without the attestation too (storage written by something else): wherever JSON.parse
+    // reads the text, `stands` answers as the core, mistyped fields and all.
+    const r = c.stored != null && parsed(c.stored);
+    if (r !== undefined) {
+      read++;
+      // (A GPC conflict compares only whether the record stands: the UI applies the opt-out.)
+      assert.equal(stands(cfg, r, c.now, c.stored), c.expect.prompt === false, `${c.name}: stands(${c.stored})`);
+    }
     n++;
   }
-  return n;
+  return [n, read];
 }
 
 test("hand-written shared cases: the boot decides as the core", () => {
   const table = JSON.parse(readFileSync(new URL("tests/shared-cases/cases.json", root)));
-  assert.ok(replay(table) >= 20);
+  const [n, read] = replay(table);
+  assert.ok(n >= 20 && read >= 10, `${n} cases, ${read} read without attestation`);
   for (const [text, hash] of table.fingerprints) assert.equal(fingerprint(text), hash, text);
   for (const [url, ok] of table.urls) assert.equal(safeUrl(url), ok, JSON.stringify(url));
 });
@@ -72,8 +92,8 @@ test("generated shared cases: the boot decides as the core", () => {
   const file = new URL("target/shared-cases/generated.json", root);
   assert.ok(existsSync(file), "run `cargo test --test core_shared_cases` first: it writes the generated cases");
   const generated = JSON.parse(readFileSync(file));
-  const n = replay(generated);
-  assert.ok(n >= 4000, `${n} cases`);
+  const [n, read] = replay(generated);
+  assert.ok(n >= 4000 && read >= 2000, `${n} cases, ${read} read without attestation`);
   assert.deepEqual(BANNER_TEXTS, generated.banner_texts, "the boot banner's defaults are the core's");
   // What the early banner starts downloading on "Accept all" is what the core grants.
   assert.ok(generated.accept_all.length >= 16);
@@ -151,4 +171,110 @@ test("the shared config table: the early banner vouches only for configs the cor
   // The demo page's own config.
   const html = readFileSync(new URL("index.html", root), "utf8");
   assert.ok(usable(/id="cc-config">([\s\S]*?)<\/script>/.exec(html)[1]));
+});
+
+/** A small deterministic generator (xorshift32), so a failure reproduces. */
+function rng(seed) {
+  let x = seed >>> 0 || 1;
+  const next = () => ((x ^= x << 13), (x ^= x >>> 17), (x ^= x << 5), (x >>> 0) / 2 ** 32);
+  return { next, below: (n) => Math.floor(next() * n), pick: (v) => v[Math.floor(next() * v.length)] };
+}
+
+// Values of every JSON type and the numbers a u32 or u64 field refuses.
+const ODD = [null, "1", "99", "", "true", 1.5, -1, 2 ** 53, 1e300, true, false, [], [true], {}, { x: true }, 0];
+const sameType = (a, b) => typeof a === typeof b && Array.isArray(a) === Array.isArray(b) && (a === null) === (b === null);
+
+test("fuzz: the boot script's record reader refuses every mistyped stored record and never throws", () => {
+  const generated = JSON.parse(readFileSync(new URL("target/shared-cases/generated.json", root)));
+  const standing = generated.cases.filter((c) => c.expect.attested && c.expect.prompt === false);
+  assert.ok(standing.length >= 500, `${standing.length} standing records`);
+  const R = rng(0x1cc5eed);
+  let n = 0;
+  for (let i = 0; i < 20000; i++) {
+    const c = R.pick(standing);
+    const cfg = generated.configs[c.config];
+    const r = JSON.parse(c.stored);
+    assert.equal(stands(cfg, r, c.now, c.stored), true, c.name);
+    // One field of the record, or one switch of its maps, takes a value of another type (or
+    // one out of its range), goes, or gains a neighbour the core does not know.
+    const map = R.pick([undefined, "categories", "services"]);
+    const obj = map ? r[map] : r;
+    const key = R.pick(Object.keys(obj));
+    const how = R.below(4);
+    if (how == 0) delete obj[key];
+    else if (how == 1) {
+      const extra = key + R.pick(["x", "_", "-2"]);
+      if (Object.prototype.hasOwnProperty.call(obj, extra)) continue;
+      obj[extra] = R.pick(ODD.concat([obj[key]]));
+    } else {
+      const v = R.pick(ODD);
+      // (A value of the same type and range is another record, not a mistyped one: the shared
+      // cases cover those.)
+      const inRange = typeof v != "number" || (Number.isSafeInteger(v) && v >= 0);
+      if (sameType(v, obj[key]) && inRange) continue;
+      obj[key] = v;
+    }
+    let verdict;
+    // (Stored as a writer would store the object.)
+    assert.doesNotThrow(() => (verdict = stands(cfg, r, c.now, JSON.stringify(r))), JSON.stringify(r));
+    assert.equal(verdict, false, `stands(${JSON.stringify(r)})`);
+    n++;
+  }
+  assert.ok(n > 10000, `${n} mistyped records`);
+  // The security review's record: no expiry by string arithmetic, no RangeError later.
+  const cfg = generated.configs[0];
+  const r = JSON.parse(standing.find((c) => c.config === 0).stored);
+  for (const bad of [{ ...r, v: 9, rev: 77, last: "99" }, { ...r, last: String(r.last) }]) assert.equal(stands(cfg, bad, r.last, JSON.stringify(bad)), false);
+});
+
+test("fuzz: a config nothing has checked (mistyped, read_only where the core refuses it, unsafe script URLs) grants nothing optional", () => {
+  const generated = JSON.parse(readFileSync(new URL("target/shared-cases/generated.json", root)));
+  const R = rng(0x5ec0de);
+  const UNSAFE = ["data:text/javascript,alert(1)", "javascript:alert(1)", " data:,x", "blob:https://x/y", "vbscript:x"];
+  let n = 0;
+  for (let i = 0; i < 5000; i++) {
+    const cfg = structuredClone(R.pick(generated.configs));
+    // A refusal of everything, made under the config as the site wrote it.
+    const refused = JSON.parse(recordText(cfg, uniform(cfg, false, false), "banner", 1e12, new Uint8Array(16), false));
+    const accepted = JSON.parse(recordText(cfg, uniform(cfg, true, false), "banner", 1e12, new Uint8Array(16), false));
+    for (let m = 0; m <= R.below(3) && Array.isArray(cfg.categories); m++) {
+      const cat = R.pick(cfg.categories);
+      if (!cat || typeof cat != "object") break;
+      const svc = R.pick(cfg.categories.flatMap((c) => (Array.isArray(c?.services) ? c.services : [])));
+      switch (R.below(7)) {
+        case 0: cat.read_only = R.pick([true, 1, "yes"]); break;
+        case 1: cat.enabled = true; break;
+        case 2: if (svc && typeof svc == "object") svc.scripts = [{ src: R.pick(UNSAFE) }]; break;
+        case 3: cfg[R.pick(["revision", "expires_after_days", "gpc", "consent_mode"])] = R.pick(ODD); break;
+        case 4: cat[R.pick(["id", "services", "sale_or_sharing"])] = R.pick(ODD); break;
+        case 5: if (svc && typeof svc == "object") svc[R.pick(["id", "scripts"])] = R.pick(ODD); break;
+        default: cfg.categories = R.pick(ODD.concat([cfg.categories])); break;
+      }
+    }
+    try {
+      // Whatever is granted, a script URL the core refuses never comes out.
+      for (const [, s] of serviceScripts(cfg, accepted)) assert.ok(safeUrl(s.src), `unsafe service script ${s.src}`);
+    } catch (e) {
+      if (e instanceof assert.AssertionError) throw e;
+    }
+    for (const r of [undefined, refused]) {
+      try {
+        const cats = cfg.categories.filter((c) => c && c.id !== "necessary");
+        for (const c of cats) {
+          assert.notEqual(categoryGranted(cfg, r, c.id), true, `${c.id} under ${JSON.stringify(cfg)}`);
+          assert.notEqual(gate(cfg, r, String(c.id), null), true, `data-category=${c.id}`);
+        }
+        for (const [id, s] of serviceScripts(cfg, r)) {
+          assert.ok(safeUrl(s.src), `unsafe service script ${s.src}`);
+          assert.ok(cfg.categories.find((c) => c.id === "necessary").services.some((x) => x.id === id), `${id} is not necessary's`);
+        }
+      } catch (e) {
+        // A reader that throws is fine: the boot script catches it, hands over, and the UI
+        // refuses the config (nothing optional runs). A failed assertion is not.
+        if (e instanceof assert.AssertionError) throw e;
+      }
+    }
+    n++;
+  }
+  assert.equal(n, 5000);
 });
