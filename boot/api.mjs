@@ -117,8 +117,11 @@ export const hooks = {
   cookie,
   categories,
   modal,
-  /** A config the early banner's decision code vouched for (`setState`). */
-  state: setState,
+  /**
+   * A config the early banner's decision code vouched for: answers from it, with nothing
+   * decided, unless a decision was made meanwhile (through the API, the UI, or the banner).
+   */
+  vouched: (config) => rec || setState(config, null, true),
   /**
    * A decision was stored: `r`, the record the early banner stored; none, the UI's (its
    * lcc:consent event, which anyone can dispatch: the state is read again from the UI's

@@ -168,8 +168,8 @@ function draw(cfg, root, link, host, lang, { t, title }) {
       .then((ok) => {
         if (ok) {
           root.setAttribute("data-quick", "");
-          // (No state over a decision made meanwhile, here or in another tab.)
-          if (!deciding && !done) quick.hooks.state(cfg, null, true);
+          // (No state over a decision made meanwhile: here, in another tab, through the API or the UI.)
+          if (!deciding && !done) quick.hooks.vouched(cfg);
         }
         return ok;
       }));

@@ -159,3 +159,59 @@ test("hide() before the UI arrives hides the banner for this page view and decid
   await page.getByTestId("lcc-banner").waitFor({ state: "visible" });
   await context.close();
 });
+
+// A first visit under a checked config (the drop-in page, stamped): a page script decides
+// through the API at each moment of the early banner's life. Once the decision is stored,
+// every answer says so for the rest of the page view: the early banner's config check,
+// however late it ends, never announces "nothing decided" over it. The check is made late
+// on purpose (its code answers after 1.5 s) for the moment "while it checks the config".
+for (const [moment, when] of [
+  ["before the early banner draws", "DOMContentLoaded"],
+  ["while the early banner checks the config", "shown"],
+  ["after the early banner has checked the config", "quick"],
+]) {
+  test(`an API decision ${moment} stands for the rest of the page view`, async () => {
+    const context = await env.browser.newContext();
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.route(/\/leptos-consent-decide\.js$/, async (route) => {
+      const res = await route.fetch();
+      await new Promise((r) => setTimeout(r, when === "shown" ? 1500 : 0));
+      await route.fulfill({ response: res });
+    });
+    await page.addInitScript((when) => {
+      window.__trace = [];
+      const decide = () => {
+        if (window.__called) return;
+        window.__called = true;
+        window.CookieConsent.acceptCategory("all");
+        // Every 20 ms from the call on: what the API answers.
+        const t0 = performance.now();
+        const sample = () => {
+          const cc = window.CookieConsent;
+          window.__trace.push([cc.validConsent(), cc.acceptedCategory("analytics")]);
+          if (performance.now() - t0 < 3000) setTimeout(sample, 20);
+        };
+        sample();
+      };
+      if (when === "DOMContentLoaded") addEventListener("DOMContentLoaded", decide);
+      else
+        new MutationObserver(() => {
+          const root = document.getElementById("lcc-boot");
+          const banner = root && root.querySelector("[data-testid=lcc-banner]:not([hidden])");
+          if (banner && (when === "shown" ? !root.hasAttribute("data-quick") : root.hasAttribute("data-quick"))) decide();
+        }).observe(document, { subtree: true, childList: true, attributes: true });
+    }, when);
+    await page.goto(new URL("/dropin.html", env.server.url).href);
+    await page.waitForFunction(() => window.__called && window.__trace.length > 120, null, { timeout: 15000 });
+    const trace = await page.evaluate(() => window.__trace);
+    const first = trace.findIndex(([valid]) => valid);
+    assert.ok(first >= 0, `the decision was reported (${trace.length} samples)`);
+    const after = trace.slice(first);
+    assert.deepEqual(after.filter(([valid, analytics]) => !valid || !analytics), [], `once decided, always decided (from sample ${first})`);
+    assert.equal(JSON.parse(await page.evaluate(() => localStorage.getItem("lcc_consent"))).categories.analytics, true);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
