@@ -160,11 +160,23 @@ export function createApi(host) {
       return Promise.resolve();
     },
     acceptedCategory: (name) => !!cfg && categoryGranted(cfg, rec, name),
+    // As vanilla-cookieconsent: false, and nothing changes, without services to accept or a
+    // category of the config that has services.
+    acceptService: (services, category) =>
+      cfg && (!services || !(categories().find((c) => c.id === category)?.services || []).length) ? false : forward("acceptService", [services, category]),
     // (A granted service is one the config has.)
     acceptedService: (id, category) => !!cfg && serviceGranted(cfg, rec, id) && service(cfg, id)[0].id === category,
     validConsent: () => !!rec && !ask,
     getUserPreferences: preferences,
     getCookie: (field) => (field ? cookie()[field] : cookie()),
+    // A copy of the config (or one of its fields): the one in force, else the page's as read
+    // (`hooks.read`, before anything has checked it). What the page changes in it changes nothing.
+    getConfig: (field, c = cfg || hooks.read) => c && JSON.parse(JSON.stringify(field ? c[field] ?? null : c)),
+    // Whether the page has a cookie of that name with a value (vanilla-cookieconsent's `validCookie`).
+    validCookie: (name) =>
+      own("cookie")
+        .split(";")
+        .some((p) => ((p = p.split("=")), p[0].trim() === name && p.slice(1).join("=").trim() !== "")),
     loadScript: host.load,
     // Resolves once the UI has switched (or found no words for it): whether it did.
     setLanguage: (lang) =>
@@ -177,6 +189,6 @@ export function createApi(host) {
   // Hiding needs the UI only when it is there or on its way; reset(true) always does.
   for (const m of ["hide", "hidePreferences", "reset"]) api[m] = (erase) => host.hide(m, erase === true && m === "reset") && forward(m, [erase === true]);
   // The rest is carried out by the UI as called (src/core/api.rs reads the arguments).
-  for (const m of ["show", "showPreferences", "acceptCategory", "acceptService", "eraseCookies"]) api[m] = (...args) => forward(m, args);
+  for (const m of ["show", "showPreferences", "acceptCategory", "eraseCookies"]) api[m] = (...args) => forward(m, args);
   return api;
 }

@@ -313,7 +313,7 @@ function boot(cfgEl) {
   let cfg, key, stored, marker, text;
   try {
     text = cfgEl.textContent;
-    cfg = JSON.parse(text);
+    hooks.read = cfg = JSON.parse(text);
     key = cfg.storage_key || "lcc_consent";
   } catch {
     return handOver(); // an unreadable config: the UI reports exactly what is wrong
@@ -355,7 +355,8 @@ function boot(cfgEl) {
   // The first layer's downloads start in a task of their own: starting a fetch costs Chromium's
   // main thread 5-30 ms at 4x CPU, which the task that parses the page would otherwise pay (one
   // long task: total blocking time 18-36 ms at 4x; 0 so).
-  if (prompt) setTimeout(firstLayer, 0, cfg, stored === null && cfgEl);
+  // (With auto_show false the banner waits for show(), which the UI carries out.)
+  if (prompt && cfg.auto_show !== false) setTimeout(firstLayer, 0, cfg, stored === null && cfgEl);
   if (!record) return stored === null || handOver();
   active = stored;
   win.__lccBoot = "returning";

@@ -10,6 +10,8 @@ declare namespace LeptosConsent {
     expires_after_days?: number;
     storage_key?: string;
     reload_on_revoke?: boolean;
+    /** false: the banner waits for `show()` (or a `data-cc="show-consentModal"` trigger). Default true. */
+    auto_show?: boolean;
     privacy_policy_url?: string;
     categories: Category[];
     /** Interface words in the default language, by name (`accept_all`, …). */
@@ -108,8 +110,12 @@ declare namespace LeptosConsent {
     hidePreferences(): void;
     /** Accepts exactly these categories ("all": every one; []: only the necessary one); no argument saves the open preferences' switches. */
     acceptCategory(categories?: string | string[], excludedCategories?: string[]): void;
-    /** Within one category, accepts exactly these services ("all", or [] for none). */
-    acceptService(services: string | string[], category: string): void;
+    /**
+     * Within one category, accepts exactly these services ("all", or [] for none). Returns
+     * false, changing nothing, without services or for a category without services (as
+     * vanilla-cookieconsent); undefined otherwise.
+     */
+    acceptService(services: string | string[], category: string): false | undefined;
     acceptedCategory(category: string): boolean;
     acceptedService(service: string, category: string): boolean;
     /** Whether the visitor has a current decision (not expired, same revision, nothing new to decide). */
@@ -117,6 +123,11 @@ declare namespace LeptosConsent {
     getUserPreferences(): UserPreferences;
     getCookie(): CookieValue;
     getCookie<F extends keyof CookieValue>(field: F): CookieValue[F];
+    /** A copy of the config in force (undefined before there is one), or one of its fields (null when it has none). */
+    getConfig(): Config | undefined;
+    getConfig<F extends keyof Config>(field: F): Config[F] | null | undefined;
+    /** Whether the page has a cookie of this name with a non-empty value. */
+    validCookie(name: string): boolean;
     /** Removes cookies by name, `*` pattern or RegExp, on the given or every reachable path and domain. */
     eraseCookies(cookies: string | RegExp | (string | RegExp)[], path?: string, domain?: string): void;
     loadScript(src: string, attributes?: Record<string, string>): Promise<boolean>;

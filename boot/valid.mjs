@@ -132,6 +132,7 @@ const CONFIG = shape(
     expires_after_days: u32,
     storage_key: str,
     reload_on_revoke: bool,
+    auto_show: bool,
     privacy_policy_url: opt(str),
     categories: listOf(
       shape(

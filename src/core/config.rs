@@ -36,6 +36,12 @@ pub struct ConsentConfig {
     /// (they cannot be unloaded). Never on a first-visit refusal or a pure grant.
     #[serde(default = "default_true")]
     pub reload_on_revoke: bool,
+    /// Whether the first-layer banner shows by itself when the visitor has to
+    /// be asked (vanilla-cookieconsent's `autoShow`). `false`: it waits for
+    /// `CookieConsent.show()` or a `data-cc="show-consentModal"` trigger;
+    /// nothing optional runs meanwhile.
+    #[serde(default = "default_true")]
+    pub auto_show: bool,
     /// The site's privacy policy, linked from the banner.
     #[serde(default)]
     pub privacy_policy_url: Option<String>,

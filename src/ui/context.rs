@@ -42,7 +42,9 @@ impl ConsentContext {
     pub fn new(session: Rc<ConsentSession>) -> Self {
         let config = StoredValue::new(session.config().clone());
         let record = RwSignal::new(session.record());
-        let banner_open = RwSignal::new(session.prompt().is_some());
+        // (A config with `auto_show: false` keeps it closed until `show_banner`.)
+        let auto_show = session.config().auto_show;
+        let banner_open = RwSignal::new(auto_show && session.prompt().is_some());
         let history = RwSignal::new(session.history());
         let cleanup = RwSignal::new(session.last_cleanup());
         let modal_draft = RwSignal::new(Choice::from_record(session.config(), session.record().as_ref()));
@@ -51,7 +53,7 @@ impl ConsentContext {
         session.subscribe(move || {
             if let Some(s) = weak.upgrade() {
                 record.set(s.record());
-                banner_open.set(s.prompt().is_some());
+                banner_open.set(auto_show && s.prompt().is_some());
                 history.set(s.history());
                 cleanup.set(s.last_cleanup());
             }

@@ -215,3 +215,52 @@ for (const [moment, when] of [
     await context.close();
   });
 }
+
+test("getConfig, validCookie and acceptService's refusals answer as vanilla-cookieconsent's", async () => {
+  const { context, page, errors, url } = await open();
+  await page.goto(url);
+  await page.waitForFunction(() => window.CookieConsent);
+  // The config in force, as a copy: changing it changes nothing.
+  assert.equal(await cc(page, "cc.getConfig('revision')"), 1);
+  assert.deepEqual(await cc(page, "cc.getConfig().categories.map((c) => c.id)"), ["necessary", "analytics", "marketing"]);
+  assert.equal(await cc(page, "(cc.getConfig().categories[1].read_only = true, cc.getConfig('categories')[1].read_only)"), undefined);
+  assert.equal(await cc(page, "cc.getConfig('no_such_field')"), null);
+  // validCookie: a cookie with a value.
+  await page.evaluate(() => { document.cookie = "with_value=1; Path=/"; document.cookie = "empty=; Path=/"; });
+  assert.deepEqual(await cc(page, "[cc.validCookie('with_value'), cc.validCookie('empty'), cc.validCookie('absent')]"), [true, false, false]);
+  // acceptService: false without services, for an unknown category, or one without services; nothing decided.
+  assert.deepEqual(
+    await cc(page, "[cc.acceptService('google-analytics', 'nope'), cc.acceptService('', 'analytics'), cc.acceptService('x', 'marketing'), cc.acceptService('all')]"),
+    [false, false, false, false],
+  );
+  await page.waitForTimeout(300);
+  assert.equal(await cc(page, "cc.validConsent()"), false);
+  assert.equal(await cc(page, "cc.acceptService('google-analytics', 'analytics')"), undefined);
+  await until(page, "cc.acceptedService('google-analytics', 'analytics')");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("auto_show false: no banner until show(), nothing runs, and show() brings it", async () => {
+  const { context, page, errors, requests, url } = await open();
+  await page.route(/\/dropin\.html$/, async (route) => {
+    const res = await route.fetch();
+    const body = (await res.text()).replace('"revision": 1,', '"revision": 1, "auto_show": false,');
+    await route.fulfill({ response: res, body });
+  });
+  await page.goto(url);
+  await page.waitForLoadState("networkidle");
+  await page.waitForTimeout(500);
+  assert.equal(await page.getByTestId("lcc-banner").count(), 0, "no banner drawn");
+  assert.deepEqual(requests.filter((p) => /leptos-consent(\.js|_bg\.wasm)$|gtag/.test(p)), [], "neither the UI nor a tag fetched");
+  assert.deepEqual(await cc(page, "[cc.validConsent(), cc.getConfig('auto_show')]"), [false, false]);
+  await cc(page, "cc.show()");
+  await page.getByTestId("lcc-banner").waitFor({ state: "visible", timeout: 15000 });
+  await page.getByTestId("lcc-accept-all").click();
+  await until(page, "cc.acceptedCategory('analytics')");
+  // The next page view under the same config: a decision stands, no banner to wait for.
+  await page.reload();
+  await until(page, "cc.validConsent()");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
