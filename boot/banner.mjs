@@ -163,15 +163,19 @@ function draw(cfg, root, link, host, lang, { t, title }) {
   let verdict;
   const check = () =>
     (verdict ||= decider()
-      .then((m) => m.accepted(quick.el, cfg, host.base))
+      .then((m) => m.accepted(quick.el, cfg, host.base).then((ok) => ok && m))
       .catch(() => 0)
-      .then((ok) => {
-        if (ok) {
+      .then((m) => {
+        if (m) {
           root.setAttribute("data-quick", "");
           // (No state over a decision made meanwhile: here, in another tab, through the API or the UI.)
           if (!deciding && !done) quick.hooks.vouched(cfg);
+          // A decision through window.CookieConsent (acceptCategory, acceptService) is carried
+          // out here too, at once, as a press on the banner is; the UI takes what this cannot.
+          quick.hooks.fast = (method, args) =>
+            !done && !deciding && m.apiDecide(cfg, method, args, quick, closed) && (settle(), (status.textContent = t.saved), 1);
         }
-        return ok;
+        return !!m;
       }));
   const onScreen = () => {
     if (typeof ResizeObserver == "function") new ResizeObserver(fit).observe(banner);

@@ -93,9 +93,13 @@ const bridge = {
   },
 };
 
-/** Carries out an API call in the UI, loading the UI first if it is not there. */
+/**
+ * Carries out an API call in the UI, loading the UI first if it is not there; a decision on
+ * a first visit the early banner carries out itself, at once (`hooks.fast`, quick.mjs).
+ */
 function forward(method, args) {
   if (uiCall) return uiCall(method, args);
+  if (!handedOver && hooks.fast?.(method, args)) return;
   calls.push([method, args]);
   handOver(active);
 }

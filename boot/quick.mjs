@@ -14,7 +14,7 @@
 // or history already there) it does nothing and the UI carries the press out.
 import { listen } from "./events.mjs";
 import { changes, denied, eraseNeeded, expire, historyText, probePlan, recordText, storageKeys } from "./decide.mjs";
-import { uniform } from "./warm.mjs";
+import { apiChoice, uniform } from "./warm.mjs";
 import { fingerprint, own, ownSet, settled, stampOf, warn } from "./logic.mjs";
 
 const win = window;
@@ -116,7 +116,23 @@ export function accepted(el, cfg, base) {
  * is called after the decision's events (the banner's own, onModalHide).
  */
 export async function decide(cfg, accept, quick, closed) {
-  if (!(await accepted(quick.el, cfg, quick.base))) return false;
+  return (await accepted(quick.el, cfg, quick.base)) && carry(cfg, uniform(cfg, accept, navigator.globalPrivacyControl === true), "banner", quick, closed);
+}
+
+/**
+ * Carries out an API call that decides (`acceptCategory`, `acceptService`) on a
+ * first visit, at once and without the UI, under a config the core accepts (the
+ * caller knows it does: `accepted` has answered). Returns whether it did; if not,
+ * nothing was changed and the UI must carry the call out (other arguments, names
+ * the config lacks, something stored already, something to erase).
+ */
+export const apiDecide = (cfg, method, args, quick, closed) => {
+  const ch = apiChoice(cfg, method, args, navigator.globalPrivacyControl === true);
+  return !!ch && carry(cfg, ch, "api", quick, closed);
+};
+
+/** Stores the first decision `ch` (a choice) made `via` the banner or the API, and carries it out. */
+function carry(cfg, ch, via, quick, closed) {
   const text = quick.el.textContent;
   const key = storageKeys(cfg);
   const signal = navigator.globalPrivacyControl === true;
@@ -124,7 +140,7 @@ export async function decide(cfg, accept, quick, closed) {
   try {
     const ls = localStorage;
     if (ls.getItem(key.record) != null || ls.getItem(key.history) != null) return false;
-    stored = recordText(cfg, uniform(cfg, accept, signal), "banner", Date.now(), crypto.getRandomValues(new Uint8Array(16)), signal);
+    stored = recordText(cfg, ch, via, Date.now(), crypto.getRandomValues(new Uint8Array(16)), signal);
     r = JSON.parse(stored);
     no = denied(cfg, r);
     // The UI's clean-up erases them. (Nothing refused, as after Accept all: nothing to erase,

@@ -21,6 +21,51 @@ export function uniform(cfg, on, signal) {
   return r;
 }
 
+/**
+ * The choice an API call that decides (`acceptCategory(categories?, exclude?)`,
+ * `acceptService(services, category)`) saves on a first visit, as the UI would
+ * (src/core/api.rs `ApiCommand::parse`, `accept_categories`, `accept_services`,
+ * from the state of a first visit): undefined where the UI must carry the call
+ * out itself (arguments of another kind, a name the config does not have: the
+ * UI reports it). Shared table: tests/core_shared_cases.rs `api_decisions_…`.
+ */
+export function apiChoice(cfg, method, args, signal) {
+  const locked = gpcLocked(cfg, signal).map((c) => c.id);
+  const ch = uniform(cfg, false, signal);
+  // A name, a list of names, or none (null and a missing argument read the same; JSON has
+  // no undefined); false for anything else.
+  const names = (v) => (v == null ? null : typeof v == "string" ? v : Array.isArray(v) && v.every((x) => typeof x == "string") && v);
+  const list = (v) => (v == null ? [] : [].concat(v));
+  // Named: "all" (a name on its own) names everything.
+  const selects = (n, id) => n === "all" || list(n).includes(id);
+  const category = (id) => cfg.categories.find((c) => c.id === id);
+  const setCategory = (c, on) => {
+    on = (on && !locked.includes(c.id)) || alwaysOn(c);
+    ch.categories[c.id] = on;
+    for (const s of c.services || []) ch.services[s.id] = on;
+  };
+  const [a, b] = args;
+  const first = names(a);
+  if (first === false) return;
+  if (method == "acceptCategory") {
+    const exclude = names(b);
+    if (exclude === false || [...(first === "all" ? [] : list(first)), ...list(exclude)].some((n) => !category(n))) return;
+    if (first != null) for (const c of cfg.categories) setCategory(c, selects(first, c.id));
+    for (const id of list(exclude)) setCategory(category(id), false);
+    return ch;
+  }
+  const cat = typeof b == "string" && category(b);
+  const services = cat && (cat.services || []);
+  if (first == null || !cat || (first !== "all" && list(first).some((n) => !services.some((s) => s.id === n)))) return;
+  if (!services.length) setCategory(cat, first === "all");
+  if (!alwaysOn(cat) && !locked.includes(cat.id))
+    for (const s of services) {
+      ch.services[s.id] = selects(first, s.id);
+      ch.categories[cat.id] = services.some((x) => ch.services[x.id] === true);
+    }
+  return ch;
+}
+
 /** What "Accept all" grants (`Choice::accept_all`; shared table: the `accept_all` cases of tests/core_shared_cases.rs). */
 export const acceptAll = (cfg, signal) => uniform(cfg, true, signal);
 

@@ -899,3 +899,95 @@ fn config_verdicts_are_written_for_the_js_side() {
     let out = json!({ "text_keys": leptos_consent::core::Texts::KEYS.to_vec(), "cases": cases });
     std::fs::write(dir.join("configs.json"), out.to_string()).unwrap();
 }
+
+/// An API call that decides (`acceptCategory`, `acceptService`) on a first
+/// visit, as the early banner's decision code carries it out without the UI
+/// (boot/quick.mjs `apiChoice`): for every config variant, with and without
+/// GPC, random arguments of every kind. Each case has the choice the UI would
+/// save (`ApiCommand::parse`, then `accept_categories` or `accept_services`
+/// from the state of a first visit), or `"ui": true` where the UI must carry
+/// the call out itself (arguments of the wrong kind, names the config does
+/// not have: it reports them). Written to `target/shared-cases/api.json`.
+#[test]
+fn api_decisions_are_written_for_the_js_side() {
+    use leptos_consent::core::{accept_categories, accept_services, ApiCommand};
+    let configs = configs();
+    let parsed: Vec<ConsentConfig> = configs
+        .iter()
+        .map(|c| ConsentConfig::from_json(&c.to_string()).expect("variant config is valid"))
+        .collect();
+    let mut rng = Rng(0x5eed_a11c_0de5_0003);
+    let category_names = [
+        "necessary",
+        "performance",
+        "functionality",
+        "marketing",
+        "third-party",
+        "social",
+        "all",
+        "nope",
+        "",
+    ];
+    let service_names = ["google-analytics", "mixpanel", "algolia", "all", "nope", ""];
+    let pick_names = |rng: &mut Rng, pool: &[&str]| -> Value {
+        match rng.below(8) {
+            0 => Value::Null,
+            1 => json!(7),
+            2 => json!([rng.pick(pool), 3]),
+            3 | 4 => json!(rng.pick(pool)),
+            _ => Value::Array((0..rng.below(4)).map(|_| json!(rng.pick(pool))).collect()),
+        }
+    };
+    let mut cases = Vec::new();
+    let mut carried = 0;
+    for _ in 0..3000 {
+        let which = rng.below(configs.len());
+        let gpc = rng.below(3) == 0;
+        let cfg = parsed[which].clone().under_gpc(gpc);
+        let (method, args) = if rng.below(2) == 0 {
+            let mut args = vec![pick_names(&mut rng, &category_names)];
+            if rng.below(2) == 0 {
+                args.push(pick_names(&mut rng, &category_names));
+            }
+            ("acceptCategory", Value::Array(args))
+        } else {
+            let category = match rng.below(6) {
+                0 => Value::Null,
+                1 => json!(["performance"]),
+                _ => json!(rng.pick(&category_names)),
+            };
+            ("acceptService", json!([pick_names(&mut rng, &service_names), category]))
+        };
+        let current = Choice::from_record(&cfg, None);
+        let choice = match ApiCommand::parse(method, &args.to_string()) {
+            Ok(ApiCommand::AcceptCategory { categories, exclude }) => {
+                let (choice, unknown) = accept_categories(&cfg, &current, categories.as_ref(), &exclude);
+                unknown.is_empty().then_some(choice)
+            }
+            Ok(ApiCommand::AcceptService { services, category }) => {
+                accept_services(&cfg, &current, &services, &category)
+                    .and_then(|(choice, unknown)| unknown.is_empty().then_some(choice))
+            }
+            _ => None,
+        };
+        let expect = match choice {
+            Some(c) => {
+                carried += 1;
+                json!({ "categories": c.categories, "services": c.services })
+            }
+            None => json!({ "ui": true }),
+        };
+        cases.push(json!({ "config": which, "gpc": gpc, "method": method, "args": args, "expect": expect }));
+    }
+    assert!(
+        carried > 600 && carried < 2400,
+        "{carried} of 3000 carried out without the UI"
+    );
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/shared-cases");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("api.json"),
+        json!({ "configs": configs, "cases": cases }).to_string(),
+    )
+    .unwrap();
+}

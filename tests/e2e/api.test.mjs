@@ -264,3 +264,70 @@ test("auto_show false: no banner until show(), nothing runs, and show() brings i
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+// A first visit under a checked config (the stamped drop-in page): once the early banner has
+// checked the config, a decision through the API is carried out as a press on its buttons
+// is, without the UI, and every answer follows in the same tick (as vanilla-cookieconsent's).
+for (const [call, granted] of [
+  ["cc.acceptCategory('all')", ["analytics", "marketing"]],
+  ["cc.acceptCategory([])", []],
+  ["cc.acceptCategory()", []],
+  ["cc.acceptCategory('all', ['marketing'])", ["analytics"]],
+  ["cc.acceptCategory('analytics')", ["analytics"]],
+  ["cc.acceptService('google-analytics', 'analytics')", ["analytics"]],
+  ["cc.acceptService([], 'analytics')", []],
+]) {
+  test(`${call} on a first visit: answered in the same tick, carried out without the UI`, async () => {
+    const context = await env.browser.newContext();
+    const page = await context.newPage();
+    const errors = [];
+    const ui = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    page.on("request", (r) => /leptos-consent(\.js|_bg\.wasm)$/.test(r.url()) && ui.push(r.url()));
+    await page.addInitScript(() => {
+      window.__ev = [];
+      for (const n of ["onFirstConsent", "onConsent", "onModalHide"]) addEventListener("cc:" + n, () => window.__ev.push(n));
+    });
+    await page.goto(new URL("/dropin.html", env.server.url).href);
+    await page.waitForSelector("#lcc-boot[data-quick] [data-testid=lcc-banner]:not([hidden])");
+    const now = await page.evaluate(`(() => { const cc = window.CookieConsent; ${call};
+      return [cc.validConsent(), cc.getUserPreferences().acceptedCategories.filter((c) => c !== "necessary"), cc.getCookie().consentId]; })()`);
+    assert.equal(now[0], true, "valid in the same tick");
+    assert.deepEqual(now[1], granted);
+    assert.match(now[2], /^[0-9a-f-]{36}$/);
+    await page.getByTestId("lcc-banner").waitFor({ state: "hidden" });
+    await page.waitForFunction(() => window.__ev.includes("onModalHide"));
+    const record = JSON.parse(await page.evaluate(() => localStorage.getItem("lcc_consent")));
+    assert.equal(record.via, "api");
+    assert.equal(record.id, now[2]);
+    assert.deepEqual(Object.keys(record.categories).filter((c) => record.categories[c] && c !== "necessary").sort(), granted);
+    assert.deepEqual(await page.evaluate(() => window.__ev), ["onFirstConsent", "onConsent", "onModalHide"]);
+    if (granted.includes("analytics")) await page.waitForFunction(() => window.__gtagStandin || document.querySelector("script[src*=gtag-standin]:not([type='text/plain'])"));
+    assert.deepEqual(ui, [], "the UI was not fetched");
+    // The next page view: the boot script alone, under the stored decision.
+    await page.reload();
+    await page.waitForFunction(() => window.__lccBoot === "returning");
+    assert.deepEqual(await page.evaluate(() => window.CookieConsent.getUserPreferences().acceptedCategories.filter((c) => c !== "necessary")), granted);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+test("an API decision the early banner cannot carry out (a name the config lacks) goes to the UI, which reports it", async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.addInitScript(() => {
+    window.__errors = [];
+    addEventListener("lcc:error", (e) => window.__errors.push(e.detail.message));
+  });
+  await page.goto(new URL("/dropin.html", env.server.url).href);
+  await page.waitForSelector("#lcc-boot[data-quick] [data-testid=lcc-banner]:not([hidden])");
+  assert.equal(await page.evaluate(() => (window.CookieConsent.acceptCategory(["analytics", "nope"]), window.CookieConsent.validConsent())), false);
+  await page.waitForFunction(() => window.CookieConsent.validConsent(), null, { timeout: 15000 });
+  assert.ok(await page.evaluate(() => window.__errors.some((m) => m.includes("nope"))));
+  assert.equal(await page.evaluate(() => window.CookieConsent.acceptedCategory("analytics")), true);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

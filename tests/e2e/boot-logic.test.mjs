@@ -18,7 +18,7 @@ import {
   stands,
 } from "../../boot/logic.mjs";
 import { appearance } from "../../boot/look.mjs";
-import { acceptAll, uniform } from "../../boot/warm.mjs";
+import { acceptAll, apiChoice, uniform } from "../../boot/warm.mjs";
 import { changes, denied, eraseNeeded, expire, historyText, probePlan, recordText, storageKeys } from "../../boot/decide.mjs";
 import { bannerWords } from "../../boot/words.mjs";
 import { TEXT_KEYS, usable } from "../../boot/valid.mjs";
@@ -277,4 +277,24 @@ test("fuzz: a config nothing has checked (mistyped, read_only where the core ref
     n++;
   }
   assert.equal(n, 5000);
+});
+
+test("the shared API-decision table: a decision through the API on a first visit is the choice the UI would save", () => {
+  const file = new URL("target/shared-cases/api.json", root);
+  assert.ok(existsSync(file), "run `cargo test --test core_shared_cases` first: it writes the API cases");
+  const { configs, cases } = JSON.parse(readFileSync(file, "utf8"));
+  assert.ok(cases.length >= 3000);
+  let carried = 0;
+  for (const [i, c] of cases.entries()) {
+    const got = apiChoice(configs[c.config], c.method, c.args, c.gpc);
+    const want = c.expect.ui ? undefined : c.expect;
+    if (got) {
+      carried++;
+      // (The core's maps are sorted by id; the JS choice is in config order.)
+      got.categories = Object.fromEntries(Object.entries(got.categories).sort());
+      got.services = Object.fromEntries(Object.entries(got.services).sort());
+    }
+    assert.deepEqual(got, want, `case ${i}: ${c.method}(${JSON.stringify(c.args).slice(1, -1)}) on config ${c.config}, gpc ${c.gpc}`);
+  }
+  assert.ok(carried > 600, `${carried} carried out without the UI`);
 });

@@ -137,3 +137,22 @@ test("the lcc:cleanup event names HttpOnly cookies when no reload follows", asyn
   assert.deepEqual(await page.getByTestId("lcc-pc-cleanup").locator("li").allTextContents(), ["_ga"]);
   await context.close();
 });
+
+test("a grant made by a page script through the API says so: the history and the receipt show via api", async () => {
+  const v = await openDemo(env);
+  const { page, context } = v;
+  // (By design a same-origin script can decide through window.CookieConsent; the record keeps how.)
+  await page.evaluate(() => window.CookieConsent.acceptCategory("performance"));
+  await page.waitForFunction(() => window.CookieConsent.acceptedCategory("performance"));
+  await openCenter(page);
+  const entry = page.locator("[data-testid=lcc-pc-history] li").first();
+  await entry.waitFor();
+  assert.equal(await entry.getAttribute("data-via"), "api");
+  assert.match(await entry.textContent(), /· api ·/);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("lcc-pc-receipt").click()]);
+  const receipt = JSON.parse(await readFile(await download.path(), "utf8"));
+  assert.equal(receipt.given_via, "api");
+  assert.deepEqual(receipt.history.map((h) => h.via), ["api"]);
+  assert.deepEqual(v.errors, []);
+  await context.close();
+});
