@@ -42,6 +42,8 @@ const emit = (name, detail) => {
 };
 
 const categories = () => (cfg && Array.isArray(cfg.categories) ? cfg.categories : []);
+// The config in force, else the page's as read (`hooks.read`, set by the boot script before anything checked it).
+const read = () => cfg || hooks.read;
 
 /** What the record in force grants, in vanilla-cookieconsent's shapes. */
 function preferences() {
@@ -162,8 +164,9 @@ export function createApi(host) {
     acceptedCategory: (name) => !!cfg && categoryGranted(cfg, rec, name),
     // As vanilla-cookieconsent: false, and nothing changes, without services to accept or a
     // category of the config that has services.
+    // (The page's config as read serves before one is in force: only to say false.)
     acceptService: (services, category) =>
-      cfg && (!services || !(categories().find((c) => c.id === category)?.services || []).length) ? false : forward("acceptService", [services, category]),
+      read() && (!services || !(read().categories?.find?.((x) => x.id === category)?.services || []).length) ? false : forward("acceptService", [services, category]),
     // (A granted service is one the config has.)
     acceptedService: (id, category) => !!cfg && serviceGranted(cfg, rec, id) && service(cfg, id)[0].id === category,
     validConsent: () => !!rec && !ask,
@@ -171,7 +174,7 @@ export function createApi(host) {
     getCookie: (field) => (field ? cookie()[field] : cookie()),
     // A copy of the config (or one of its fields): the one in force, else the page's as read
     // (`hooks.read`, before anything has checked it). What the page changes in it changes nothing.
-    getConfig: (field, c = cfg || hooks.read) => c && JSON.parse(JSON.stringify(field ? c[field] ?? null : c)),
+    getConfig: (field) => read() && JSON.parse(JSON.stringify(field ? read()[field] ?? null : read())),
     // Whether the page has a cookie of that name with a value (vanilla-cookieconsent's `validCookie`).
     validCookie: (name) =>
       own("cookie")

@@ -292,17 +292,35 @@ function firstLayer(cfg, quick) {
         gone: () => uiCall || uiFailed, // the UI is there (it draws the banner itself), or never will be
         press: (action) => !pending && ((pending = action), handOver(), 1),
         shown: () => !hidden && (modal("banner", true), 1),
-        // A first visit (`el`: the config element): Accept all and Reject all are carried out there,
-        // without the UI; then this script starts again on what was stored, as for a returning visitor.
-        el: quick,
-        hooks,
-        warm,
-        decided: boot,
-        beforeUi: cleanups, // run as the UI takes over, before it decides anything
+        ...firstVisit(quick),
       });
     })
     // No early banner: the site owner is told; the UI draws the banner when it comes (under
     // a checked config, which needs no UI to ask, only once the visitor opens the settings).
+    .catch(warn);
+}
+
+/**
+ * What the decision code (quick.mjs) needs of this script on a first visit (`el`: the config
+ * element): Accept all and Reject all, and the API's decisions, are carried out there without
+ * the UI; then this script starts again on what was stored, as for a returning visitor.
+ */
+const firstVisit = (el) => ({ base, el, hooks, warm, decided: boot, beforeUi: cleanups });
+
+/**
+ * A first visit with auto_show false: no banner, but the API's decisions are carried out at
+ * once, as under the banner, once the decision code has made sure the core accepts the config.
+ */
+function unseen(cfg, el) {
+  import(base + "leptos-consent-decide.js")
+    .then((m) =>
+      m.accepted(el, cfg, base).then((ok) => {
+        if (ok && !hooks.fast) {
+          hooks.vouched(cfg);
+          hooks.fast = (method, args) => m.apiDecide(cfg, method, args, firstVisit(el), () => 0);
+        }
+      }),
+    )
     .catch(warn);
 }
 
@@ -360,7 +378,7 @@ function boot(cfgEl) {
   // main thread 5-30 ms at 4x CPU, which the task that parses the page would otherwise pay (one
   // long task: total blocking time 18-36 ms at 4x; 0 so).
   // (With auto_show false the banner waits for show(), which the UI carries out.)
-  if (prompt && cfg.auto_show !== false) setTimeout(firstLayer, 0, cfg, stored === null && cfgEl);
+  if (prompt) cfg.auto_show !== false ? setTimeout(firstLayer, 0, cfg, stored === null && cfgEl) : stored === null && setTimeout(unseen, 0, cfg, cfgEl);
   if (!record) return stored === null || handOver();
   active = stored;
   win.__lccBoot = "returning";

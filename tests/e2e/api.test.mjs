@@ -5,7 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { launch, routeUnchecked } from "./harness.mjs";
+import { launch, routeUnchecked, stamp, unchecked } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -328,6 +328,37 @@ test("an API decision the early banner cannot carry out (a name the config lacks
   await page.waitForFunction(() => window.CookieConsent.validConsent(), null, { timeout: 15000 });
   assert.ok(await page.evaluate(() => window.__errors.some((m) => m.includes("nope"))));
   assert.equal(await page.evaluate(() => window.CookieConsent.acceptedCategory("analytics")), true);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("auto_show false on a checked config: no banner, and an API decision is carried out at once without the UI", async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  const ui = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("request", (r) => /leptos-consent(\.js|_bg\.wasm|-banner\.js)$/.test(r.url()) && ui.push(r.url()));
+  await page.route(/\/dropin\.html$/, async (route) => {
+    const res = await route.fetch();
+    // (Stamped again by lcc-check for the changed text, as make build stamps the page.)
+    const body = stamp(unchecked(await res.text()).replace('"revision": 1,', '"revision": 1, "auto_show": false,'));
+    await route.fulfill({ response: res, body });
+  });
+  const decider = page.waitForResponse(/leptos-consent-decide\.js$/);
+  await page.goto(new URL("/dropin.html", env.server.url).href);
+  await decider;
+  await page.waitForTimeout(200);
+  assert.equal(await page.getByTestId("lcc-banner").count(), 0);
+  const now = await page.evaluate(() => {
+    const cc = window.CookieConsent;
+    cc.acceptCategory("all", ["marketing"]);
+    return [cc.validConsent(), cc.acceptedCategory("analytics"), cc.acceptedCategory("marketing")];
+  });
+  assert.deepEqual(now, [true, true, false]);
+  assert.equal(JSON.parse(await page.evaluate(() => localStorage.getItem("lcc_consent"))).via, "api");
+  await page.waitForTimeout(300);
+  assert.deepEqual(ui, [], "neither the banner nor the UI fetched");
   assert.deepEqual(errors, []);
   await context.close();
 });
