@@ -172,8 +172,11 @@ function draw(cfg, root, link, host, lang, { t, title }) {
           if (!deciding && !done) quick.hooks.vouched(cfg);
           // A decision through window.CookieConsent (acceptCategory, acceptService) is carried
           // out here too, at once, as a press on the banner is; the UI takes what this cannot.
+          // (eraseCookies too, which decides nothing.)
           quick.hooks.fast = (method, args) =>
-            !done && !deciding && m.apiDecide(cfg, method, args, quick, closed) && (settle(), (status.textContent = t.saved), 1);
+            method == "eraseCookies"
+              ? m.erase(args)
+              : !done && !deciding && m.apiDecide(cfg, method, args, quick, closed) && (settle(), (status.textContent = t.saved), 1);
         }
         return !!m;
       }));

@@ -317,7 +317,7 @@ function unseen(cfg, el) {
       m.accepted(el, cfg, base).then((ok) => {
         if (ok && !hooks.fast) {
           hooks.vouched(cfg);
-          hooks.fast = (method, args) => m.apiDecide(cfg, method, args, firstVisit(el), () => 0);
+          hooks.fast = (method, args) => (method == "eraseCookies" ? m.erase(args) : m.apiDecide(cfg, method, args, firstVisit(el), () => 0));
         }
       }),
     )

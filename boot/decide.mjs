@@ -156,4 +156,24 @@ export function probePlan(no, visible, host, path) {
 
 /** What to assign to `document.cookie` to expire a form (`CookieDeletion::header`). */
 export const expire = ([name, domain, path]) =>
-  name + "=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=" + path + (domain ? "; Domain=" + domain : "");
+  name + "=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=" + path + (domain != null ? "; Domain=" + domain : "");
+
+/**
+ * `eraseCookies(names, path?, domain?)`'s plan (src/core/erase.rs `plan_erase_cookies`): every
+ * cookie in `present` whose name matches one of `names` (exact or `*` patterns), on the given
+ * path (else every path the page at `current` can see cookies from) and domain, host-only
+ * (else the host and its parents). Returns the forms to expire ([name, domain, path]) and the
+ * names matched.
+ */
+export function eraseCookiesPlan(names, path, domain, present, host, current) {
+  const domains = domain != null ? [null, ascii(domain.replace(/^\.+/, ""))] : candidateDomains(host, []);
+  const paths = path != null ? [path] : candidatePaths(current, []);
+  const forms = [];
+  const matched = [];
+  for (const name of present) {
+    if (matched.includes(name) || !names.some((p) => globMatch(p, name))) continue;
+    for (const d of domains) for (const p of paths) forms.push([name, d, p]);
+    matched.push(name);
+  }
+  return [forms, matched];
+}

@@ -13,7 +13,7 @@
 // step needs more than that (something to erase, storage that fails, a record
 // or history already there) it does nothing and the UI carries the press out.
 import { listen } from "./events.mjs";
-import { changes, denied, eraseNeeded, expire, historyText, probePlan, recordText, storageKeys } from "./decide.mjs";
+import { changes, denied, eraseCookiesPlan, eraseNeeded, expire, historyText, probePlan, recordText, storageKeys } from "./decide.mjs";
 import { apiChoice, uniform } from "./warm.mjs";
 import { fingerprint, own, ownSet, settled, stampOf, warn } from "./logic.mjs";
 
@@ -130,6 +130,23 @@ export const apiDecide = (cfg, method, args, quick, closed) => {
   const ch = apiChoice(cfg, method, args, navigator.globalPrivacyControl === true);
   return !!ch && carry(cfg, ch, "api", quick, closed);
 };
+
+/**
+ * `eraseCookies(names, path?, domain?)` at once (src/core/erase.rs `plan_erase_cookies`, as the
+ * UI's `erase_cookies`): a RegExp stands for the names it matches now. Returns false, having
+ * done nothing, for arguments of another kind (the UI reports them).
+ */
+export function erase([names, path, domain]) {
+  const present = cookieNames();
+  const text = (v) => v == null || typeof v == "string";
+  names = names == null ? [0] : [].concat(names).flatMap((p) => (p instanceof RegExp ? present.filter((n) => p.test(n)) : [p]));
+  if (!names.every((n) => typeof n == "string") || !text(path) || !text(domain)) return false;
+  const [forms, matched] = eraseCookiesPlan(names, path, domain, present, location.hostname, location.pathname || "/");
+  for (const f of forms) ownSet("cookie", expire(f));
+  const left = cookieNames().filter((n) => matched.includes(n));
+  if (left.length) warn(`CookieConsent.eraseCookies: could not remove ${JSON.stringify(left)} (HttpOnly, or set on a domain or path this page cannot reach)`);
+  return true;
+}
 
 /** Stores the first decision `ch` (a choice) made `via` the banner or the API, and carries it out. */
 function carry(cfg, ch, via, quick, closed) {

@@ -991,3 +991,78 @@ fn api_decisions_are_written_for_the_js_side() {
     )
     .unwrap();
 }
+
+/// `eraseCookies(names, path?, domain?)` without the UI (boot/decide.mjs
+/// `eraseCookiesPlan`): random names and `*` patterns, an optional path and
+/// domain, the cookies on the page, hosts and paths. Each case has the core's
+/// plan (every form to expire, as `document.cookie` text, and the names
+/// matched). Written to `target/shared-cases/erase.json`.
+#[test]
+fn erase_cookie_plans_are_written_for_the_js_side() {
+    use leptos_consent::core::plan_erase_cookies;
+    let present_pool = [
+        "_ga",
+        "_ga_X1",
+        "_gid",
+        "test_cookie1",
+        "test_cookie2",
+        "new_cookie",
+        "Pref",
+        "a*b",
+        "",
+    ];
+    let pattern_pool = [
+        "_ga",
+        "_ga*",
+        "test_cookie*",
+        "*",
+        "new_cookie",
+        "nope",
+        "",
+        "*cookie*",
+        "Pref",
+        "a*b",
+    ];
+    let hosts = [
+        "127.0.0.1",
+        "localhost",
+        "www.example.test",
+        "a.b.example.test.",
+        "WWW.Example.TEST",
+        "[::1]",
+        "",
+    ];
+    let paths = ["/", "/a", "/a/b", "/a/b/", "//a"];
+    let domains = [
+        None,
+        Some("example.test"),
+        Some(".Example.Test"),
+        Some("wrong.domain"),
+        Some(""),
+    ];
+    let given_paths = [None, Some("/"), Some("/other"), Some("")];
+    let mut rng = Rng(0x5eed_e2a5_e000_0004);
+    let mut cases = Vec::new();
+    let mut planned = 0;
+    for _ in 0..2000 {
+        let names: Vec<String> = (0..1 + rng.below(3))
+            .map(|_| rng.pick(&pattern_pool).to_owned())
+            .collect();
+        let mut present: Vec<String> = (0..rng.below(6)).map(|_| rng.pick(&present_pool).to_owned()).collect();
+        present.sort();
+        present.dedup();
+        let (host, path) = (rng.pick(&hosts), rng.pick(&paths));
+        let (domain, given_path) = (rng.pick(&domains), rng.pick(&given_paths));
+        let plan = plan_erase_cookies(&names, given_path, domain, &present, host, path);
+        planned += usize::from(!plan.cookies.is_empty());
+        let forms: Vec<String> = plan.cookies.iter().map(|c| c.header()).collect();
+        cases.push(json!({
+            "names": names, "path": given_path, "domain": domain, "present": present,
+            "host": host, "current": path, "forms": forms, "matched": plan.cookie_names,
+        }));
+    }
+    assert!(planned > 400, "{planned} of 2000 plans erase something");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/shared-cases");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("erase.json"), json!({ "cases": cases }).to_string()).unwrap();
+}

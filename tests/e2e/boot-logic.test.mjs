@@ -19,7 +19,7 @@ import {
 } from "../../boot/logic.mjs";
 import { appearance } from "../../boot/look.mjs";
 import { acceptAll, apiChoice, uniform } from "../../boot/warm.mjs";
-import { changes, denied, eraseNeeded, expire, historyText, probePlan, recordText, storageKeys } from "../../boot/decide.mjs";
+import { changes, denied, eraseCookiesPlan, eraseNeeded, expire, historyText, probePlan, recordText, storageKeys } from "../../boot/decide.mjs";
 import { bannerWords } from "../../boot/words.mjs";
 import { TEXT_KEYS, usable } from "../../boot/valid.mjs";
 
@@ -297,4 +297,15 @@ test("the shared API-decision table: a decision through the API on a first visit
     assert.deepEqual(got, want, `case ${i}: ${c.method}(${JSON.stringify(c.args).slice(1, -1)}) on config ${c.config}, gpc ${c.gpc}`);
   }
   assert.ok(carried > 600, `${carried} carried out without the UI`);
+});
+
+test("the shared eraseCookies table: the decision code plans what the core plans", () => {
+  const file = new URL("target/shared-cases/erase.json", root);
+  assert.ok(existsSync(file), "run `cargo test --test core_shared_cases` first: it writes the eraseCookies cases");
+  const { cases } = JSON.parse(readFileSync(file, "utf8"));
+  assert.ok(cases.length >= 2000);
+  for (const c of cases) {
+    const [forms, matched] = eraseCookiesPlan(c.names, c.path, c.domain, c.present, c.host, c.current);
+    assert.deepEqual([forms.map(expire), matched], [c.forms, c.matched], JSON.stringify(c));
+  }
 });

@@ -83,8 +83,9 @@ async function open() {
 }
 
 /** A vanilla test: `body` runs in the page in one go (`api` is window.CookieConsent); `check` asserts on what it returns. */
-function vanilla(name, body, check) {
-  test(`vanilla-cookieconsent ${VANILLA_VERSION}: ${name}`, async () => {
+function vanilla(name, body, check, difference) {
+  // A deliberate difference (README, "Migrating from vanilla-cookieconsent v3") checks what we do instead.
+  test(`vanilla-cookieconsent ${VANILLA_VERSION}: ${name}${difference ? ` (deliberate difference: ${difference})` : ""}`, async () => {
     const { context, page, errors } = await open();
     const got = await page.evaluate(`(() => { const api = window.CookieConsent; ${body} })()`);
     await check(got, page);
@@ -189,3 +190,57 @@ vanilla(
 );
 
 vanilla("Should return false when service is disabled", "return api.acceptedService('service2', 'analytics');", (v) => assert.equal(v, false));
+
+vanilla(
+  "Should erase cookie by string",
+  `document.cookie = 'test_cookie=21; expires=Sun, 1 Jan 2063 00:00:00 UTC; path=/';
+   const before = api.validCookie('test_cookie'); api.eraseCookies('test_cookie'); return [before, api.validCookie('test_cookie')];`,
+  (v) => assert.deepEqual(v, [true, false]),
+);
+
+vanilla(
+  "Should erase cookie by regex",
+  `document.cookie = 'test_cookie1=21; expires=Sun, 1 Jan 2063 00:00:00 UTC; path=/';
+   document.cookie = 'test_cookie2=21; expires=Sun, 1 Jan 2063 00:00:00 UTC; path=/';
+   const before = [api.validCookie('test_cookie1'), api.validCookie('test_cookie2')];
+   api.eraseCookies(/^test_cookie/);
+   return [...before, api.validCookie('test_cookie1'), api.validCookie('test_cookie2')];`,
+  (v) => assert.deepEqual(v, [true, true, false, false]),
+);
+
+vanilla(
+  "Should erase array of cookies by regex and string",
+  `for (const n of ['test_cookie1', 'test_cookie2', 'new_cookie']) document.cookie = n + '=21; expires=Sun, 1 Jan 2063 00:00:00 UTC; path=/';
+   const before = ['test_cookie1', 'test_cookie2', 'new_cookie'].map(api.validCookie);
+   api.eraseCookies([/^test_cookie/, 'new_cookie']);
+   return [...before, ...['test_cookie1', 'test_cookie2', 'new_cookie'].map(api.validCookie)];`,
+  (v) => assert.deepEqual(v, [true, true, true, false, false, false]),
+);
+
+// (vanilla sets these with `domain=location.host`, which on 127.0.0.1:port is not a domain a
+// browser takes; the page's hostname is what a site passes.)
+vanilla(
+  "Should erase cookie with specific path and domain",
+  `document.cookie = 'test_cookie5=21; expires=Sun, 1 Jan 2063 00:00:00 UTC; path=/; domain=' + location.hostname;
+   const before = api.validCookie('test_cookie5'); api.eraseCookies('test_cookie5', '/', location.hostname);
+   return [before, api.validCookie('test_cookie5')];`,
+  (v) => assert.deepEqual(v, [true, false]),
+);
+
+vanilla(
+  "Should not erase cookie with wrong path",
+  `document.cookie = 'test_cookie6=28; expires=Mon, 1 Jan 2064 00:00:00 UTC; path=/; domain=' + location.hostname;
+   const before = api.validCookie('test_cookie6'); api.eraseCookies('test_cookie6', '/other', location.hostname);
+   return [before, api.validCookie('test_cookie6')];`,
+  (v) => assert.deepEqual(v, [true, true]),
+);
+
+vanilla(
+  "Should not erase cookie with wrong domain",
+  `document.cookie = 'test_cookie7=35; expires=Wed, 1 Jan 2065 00:00:00 UTC; path=/; domain=' + location.hostname;
+   const before = api.validCookie('test_cookie7'); api.eraseCookies('test_cookie7', '/', 'wrong.domain');
+   return [before, api.validCookie('test_cookie7')];`,
+  // (A browser keeps a Domain attribute equal to an IP host as a host-only cookie: it goes.)
+  (v) => assert.deepEqual(v, [true, false]),
+  "with a domain, the host-only cookie of that name goes too",
+);
