@@ -182,11 +182,11 @@ export function createApi(host) {
         .some((p) => ((p = p.split("=")), p[0].trim() === name && p.slice(1).join("=").trim() !== "")),
     loadScript: host.load,
     // Resolves once the UI has switched (or found no words for it): whether it did.
-    setLanguage: (lang) =>
+    setLanguage: (lang, force) =>
       new Promise((resolve) => {
         lang = String(lang);
         win.addEventListener("lcc:language", (e) => e.detail.requested === lang && resolve(e.detail.ok));
-        forward("setLanguage", [lang]);
+        forward("setLanguage", [lang, force === true]);
       }),
   };
   // Hiding needs the UI only when it is there or on its way; reset(true) always does.

@@ -131,7 +131,10 @@ declare namespace LeptosConsent {
     /** Removes cookies by name, `*` pattern or RegExp, on the given or every reachable path and domain. */
     eraseCookies(cookies: string | RegExp | (string | RegExp)[], path?: string, domain?: string): void;
     loadScript(src: string, attributes?: Record<string, string>): Promise<boolean>;
-    /** Shows the interface in another language (built-in or from `translations`); resolves to whether it could. */
+    /**
+     * Shows the interface in another language (built-in or from `translations`); resolves to
+     * whether it did: false without words for it, or (unless `force`) for the language shown.
+     */
     setLanguage(language: string, force?: boolean): Promise<boolean>;
     /** Closes the UI; with true also forgets the decision (a withdrawal of everything). */
     reset(eraseCookie?: boolean): void;

@@ -62,10 +62,13 @@ pub enum ApiCommand {
         /// The category they belong to.
         category: String,
     },
-    /// `setLanguage(lang)`: shows the interface in another language.
+    /// `setLanguage(lang, force?)`: shows the interface in another language.
     SetLanguage {
         /// The language asked for (`"de"`, `"pt-BR"`).
         language: String,
+        /// Draw it again even when it is the language shown (vanilla-cookieconsent's
+        /// `forceUpdate`); without it, asking for the language shown changes nothing.
+        force: bool,
     },
     /// `eraseCookies(names, path?, domain?)`: names are exact cookie names or
     /// `*` patterns (the boot script expands a JS `RegExp` into the names it matches).
@@ -203,6 +206,7 @@ impl ApiCommand {
             "setLanguage" => ApiCommand::SetLanguage {
                 language: text(next(), "the language must be a code such as \"de\"")?
                     .ok_or_else(|| bad("name the language, e.g. \"de\""))?,
+                force: matches!(next(), Arg::Bool(true)),
             },
             "eraseCookies" => {
                 let names = names(next(), "cookies must be a name or a list of names")?

@@ -363,10 +363,14 @@ impl ConsentContext {
                     )),
                 }
             }
-            ApiCommand::SetLanguage { language } => {
+            ApiCommand::SetLanguage { language, force } => {
                 let ctx = *self;
                 leptos::task::spawn_local(async move {
-                    let ok = ctx.switch_language(language.clone()).await;
+                    // As vanilla-cookieconsent: the language shown is not set again (false) unless forced.
+                    let cfg = ctx.session.with_value(|s| s.config().clone());
+                    let shown = match_language(&language, &cfg.languages())
+                        .is_some_and(|l| ctx.language.get_untracked() == Some(l));
+                    let ok = (!shown || force) && ctx.switch_language(language.clone()).await;
                     let now = ctx.language.get_untracked().unwrap_or_default();
                     let quote = |s: &str| serde_json::to_string(s).unwrap_or_default();
                     let detail = format!(

@@ -244,3 +244,15 @@ vanilla(
   (v) => assert.deepEqual(v, [true, false]),
   "with a domain, the host-only cookie of that name goes too",
 );
+
+vanilla(
+  'Should set the language to "it"',
+  `return api.setLanguage('it').then((set) => [set, document.querySelector('#lcc-root [lang]')?.getAttribute('lang')]);`,
+  (v) => assert.deepEqual(v, [true, "it"]),
+);
+
+vanilla(
+  "Should fail when trying to set a language already in use",
+  "return api.setLanguage('en').then(() => api.setLanguage('en')).then((set) => [set, api.setLanguage === undefined]);",
+  (v) => assert.deepEqual(v, [false, false]),
+);
