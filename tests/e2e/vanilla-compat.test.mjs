@@ -256,3 +256,54 @@ vanilla(
   "return api.setLanguage('en').then(() => api.setLanguage('en')).then((set) => [set, api.setLanguage === undefined]);",
   (v) => assert.deepEqual(v, [false, false]),
 );
+
+// ---- tests/data-cc.test.js ----
+
+vanilla(
+  "Should accept all categories onClick",
+  `document.querySelector('[data-cc="accept-all"]').click();
+   const p = api.getUserPreferences(); return [p.acceptType, p.acceptedCategories.length, api.getConfig('categories').length];`,
+  ([type, accepted, defined]) => assert.deepEqual([type, accepted], ["all", defined]),
+);
+
+vanilla(
+  "Should accept necessary categories onClick",
+  `document.querySelector('[data-cc="accept-necessary"]').click();
+   const p = api.getUserPreferences(); return [p.acceptType, p.acceptedCategories.length];`,
+  (v) => assert.deepEqual(v, ["necessary", 1]),
+);
+
+// The preferences and the banner drawn by the UI are in the page once the UI has loaded
+// (fetched on first use, so that a page view that needs neither never downloads them):
+// vanilla's are in the page from the start, so its tests look in the same tick.
+const ON_DEMAND = "the UI opens once it has loaded (fetched on first use)";
+
+for (const [name, trigger, testid] of [
+  ["Should show the preferences modal onClick", "show-preferencesModal", "lcc-preferences"],
+  ["Should show the consent modal onClick", "show-consentModal", "lcc-banner"],
+]) {
+  test(`vanilla-cookieconsent ${VANILLA_VERSION}: ${name} (deliberate difference: ${ON_DEMAND})`, async () => {
+    const { context, page, errors } = await open();
+    await page.evaluate((t) => document.querySelector(`[data-cc="${t}"]`).click(), trigger);
+    await page.locator(`#lcc-root [data-testid=${testid}]`).waitFor({ state: "visible", timeout: 15000 });
+    assert.equal(await page.evaluate(() => window.CookieConsent.validConsent()), false, "showing decides nothing");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+test(`vanilla-cookieconsent ${VANILLA_VERSION}: Should accept custom categories onClick (deliberate difference: ${ON_DEMAND})`, async () => {
+  const { context, page, errors } = await open();
+  await page.evaluate(() => window.CookieConsent.showPreferences());
+  await page.getByTestId("lcc-preferences").waitFor({ state: "visible", timeout: 15000 });
+  // From here on, as vanilla's test: a switch moved, then the trigger, answered in the same tick.
+  const got = await page.evaluate(() => {
+    document.querySelector("#lcc-cat-analytics").click();
+    document.querySelector('[data-cc="accept-custom"]').click();
+    const p = window.CookieConsent.getUserPreferences();
+    return [p.acceptType, p.acceptedCategories.length];
+  });
+  assert.deepEqual(got, ["custom", 2]);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
