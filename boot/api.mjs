@@ -4,9 +4,11 @@
 // answered at once from the state in force: the boot script's reading of
 // storage on a returning visit, then whatever the wasm UI publishes after each
 // change. The answers come from logic.mjs, which decides as the Rust core does
-// (shared table of cases). Everything that changes something is forwarded to
-// the UI (src/core/api.rs reads it), loading it first if needed; calls made
-// meanwhile are carried out in order once it is there.
+// (shared table of cases). What changes something goes to the boot script's
+// `forward`: on a first visit the early banner's decision code carries out
+// the decisions and eraseCookies it can (`hooks.fast`); the rest goes to the
+// UI (src/core/api.rs reads it), loaded first if needed; calls made meanwhile
+// are carried out in order once it is there.
 //
 // Events go out as vanilla-cookieconsent's (cc:onFirstConsent, cc:onConsent,
 // cc:onChange, cc:onModalShow, cc:onModalHide), after the callbacks given to
@@ -191,7 +193,7 @@ export function createApi(host) {
   };
   // Hiding needs the UI only when it is there or on its way; reset(true) always does.
   for (const m of ["hide", "hidePreferences", "reset"]) api[m] = (erase) => host.hide(m, erase === true && m === "reset") && forward(m, [erase === true]);
-  // The rest is carried out by the UI as called (src/core/api.rs reads the arguments).
+  // The rest goes to `forward`: the decision code (a first visit) or the UI (src/core/api.rs reads the arguments).
   for (const m of ["show", "showPreferences", "acceptCategory", "eraseCookies"]) api[m] = (...args) => forward(m, args);
   return api;
 }

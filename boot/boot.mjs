@@ -445,9 +445,10 @@ doc.addEventListener("click", (e) => {
   const t = !uiCall && !uiFailed && e.target.closest?.("[data-cc]");
   if (!t) return;
   e.preventDefault();
-  // "accept-all", "accept-necessary", "accept-custom" (no switch moved yet: the state as it
-  // is) on a first visit: carried out at once, as the API's acceptCategory (the UI's `perform`).
-  const args = { "accept-all": ["all"], "accept-necessary": [[]], "accept-custom": [] }[t.getAttribute("data-cc")];
+  // "accept-all" and "accept-necessary" on a first visit: carried out at once, as the API's
+  // acceptCategory, which is what the UI's `perform` saves for them (via "api"). ("accept-custom"
+  // saves the preferences' switches: the UI's.)
+  const args = { "accept-all": ["all"], "accept-necessary": [[]] }[t.getAttribute("data-cc")];
   if (!pending && args && !handedOver && hooks.fast?.("acceptCategory", args)) return;
   if (!pending) {
     pending = t.getAttribute("data-cc");

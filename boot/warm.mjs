@@ -1,8 +1,8 @@
-// "Accept all" pressed on the early banner, before the UI has arrived: the
-// scripts that press grants start downloading at once (they do not run), so
-// that when the UI carries the press out, a moment later, they come from the
-// browser's cache instead of the network. What runs is decided by the UI
-// alone, as before; a config the UI refuses runs nothing.
+// The switches of a first decision made without the UI (`uniform` for the
+// early banner's Accept all / Reject all, `apiChoice` for the API's
+// acceptCategory / acceptService), and `warm`: on "Accept all" pressed before
+// the decision is carried out, the scripts it grants start downloading at once
+// (they do not run), so that they come from the browser's cache when they do.
 import { alwaysOn, fetchAttrs, gate, gpcLocked, own, serviceFetchAttrs, serviceScripts } from "./logic.mjs";
 
 /**
@@ -46,7 +46,7 @@ export function apiChoice(cfg, method, args, signal) {
   };
   const [a, b] = args;
   const first = names(a);
-  if (first === false) return;
+  if (first === false || (method != "acceptCategory" && method != "acceptService")) return;
   if (method == "acceptCategory") {
     const exclude = names(b);
     if (exclude === false || [...(first === "all" ? [] : list(first)), ...list(exclude)].some((n) => !category(n))) return;

@@ -362,3 +362,14 @@ test("auto_show false on a checked config: no banner, and an API decision is car
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("on a first visit, a call that decides nothing never decides: showPreferences('all', 'analytics') grants nothing", async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(new URL("/dropin.html", env.server.url).href);
+  await page.waitForSelector("#lcc-boot[data-quick] [data-testid=lcc-banner]:not([hidden])");
+  assert.deepEqual(await page.evaluate(() => (window.CookieConsent.showPreferences("all", "analytics"), [window.CookieConsent.validConsent(), localStorage.getItem("lcc_consent")])), [false, null]);
+  await page.getByTestId("lcc-preferences").waitFor({ state: "visible", timeout: 15000 });
+  assert.deepEqual(await page.evaluate(() => [window.CookieConsent.validConsent(), localStorage.getItem("lcc_consent")]), [false, null]);
+  await context.close();
+});

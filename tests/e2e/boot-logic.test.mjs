@@ -309,3 +309,10 @@ test("the shared eraseCookies table: the decision code plans what the core plans
     assert.deepEqual([forms.map(expire), matched], [c.forms, c.matched], JSON.stringify(c));
   }
 });
+
+test("only acceptCategory and acceptService decide: another method with the same arguments grants nothing", () => {
+  const { configs } = JSON.parse(readFileSync(new URL("target/shared-cases/api.json", root), "utf8"));
+  for (const method of ["show", "showPreferences", "hide", "eraseCookies", "setLanguage", "reset", "acceptservice"])
+    for (const args of [["all", "performance"], [["google-analytics"], "performance"], ["all"]])
+      assert.equal(apiChoice(configs[0], method, args, false), undefined, `${method}(${JSON.stringify(args)})`);
+});
