@@ -200,7 +200,7 @@ function draw(cfg, root, link, host, lang, { t, title }) {
   link.addEventListener("error", ready);
   // Placed as soon as the parser has made <body>.
   // (The document's own body: an <img name="body"> in the page is not it.)
-  const place = () => own("body") && (own("body").appendChild(root), show(), true);
+  const place = (body = own("body")) => body && (body.appendChild(root), show(), true);
   if (!place()) {
     const wait = new MutationObserver(() => place() && wait.disconnect());
     wait.observe(own("documentElement"), { childList: true });
