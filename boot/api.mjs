@@ -14,7 +14,7 @@
 // cc:onChange, cc:onModalShow, cc:onModalHide), after the callbacks given to
 // run(). Our own events from the UI are translated by events.mjs, which ships
 // with the UI: a returning visitor's page view only needs onConsent.
-import { alwaysOn, categoryGranted, lifetime, own, service, serviceGranted } from "./logic.mjs";
+import { alwaysOn, categoryGranted, lifetime, own, service, serviceGranted, warn } from "./logic.mjs";
 
 /** The page's window and document (one name each in the boot script's bundle). */
 export const win = window;
@@ -72,7 +72,7 @@ function cookie() {
     categories: p.acceptedCategories,
     services: p.acceptedServices,
     revision: rec.rev,
-    data: null,
+    data: rec.data === undefined ? null : JSON.parse(rec.data),
     consentId: rec.id,
     consentTimestamp: new Date(rec.first).toISOString(),
     lastConsentTimestamp: new Date(rec.last).toISOString(),
@@ -126,8 +126,11 @@ export const hooks = {
    * decided, unless a decision was made meanwhile (through the API, the UI, or the banner).
    */
   vouched: (config) => rec || setState(config, null, true),
+  /** The record the answers come from (a decision on its way to the UI builds on it). */
+  rec: () => rec,
   /**
-   * A decision was stored: `r`, the record the early banner stored; none, the UI's (its
+   * A decision was stored: `r`, the record the early banner stored, or the one the UI will
+   * store for a call on its way to it (answers come from it until the UI publishes); none, the UI's (its
    * lcc:consent event, which anyone can dispatch: the state is read again from the UI's
    * session through `pull`, never from the event). Returns whether it is the visitor's
    * first valid one.
@@ -159,9 +162,9 @@ export function createApi(host) {
           if (CALLBACKS.includes(k) && typeof config[k] === "function") callbacks[k] = config[k];
           else plain[k] = config[k];
         }
-        host.run(JSON.stringify(plain));
-      } else host.run();
-      return Promise.resolve();
+        return host.run(JSON.stringify(plain));
+      }
+      return host.run();
     },
     acceptedCategory: (name) => !!cfg && categoryGranted(cfg, rec, name),
     // As vanilla-cookieconsent: false, and nothing changes, without services to accept or a
@@ -183,6 +186,24 @@ export function createApi(host) {
         .split(";")
         .some((p) => ((p = p.split("=")), p[0].trim() === name && p.slice(1).join("=").trim() !== "")),
     loadScript: host.load,
+    // As vanilla-cookieconsent: `value` replaces the data, or with `mode: "update"` an object's
+    // fields are merged in (a value of another type replaces only missing data). Kept with the
+    // consent in force (none yet: false, and nothing kept), answered at once, stored by the UI.
+    // Returns whether the data changed.
+    setCookieData({ value, mode } = {}) {
+      if (!rec || ask) return false;
+      let data = rec.data === undefined ? undefined : JSON.parse(rec.data);
+      let set = mode != "update";
+      if (set) data = value;
+      else if (typeof data == typeof value && data && typeof data == "object") {
+        for (const k in value) if (data[k] !== value[k]) (data[k] = value[k]), (set = true);
+      } else if ((typeof data == typeof value || data == null) && data !== value) (data = value), (set = true);
+      const text = set && JSON.stringify(data);
+      if (!text || new TextEncoder().encode(text).length > 8192) return text && warn("CookieConsent.setCookieData: over 8192 bytes of JSON; nothing changed"), false;
+      rec = { ...rec, data: text };
+      forward("setCookieData", [text]);
+      return true;
+    },
     // Resolves once the UI has switched (or found no words for it): whether it did.
     setLanguage: (lang, force) =>
       new Promise((resolve) => {
@@ -191,8 +212,23 @@ export function createApi(host) {
         forward("setLanguage", [lang, force === true]);
       }),
   };
-  // Hiding needs the UI only when it is there or on its way; reset(true) always does.
-  for (const m of ["hide", "hidePreferences", "reset"]) api[m] = (erase) => host.hide(m, erase === true && m === "reset") && forward(m, [erase === true]);
+  // Hiding needs the UI only when it is there or on its way; reset(true) always does. It
+  // forgets the decision at once, as vanilla-cookieconsent: no answer grants anything from
+  // here on and storage no longer holds it (the UI, loaded for it, withdraws what it granted).
+  for (const m of ["hide", "hidePreferences", "reset"])
+    api[m] = (erase) => {
+      erase = erase === true && m === "reset";
+      if (erase && cfg) {
+        rec = undefined;
+        ask = true;
+        try {
+          localStorage.removeItem(cfg.storage_key || "lcc_consent");
+        } catch {
+          /* blocked storage: the UI reports it */
+        }
+      }
+      return host.hide(m, erase) && forward(m, [erase]);
+    };
   // The rest goes to `forward`: the decision code (a first visit) or the UI (src/core/api.rs reads the arguments).
   for (const m of ["show", "showPreferences", "acceptCategory", "eraseCookies"]) api[m] = (...args) => forward(m, args);
   return api;

@@ -71,6 +71,7 @@ function draw(cfg, root, link, host, lang, { t, title }) {
   const look = appearance(cfg.appearance);
   let done; // decided (here or in another tab): the banner stays hidden
   let deciding; // a press is being carried out here
+  let checked; // the decision code, once it has found the config one the core accepts
   const quick = host.el && host;
   let decision;
   /** The code that carries a first-layer choice out without the UI (quick.mjs), fetched once. */
@@ -112,6 +113,8 @@ function draw(cfg, root, link, host, lang, { t, title }) {
     b.onclick = () => {
       if (!quick || action == "banner:manage") return toUi();
       if (deciding) return;
+      // Checked already: decided in the task of the press, as vanilla-cookieconsent does.
+      if (checked) return !done && checked.decideNow(cfg, accept, quick, closed) ? (settle(), (status.textContent = t.saved)) : toUi();
       deciding = 1;
       // (What Accept all grants starts downloading when the choice is stored and the boot script
       // releases it: fetching it here as well would cost this task 10 ms more at 4x CPU.)
@@ -167,16 +170,18 @@ function draw(cfg, root, link, host, lang, { t, title }) {
       .catch(() => 0)
       .then((m) => {
         if (m) {
+          checked = m;
           root.setAttribute("data-quick", "");
           // (No state over a decision made meanwhile: here, in another tab, through the API or the UI.)
           if (!deciding && !done) quick.hooks.vouched(cfg);
           // A decision through window.CookieConsent (acceptCategory, acceptService) is carried
           // out here too, at once, as a press on the banner is; the UI takes what this cannot.
           // (eraseCookies too, which decides nothing.)
-          quick.hooks.fast = (method, args) =>
+          quick.hooks.fast = (method, args, late) =>
             method == "eraseCookies"
               ? m.erase(args)
-              : !done && !deciding && m.apiDecide(cfg, method, args, quick, closed) && (settle(), (status.textContent = t.saved), 1);
+              : m.apiDecide(cfg, method, args, quick, closed, !late && !done && !deciding) && (settle(), (status.textContent = t.saved), 1);
+          quick.hooks.ready?.();
         }
         return !!m;
       }));

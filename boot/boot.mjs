@@ -82,11 +82,13 @@ const bridge = {
     hooks.pull = pull;
     uiCall = (method, args) => ui.send(call, method, args);
     calls.splice(0).forEach(([m, a]) => uiCall(m, a));
+    hooks.ready?.();
   },
   // The config text the wasm validated (so it parses), the record in force, whether to ask.
   state: (text, stored, prompt) => setState(JSON.parse(text), stored, prompt),
   refused() {
     uiFailed = true; // (nothing can be decided: no early banner either)
+    hooks.ready?.();
     refuse();
     modal("banner", false);
     calls.length = 0;
@@ -95,11 +97,12 @@ const bridge = {
 
 /**
  * Carries out an API call in the UI, loading the UI first if it is not there; a decision on
- * a first visit the early banner carries out itself, at once (`hooks.fast`, quick.mjs).
+ * a first visit the early banner carries out itself, at once (`hooks.fast`, quick.mjs), or,
+ * once the UI is on its way (`late`), answers for at once.
  */
 function forward(method, args) {
   if (uiCall) return uiCall(method, args);
-  if (!handedOver && hooks.fast?.(method, args)) return;
+  if (hooks.fast?.(method, args, handedOver)) return;
   calls.push([method, args]);
   handOver(active);
 }
@@ -144,6 +147,7 @@ function handOver(previous, action) {
       pending = undefined;
       calls.length = 0;
       uiFailed = true;
+      hooks.ready?.();
       warn("the UI could not load (" + e + "): nothing optional runs");
       // A trigger pressed meanwhile goes where its own link points (from now on, triggers are links again).
       if (via) location.assign(via);
@@ -317,8 +321,9 @@ function unseen(cfg, el) {
       m.accepted(el, cfg, base).then((ok) => {
         if (ok && !hooks.fast) {
           hooks.vouched(cfg);
-          hooks.fast = (method, args) => (method == "eraseCookies" ? m.erase(args) : m.apiDecide(cfg, method, args, firstVisit(el), () => 0));
+          hooks.fast = (method, args, late) => (method == "eraseCookies" ? m.erase(args) : m.apiDecide(cfg, method, args, firstVisit(el), () => 0, !late));
         }
+        hooks.ready?.();
       }),
     )
     .catch(warn);
@@ -326,6 +331,28 @@ function unseen(cfg, el) {
 
 let started = false;
 let config; // the config element this page view runs on
+let standing; // the config a returning visitor's decision stands under
+let ready; // what run() returns
+
+/**
+ * run()'s promise: it resolves once a decision through the API is answered at once (the
+ * decision code is there, or the UI), or cannot be; at the latest after three seconds. On a
+ * returning visit the decision code (leptos-consent-decide.js) is fetched for it: only pages
+ * that await run() pay for it.
+ */
+function whenReady() {
+  ready ||= new Promise((done) => {
+    hooks.ready = done;
+    setTimeout(done, 3000);
+    if (standing && !hooks.fast)
+      import(base + "leptos-consent-decide.js").then((m) => {
+        hooks.fast ||= (method, args) => (method == "eraseCookies" ? m.erase(args) : m.apiDecide(standing, method, args, firstVisit(config), 0, false));
+        done();
+      }, done);
+  });
+  if (hooks.fast || uiCall || uiFailed) hooks.ready();
+  return ready;
+}
 
 /** Starts on the config element's text: decides for a returning visitor, or hands over to the UI. */
 function boot(cfgEl) {
@@ -381,6 +408,7 @@ function boot(cfgEl) {
   if (prompt) cfg.auto_show !== false ? setTimeout(firstLayer, 0, cfg, stored === null && cfgEl) : stored === null && setTimeout(unseen, 0, cfg, cfgEl);
   if (!record) return stored === null || handOver();
   active = stored;
+  standing = cfg;
   win.__lccBoot = "returning";
   // The tags the last page view ran under this record start downloading now, before the
   // parser reaches them (each runs only when its placeholder is found and its turn comes).
@@ -502,7 +530,7 @@ win.CookieConsent = createApi({
     return ok;
   },
   run(text) {
-    if (started) return; // run() twice, or a page that has #cc-config too: harmless
+    if (started) return whenReady(); // run() twice, or a page that has #cc-config too: harmless
     let el;
     if (text != null) {
       el = doc.createElement("script");
@@ -517,6 +545,7 @@ win.CookieConsent = createApi({
     } catch (e) {
       failed(e);
     }
+    return whenReady();
   },
   // hide(), hidePreferences(), reset(): what the boot script drew goes at once; says whether the UI must act too.
   hide(method, erase) {

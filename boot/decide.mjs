@@ -84,19 +84,34 @@ export function historyText(r, ch, leftBehind) {
 export const denied = (cfg, r) => cfg.categories.flatMap((c) => (c.services || []).filter((s) => !serviceGranted(cfg, r, s.id)));
 
 /**
- * Whether the clean-up after deciding `r` would remove anything (whether the
- * core's `plan_erase` is not empty): a present cookie or storage key that a
- * refused service's pattern matches and no granted service claims.
+ * The clean-up after deciding `r` (src/core/erase.rs `plan_erase` with the
+ * `denied` services): every present cookie a refused service's pattern
+ * matches and no granted service claims, as forms to expire ([name, domain
+ * or null, path], every domain and path it may have been set on), and every
+ * such storage key but our own. `cookies` and `keys` are what the page has.
  */
-export function eraseNeeded(cfg, r, cookies, keys) {
+export function planErase(cfg, r, cookies, keys, host, path) {
   const no = denied(cfg, r);
   const yes = cfg.categories.flatMap((c) => (c.services || []).filter((s) => serviceGranted(cfg, r, s.id)));
   const own = storageKeys(cfg);
-  const hit = (list, field, name) => list.some((s) => (s[field] || []).some((p) => globMatch(field == "cookies" ? p.name : p, name)));
-  return (
-    cookies.some((n) => hit(no, "cookies", n) && !hit(yes, "cookies", n)) ||
-    keys.some((k) => k !== own.record && k !== own.history && hit(no, "storage_keys", k) && !hit(yes, "storage_keys", k))
-  );
+  const rules = (list, field, name) => list.flatMap((s) => (s[field] || []).filter((p) => globMatch(field == "cookies" ? p.name : p, name)));
+  const plan = { cookies: [], names: [], keys: [] };
+  for (const n of cookies) {
+    const hit = rules(no, "cookies", n);
+    if (!hit.length || rules(yes, "cookies", n).length || plan.names.includes(n)) continue;
+    const pick = (f) => hit.map((x) => x[f]).filter((v) => v != null);
+    for (const d of candidateDomains(host, pick("domain"))) for (const p of candidatePaths(path, pick("path"))) plan.cookies.push([n, d, p]);
+    plan.names.push(n);
+  }
+  for (const k of keys)
+    if (k !== own.record && k !== own.history && !plan.keys.includes(k) && !rules(yes, "storage_keys", k).length && rules(no, "storage_keys", k).length) plan.keys.push(k);
+  return plan;
+}
+
+/** Whether the clean-up after deciding `r` would remove anything (whether `planErase` is not empty). */
+export function eraseNeeded(cfg, r, cookies, keys) {
+  const plan = planErase(cfg, r, cookies, keys, "", "/");
+  return plan.names.length + plan.keys.length > 0;
 }
 
 const ascii = (s) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());

@@ -78,13 +78,15 @@ declare namespace LeptosConsent {
   type ModalName = "consentModal" | "preferencesModal";
   type AcceptType = "all" | "necessary" | "custom" | "";
 
-  /** The stored decision, in vanilla-cookieconsent's shape; `{}` before any decision. */
+  /** The decision in force, in vanilla-cookieconsent's shape (`getCookie()` is `{}` before any decision). */
   interface CookieValue {
     categories: string[];
     services: Record<string, string[]>;
     revision: number;
-    data: null;
-    consentId: string;
+    /** What the site keeps with the consent (`setCookieData`); null when nothing. */
+    data: unknown;
+    /** Undefined only while a first decision the UI must carry out is on its way to it (the UI makes the id). */
+    consentId: string | undefined;
     consentTimestamp: string;
     lastConsentTimestamp: string;
     languageCode: string;
@@ -100,7 +102,11 @@ declare namespace LeptosConsent {
   }
 
   interface Api {
-    /** Starts with this config when the page has no `<script id="cc-config">`. A second call does nothing. */
+    /**
+     * Starts with this config when the page has no `<script id="cc-config">` (a second call
+     * starts nothing). Resolves once a decision through the API is answered at once (at the
+     * latest after three seconds).
+     */
     run(config?: Config): Promise<void>;
     /** Shows the first-layer banner. */
     show(createModal?: boolean): void;
@@ -121,8 +127,14 @@ declare namespace LeptosConsent {
     /** Whether the visitor has a current decision (not expired, same revision, nothing new to decide). */
     validConsent(): boolean;
     getUserPreferences(): UserPreferences;
-    getCookie(): CookieValue;
-    getCookie<F extends keyof CookieValue>(field: F): CookieValue[F];
+    getCookie(): CookieValue | Record<string, never>;
+    getCookie<F extends keyof CookieValue>(field: F): CookieValue[F] | undefined;
+    /**
+     * Keeps `value` with the consent in force (`mode: "update"` merges an object's fields into
+     * the data kept). Returns whether the data changed: false, keeping nothing, before the
+     * visitor has decided, or for more than 8 KB of JSON.
+     */
+    setCookieData(props: { value: unknown; mode?: "overwrite" | "update" }): boolean;
     /** A copy of the config in force (undefined before there is one), or one of its fields (null when it has none). */
     getConfig(): Config | undefined;
     getConfig<F extends keyof Config>(field: F): Config[F] | null | undefined;
@@ -136,7 +148,7 @@ declare namespace LeptosConsent {
      * whether it did: false without words for it, or (unless `force`) for the language shown.
      */
     setLanguage(language: string, force?: boolean): Promise<boolean>;
-    /** Closes the UI; with true also forgets the decision (a withdrawal of everything). */
+    /** Closes the UI; with true also forgets the decision at once (a withdrawal of everything). */
     reset(eraseCookie?: boolean): void;
   }
 }

@@ -110,7 +110,8 @@ export function stands(cfg, r, now, text) {
     text ===
       `{"v":1,"id":${json(r.id)},"first":${r.first},"last":${r.last},"rev":${cfg.revision || 0},"categories":${byId(
         cats.map((c) => [c.id, alwaysOn(c) || on(r.categories, c.id)]),
-      )},"services":${byId(cats.flatMap((c) => (c.services || []).map((s) => [s.id, on(r.categories, c.id) && on(r.services, s.id)])))},"via":${json(r.via)}}` &&
+      )},"services":${byId(cats.flatMap((c) => (c.services || []).map((s) => [s.id, on(r.categories, c.id) && on(r.services, s.id)])))},"via":${json(r.via)}${r.data === undefined ? "" : ',"data":' + json(r.data)}}` &&
+    (r.data === undefined || typeof r.data == "string") &&
     typeof r.id == "string" &&
     UUID4.test(r.id) &&
     VIA.includes(r.via) &&

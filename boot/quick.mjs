@@ -13,7 +13,7 @@
 // step needs more than that (something to erase, storage that fails, a record
 // or history already there) it does nothing and the UI carries the press out.
 import { listen } from "./events.mjs";
-import { changes, denied, eraseCookiesPlan, eraseNeeded, expire, historyText, probePlan, recordText, storageKeys } from "./decide.mjs";
+import { changes, denied, eraseCookiesPlan, eraseNeeded, expire, historyText, planErase, probePlan, recordText, storageKeys } from "./decide.mjs";
 import { apiChoice, uniform } from "./warm.mjs";
 import { fingerprint, own, ownSet, settled, stampOf, warn } from "./logic.mjs";
 
@@ -116,20 +116,52 @@ export function accepted(el, cfg, base) {
  * is called after the decision's events (the banner's own, onModalHide).
  */
 export async function decide(cfg, accept, quick, closed) {
-  return (await accepted(quick.el, cfg, quick.base)) && carry(cfg, uniform(cfg, accept, navigator.globalPrivacyControl === true), "banner", quick, closed);
+  return (await accepted(quick.el, cfg, quick.base)) && decideNow(cfg, accept, quick, closed);
 }
+
+/** `decide`, in the task of the press, once `accepted` has said yes. */
+export const decideNow = (cfg, accept, quick, closed) => carry(cfg, uniform(cfg, accept, navigator.globalPrivacyControl === true), "banner", quick, closed);
 
 /**
  * Carries out an API call that decides (`acceptCategory`, `acceptService`) on a
  * first visit, at once and without the UI, under a config the core accepts (the
- * caller knows it does: `accepted` has answered). Returns whether it did; if not,
- * nothing was changed and the UI must carry the call out (other arguments, names
- * the config lacks, something stored already, something to erase).
+ * caller knows it does: `accepted` has answered), unless `first` is false (the
+ * early banner is deciding, or has). Returns whether it did; if not, nothing was
+ * stored and the UI must carry the call out (other arguments, names the config
+ * lacks, something stored already, something to erase): `foresee`.
  */
-export const apiDecide = (cfg, method, args, quick, closed) => {
-  const ch = apiChoice(cfg, method, args, navigator.globalPrivacyControl === true);
-  return !!ch && carry(cfg, ch, "api", quick, closed);
+export const apiDecide = (cfg, method, args, quick, closed, first = true) => {
+  const signal = navigator.globalPrivacyControl === true;
+  const ch = first && apiChoice(cfg, method, args, signal);
+  if (ch && carry(cfg, ch, "api", quick, closed)) return true;
+  foresee(cfg, method, args, quick.hooks, signal);
+  return false;
 };
+
+/**
+ * A decision the UI carries out (it is loaded for it; calls made meanwhile wait their turn):
+ * as in vanilla-cookieconsent, window.CookieConsent answers from it at once, from the record
+ * the UI will store (the UI's own state replaces it when it publishes), and the cookies and
+ * keys it refuses go at once (the UI's clean-up: `planErase`, held to the core). Its id is
+ * the stored one, if any: a new one is the UI's to make.
+ */
+function foresee(cfg, method, args, hooks, signal) {
+  const rec = hooks.rec();
+  const ch = apiChoice(cfg, method, args, signal, rec, true);
+  if (!ch) return;
+  const r = JSON.parse(recordText(cfg, ch, "api", Date.now(), new Uint8Array(16), signal));
+  r.id = rec?.id;
+  r.first = rec?.first ?? r.first;
+  r.data = rec?.data;
+  hooks.decided(r);
+  try {
+    const plan = planErase(cfg, r, cookieNames(), presentKeys(), location.hostname, location.pathname || "/");
+    for (const f of plan.cookies) ownSet("cookie", expire(f));
+    for (const k of plan.keys) localStorage.removeItem(k), sessionStorage.removeItem(k);
+  } catch {
+    /* blocked storage: the UI's clean-up reports it */
+  }
+}
 
 /**
  * `eraseCookies(names, path?, domain?)` at once (src/core/erase.rs `plan_erase_cookies`, as the

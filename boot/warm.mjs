@@ -3,7 +3,7 @@
 // acceptCategory / acceptService), and `warm`: on "Accept all" pressed before
 // the decision is carried out, the scripts it grants start downloading at once
 // (they do not run), so that they come from the browser's cache when they do.
-import { alwaysOn, fetchAttrs, gate, gpcLocked, own, serviceFetchAttrs, serviceScripts } from "./logic.mjs";
+import { alwaysOn, categoryGranted, fetchAttrs, gate, gpcLocked, own, serviceFetchAttrs, serviceGranted, serviceScripts } from "./logic.mjs";
 
 /**
  * The switches of "Accept all" (`on`) or "Reject all", as the core's
@@ -23,15 +23,23 @@ export function uniform(cfg, on, signal) {
 
 /**
  * The choice an API call that decides (`acceptCategory(categories?, exclude?)`,
- * `acceptService(services, category)`) saves on a first visit, as the UI would
- * (src/core/api.rs `ApiCommand::parse`, `accept_categories`, `accept_services`,
- * from the state of a first visit): undefined where the UI must carry the call
- * out itself (arguments of another kind, a name the config does not have: the
- * UI reports it). Shared table: tests/core_shared_cases.rs `api_decisions_…`.
+ * `acceptService(services, category)`) saves, as the UI would (src/core/api.rs
+ * `ApiCommand::parse`, `accept_categories`, `accept_services`), starting from
+ * what the record `rec` grants (none: a first visit; `Choice::from_record`).
+ * Undefined where there is no choice to save (arguments of another kind, a
+ * category the config lacks), and, unless `lenient`, where a name the config
+ * lacks is given (the UI reports it and carries the call out itself; lenient,
+ * it is ignored as the UI ignores it). Shared table: tests/core_shared_cases.rs
+ * `api_decisions_…`.
  */
-export function apiChoice(cfg, method, args, signal) {
+export function apiChoice(cfg, method, args, signal, rec, lenient) {
   const locked = gpcLocked(cfg, signal).map((c) => c.id);
   const ch = uniform(cfg, false, signal);
+  if (rec)
+    for (const c of cfg.categories) {
+      ch.categories[c.id] = categoryGranted(cfg, rec, c.id);
+      for (const s of c.services || []) ch.services[s.id] = serviceGranted(cfg, rec, s.id);
+    }
   // A name, a list of names, or none (null and a missing argument read the same; JSON has
   // no undefined); false for anything else.
   const names = (v) => (v == null ? null : typeof v == "string" ? v : Array.isArray(v) && v.every((x) => typeof x == "string") && v);
@@ -40,6 +48,7 @@ export function apiChoice(cfg, method, args, signal) {
   const selects = (n, id) => n === "all" || list(n).includes(id);
   const category = (id) => cfg.categories.find((c) => c.id === id);
   const setCategory = (c, on) => {
+    if (!c) return;
     on = (on && !locked.includes(c.id)) || alwaysOn(c);
     ch.categories[c.id] = on;
     for (const s of c.services || []) ch.services[s.id] = on;
@@ -49,14 +58,14 @@ export function apiChoice(cfg, method, args, signal) {
   if (first === false || (method != "acceptCategory" && method != "acceptService")) return;
   if (method == "acceptCategory") {
     const exclude = names(b);
-    if (exclude === false || [...(first === "all" ? [] : list(first)), ...list(exclude)].some((n) => !category(n))) return;
+    if (exclude === false || (!lenient && [...(first === "all" ? [] : list(first)), ...list(exclude)].some((n) => !category(n)))) return;
     if (first != null) for (const c of cfg.categories) setCategory(c, selects(first, c.id));
     for (const id of list(exclude)) setCategory(category(id), false);
     return ch;
   }
   const cat = typeof b == "string" && category(b);
   const services = cat && (cat.services || []);
-  if (first == null || !cat || (first !== "all" && list(first).some((n) => !services.some((s) => s.id === n)))) return;
+  if (first == null || !cat || (!lenient && first !== "all" && list(first).some((n) => !services.some((s) => s.id === n)))) return;
   if (!services.length) setCategory(cat, first === "all");
   if (!alwaysOn(cat) && !locked.includes(cat.id))
     for (const s of services) {

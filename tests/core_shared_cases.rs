@@ -287,6 +287,15 @@ const FRAGMENTS: &[(&str, &[&str])] = &[
         "\"mixpanel\"",
         &["\"google-analytics\"", "\"\\ud800\"", "\"constructor\""],
     ),
+    (
+        "\"data\":",
+        &[
+            "\"data\":1,\"d\":",
+            "\"data\":null,\"d\":",
+            "\"Data\":",
+            "\"data\":\"\\u0041\",\"d\":",
+        ],
+    ),
     ("{", &["{ ", "{\n", "{\"x\":1,", "["]),
     ("}", &["} ", "}}", "},", "}\u{feff}"]),
     ("\"id\":\"", &["\"id\":\"x", "\"id\":\"0", "\"id\":1,\"x\":\""]),
@@ -382,7 +391,21 @@ fn generated_cases_are_written_for_the_js_side() {
             .saturating_sub(rng.next() % (3 * DAY))
             .saturating_add(if rng.below(10) == 0 { 10 * 60 * 1000 } else { 0 });
         let method = rng.pick(&[Method::Banner, Method::Preferences, Method::Api, Method::Gpc]);
-        let mut stored = Some(record_decision(base, None, &choice, method, at, rng.bytes()).encode());
+        let mut record = record_decision(base, None, &choice, method, at, rng.bytes());
+        // A quarter keep the site's data (setCookieData): JSON text, with escapes and non-ASCII.
+        if rng.below(4) == 0 {
+            record.data = Some(
+                rng.pick(&[
+                    r#"{"id":21}"#,
+                    "null",
+                    r#""a\"b""#,
+                    "[1,\"é\u{2028}\"]",
+                    "{\"x\":\"\\u0000\n\"}",
+                ])
+                .to_owned(),
+            );
+        }
+        let mut stored = Some(record.encode());
         // ...then, half the time, mutated one to three times.
         let mutations = if rng.below(2) == 0 { 0 } else { 1 + rng.below(3) };
         for _ in 0..mutations {
@@ -560,7 +583,13 @@ fn first_layer_decisions_are_written_for_the_js_side() {
         let cookies: Vec<String> = (0..rng.below(4)).map(|_| rng.pick(&cookie_pool).to_owned()).collect();
         let keys: Vec<String> = (0..rng.below(4)).map(|_| rng.pick(&key_pool).to_owned()).collect();
         let (host, path) = (rng.pick(&hosts), rng.pick(&paths));
-        let erase = !plan_erase(&cfg, Some(&record), &denied, &cookies, &keys, host, path).is_empty();
+        let plan = plan_erase(&cfg, Some(&record), &denied, &cookies, &keys, host, path);
+        let erase = !plan.is_empty();
+        let plan = json!({
+            "cookies": plan.cookies.iter().map(|f| f.header()).collect::<Vec<_>>(),
+            "names": plan.cookie_names,
+            "keys": plan.storage_keys,
+        });
         let probe: Vec<Value> = plan_http_only_probe(&cfg, &denied, &cookies, host, path)
             .into_iter()
             .map(|f| json!([f.name, f.domain, f.path, f.header()]))
@@ -571,7 +600,7 @@ fn first_layer_decisions_are_written_for_the_js_side() {
             "config": which, "gpc": gpc, "accept": accept, "now": now, "bytes": bytes.to_vec(),
             "record": record.encode(), "changes": changes, "left_behind": left, "history": history,
             "denied": denied, "cookies": cookies, "keys": keys, "host": host, "path": path,
-            "erase": erase, "probe": probe,
+            "erase": erase, "plan": plan, "probe": probe,
         }));
     }
     assert!(
@@ -900,14 +929,16 @@ fn config_verdicts_are_written_for_the_js_side() {
     std::fs::write(dir.join("configs.json"), out.to_string()).unwrap();
 }
 
-/// An API call that decides (`acceptCategory`, `acceptService`) on a first
-/// visit, as the early banner's decision code carries it out without the UI
-/// (boot/quick.mjs `apiChoice`): for every config variant, with and without
-/// GPC, random arguments of every kind. Each case has the choice the UI would
-/// save (`ApiCommand::parse`, then `accept_categories` or `accept_services`
-/// from the state of a first visit), or `"ui": true` where the UI must carry
-/// the call out itself (arguments of the wrong kind, names the config does
-/// not have: it reports them). Written to `target/shared-cases/api.json`.
+/// An API call that decides (`acceptCategory`, `acceptService`), as the
+/// decision code works it out without the UI (boot/warm.mjs `apiChoice`): on
+/// a first visit, or over a stored decision, for every config variant, with
+/// and without GPC, random arguments of every kind. Each case has the choice
+/// the UI saves (`ApiCommand::parse`, then `accept_categories` or
+/// `accept_services` from the stored state) and whether the call named
+/// something the config lacks (the UI reports it, and only the UI carries
+/// such a call out), or `"ui": true` where there is no choice to save
+/// (arguments of the wrong kind, a category the config lacks). Written to
+/// `target/shared-cases/api.json`.
 #[test]
 fn api_decisions_are_written_for_the_js_side() {
     use leptos_consent::core::{accept_categories, accept_services, ApiCommand};
@@ -958,29 +989,45 @@ fn api_decisions_are_written_for_the_js_side() {
             };
             ("acceptService", json!([pick_names(&mut rng, &service_names), category]))
         };
-        let current = Choice::from_record(&cfg, None);
+        // A first visit, or a decision already stored (random switches, as the core records them).
+        let previous = (rng.below(3) == 0).then(|| {
+            let mut switches = Choice::reject_all(&cfg);
+            for c in &cfg.categories {
+                if rng.below(2) == 0 {
+                    switches.set_category(&cfg, &c.id, true);
+                }
+                for s in &c.services {
+                    if rng.below(3) == 0 {
+                        switches.set_service(&cfg, &s.id, rng.below(2) == 0);
+                    }
+                }
+            }
+            record_decision(&cfg, None, &switches, Method::Banner, T0, rng.bytes())
+        });
+        let current = Choice::from_record(&cfg, previous.as_ref());
+        // The choice the UI saves (names the config lacks are ignored), and whether any were.
         let choice = match ApiCommand::parse(method, &args.to_string()) {
             Ok(ApiCommand::AcceptCategory { categories, exclude }) => {
-                let (choice, unknown) = accept_categories(&cfg, &current, categories.as_ref(), &exclude);
-                unknown.is_empty().then_some(choice)
+                Some(accept_categories(&cfg, &current, categories.as_ref(), &exclude))
             }
             Ok(ApiCommand::AcceptService { services, category }) => {
                 accept_services(&cfg, &current, &services, &category)
-                    .and_then(|(choice, unknown)| unknown.is_empty().then_some(choice))
             }
             _ => None,
         };
         let expect = match choice {
-            Some(c) => {
-                carried += 1;
-                json!({ "categories": c.categories, "services": c.services })
+            Some((c, unknown)) => {
+                carried += usize::from(unknown.is_empty() && previous.is_none());
+                json!({ "categories": c.categories, "services": c.services, "unknown": !unknown.is_empty() })
             }
             None => json!({ "ui": true }),
         };
-        cases.push(json!({ "config": which, "gpc": gpc, "method": method, "args": args, "expect": expect }));
+        let rec: Value = previous.map_or(Value::Null, |r| serde_json::from_str(&r.encode()).unwrap());
+        cases
+            .push(json!({ "config": which, "gpc": gpc, "method": method, "args": args, "rec": rec, "expect": expect }));
     }
     assert!(
-        carried > 600 && carried < 2400,
+        carried > 400 && carried < 1800,
         "{carried} of 3000 carried out without the UI"
     );
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/shared-cases");

@@ -70,6 +70,13 @@ pub enum ApiCommand {
         /// `forceUpdate`); without it, asking for the language shown changes nothing.
         force: bool,
     },
+    /// `setCookieData({ value, mode })`: what the site keeps with the consent in
+    /// force. The boot script works out the new value (vanilla-cookieconsent's
+    /// `mode: "update"` merges) and passes it as JSON text.
+    SetCookieData {
+        /// The data as JSON text, at most [`crate::core::MAX_DATA_BYTES`].
+        data: String,
+    },
     /// `eraseCookies(names, path?, domain?)`: names are exact cookie names or
     /// `*` patterns (the boot script expands a JS `RegExp` into the names it matches).
     EraseCookies {
@@ -208,6 +215,20 @@ impl ApiCommand {
                     .ok_or_else(|| bad("name the language, e.g. \"de\""))?,
                 force: matches!(next(), Arg::Bool(true)),
             },
+            "setCookieData" => {
+                let data = text(next(), "the data must be JSON text")?.ok_or_else(|| bad("give the data"))?;
+                if serde_json::from_str::<serde::de::IgnoredAny>(&data).is_err() {
+                    return Err(bad("the data is not JSON"));
+                }
+                if data.len() > crate::core::MAX_DATA_BYTES {
+                    return Err(bad(&format!(
+                        "the data is {} bytes of JSON, over {}; nothing changed",
+                        data.len(),
+                        crate::core::MAX_DATA_BYTES
+                    )));
+                }
+                ApiCommand::SetCookieData { data }
+            }
             "eraseCookies" => {
                 let names = names(next(), "cookies must be a name or a list of names")?
                     .ok_or_else(|| bad("name the cookies to erase"))?;

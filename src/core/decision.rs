@@ -237,7 +237,7 @@ impl Choice {
 
 /// Builds the record for a decision. The consent id and first-decision time
 /// carry over from `previous` when it was a trusted record; `random` seeds a
-/// new consent id otherwise.
+/// new consent id otherwise. The site's data (`setCookieData`) carries over.
 pub fn record_decision(
     cfg: &ConsentConfig,
     previous: Option<&ConsentRecord>,
@@ -270,6 +270,7 @@ pub fn record_decision(
         categories,
         services,
         method,
+        data: previous.and_then(|p| p.data.clone()),
     }
 }
 

@@ -14,6 +14,9 @@ pub const RECORD_VERSION: u32 = 1;
 pub const MAX_CLOCK_SKEW_MS: u64 = 5 * 60 * 1000;
 /// Stored values longer than this are not even parsed.
 pub const MAX_RECORD_BYTES: usize = 16 * 1024;
+/// The most a site keeps with a consent (`setCookieData`, as JSON text): with
+/// the decision's own fields the record stays under [`MAX_RECORD_BYTES`].
+pub const MAX_DATA_BYTES: usize = 8 * 1024;
 
 /// Where a decision was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +76,12 @@ pub struct ConsentRecord {
     /// Where the decision was made.
     #[serde(rename = "via")]
     pub method: Method,
+    /// What the site keeps with the consent (`CookieConsent.setCookieData`): a
+    /// JSON text, at most [`MAX_DATA_BYTES`], kept as text so that the stored
+    /// value stays the one form this library writes. Not part of the decision:
+    /// it carries over from one decision to the next.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
 }
 
 /// Why a stored value could not be read as a record at all.

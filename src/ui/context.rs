@@ -381,6 +381,11 @@ impl ConsentContext {
                     dispatch_json(EVENT_LANGUAGE, &detail);
                 });
             }
+            ApiCommand::SetCookieData { data } => {
+                if !self.session.get_value().set_data(data) {
+                    report("CookieConsent.setCookieData: no consent to keep the data with yet; nothing changed");
+                }
+            }
             ApiCommand::EraseCookies { names, path, domain } => {
                 let result = self
                     .session

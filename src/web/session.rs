@@ -259,6 +259,27 @@ impl ConsentSession {
         apply_erase(&plan)
     }
 
+    /// Keeps `data` (JSON text, `CookieConsent.setCookieData`) with the decision
+    /// in force, which is stored again with it; nothing else changes: no new
+    /// decision, no history entry, the same expiry. Without a decision in
+    /// force there is nothing to keep it with: returns false.
+    pub fn set_data(&self, data: String) -> bool {
+        let Some(mut record) = self.record().filter(|_| self.prompt().is_none()) else {
+            return false;
+        };
+        record.data = Some(data);
+        let encoded = record.encode();
+        self.storage.save(&encoded);
+        self.report_storage_errors();
+        broadcast(&self.cfg.storage_key, &encoded);
+        self.record.replace(Some(record));
+        let listeners: Vec<_> = self.listeners.borrow().clone();
+        for f in listeners {
+            f();
+        }
+        true
+    }
+
     /// Forgets the stored decision (`CookieConsent.reset(true)`): from now on
     /// nothing optional is granted, as after a withdrawal of everything, and
     /// the visitor is asked again.

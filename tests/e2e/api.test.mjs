@@ -313,7 +313,7 @@ for (const [call, granted] of [
   });
 }
 
-test("an API decision the early banner cannot carry out (a name the config lacks) goes to the UI, which reports it", async () => {
+test("an API decision the early banner cannot carry out (a name the config lacks) is answered at once and goes to the UI, which reports it", async () => {
   const context = await env.browser.newContext();
   const page = await context.newPage();
   const errors = [];
@@ -324,9 +324,14 @@ test("an API decision the early banner cannot carry out (a name the config lacks
   });
   await page.goto(new URL("/dropin.html", env.server.url).href);
   await page.waitForSelector("#lcc-boot[data-quick] [data-testid=lcc-banner]:not([hidden])");
-  assert.equal(await page.evaluate(() => (window.CookieConsent.acceptCategory(["analytics", "nope"]), window.CookieConsent.validConsent())), false);
-  await page.waitForFunction(() => window.CookieConsent.validConsent(), null, { timeout: 15000 });
-  assert.ok(await page.evaluate(() => window.__errors.some((m) => m.includes("nope"))));
+  // As vanilla-cookieconsent (which ignores the name it lacks): the answers change in the same tick.
+  const now = await page.evaluate(() => {
+    const cc = window.CookieConsent;
+    cc.acceptCategory(["analytics", "nope"]);
+    return [cc.validConsent(), cc.acceptedCategory("analytics"), localStorage.getItem("lcc_consent")];
+  });
+  assert.deepEqual(now, [true, true, null], "answered at once; stored by the UI");
+  await page.waitForFunction(() => localStorage.getItem("lcc_consent") !== null && window.__errors.some((m) => m.includes("nope")), null, { timeout: 15000 });
   assert.equal(await page.evaluate(() => window.CookieConsent.acceptedCategory("analytics")), true);
   assert.deepEqual(errors, []);
   await context.close();
@@ -371,5 +376,30 @@ test("on a first visit, a call that decides nothing never decides: showPreferenc
   assert.deepEqual(await page.evaluate(() => (window.CookieConsent.showPreferences("all", "analytics"), [window.CookieConsent.validConsent(), localStorage.getItem("lcc_consent")])), [false, null]);
   await page.getByTestId("lcc-preferences").waitFor({ state: "visible", timeout: 15000 });
   assert.deepEqual(await page.evaluate(() => [window.CookieConsent.validConsent(), localStorage.getItem("lcc_consent")]), [false, null]);
+  await context.close();
+});
+
+// vanilla-cookieconsent's way in: the page calls `await CookieConsent.run(config)` (no
+// #cc-config), then decides through the API. The promise resolves once such a decision is
+// answered at once: on a first visit and on a returning one, before the UI is there.
+test("await run(config), then a decision: answered in the same tick on a first and on a returning visit", async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  const config = JSON.parse(readFileSync(new URL("consent-config.json", ROOT), "utf8"));
+  const body = `<!doctype html><html lang="en"><head><script src="/dist/leptos-consent-boot.js"></script></head><body>
+<script>window.__steps = CookieConsent.run(${JSON.stringify({ ...config, auto_show: false, reload_on_revoke: false })}).then(() => {
+  const cc = CookieConsent, out = [cc.validConsent()];
+  cc.acceptCategory(cc.validConsent() ? [] : "all");
+  return out.concat([cc.validConsent(), cc.acceptedCategory("performance"), !!document.querySelector("#lcc-root")]);
+});</script></body></html>`;
+  await page.route((url) => url.pathname === "/run/page.html", (route) => route.fulfill({ contentType: "text/html", body }));
+  await page.goto(env.server.url + "/run/page.html");
+  assert.deepEqual(await page.evaluate(() => window.__steps), [false, true, true, false], "first visit: accepted at once, without the UI");
+  await page.reload();
+  assert.deepEqual(await page.evaluate(() => window.__steps), [true, true, false, false], "returning visit: refused at once, before the UI");
+  await page.waitForFunction(() => JSON.parse(localStorage.getItem("lcc_consent") || "{}").categories?.performance === false, null, { timeout: 15000 });
+  assert.deepEqual(errors, []);
   await context.close();
 });
