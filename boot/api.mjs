@@ -14,7 +14,7 @@
 // cc:onChange, cc:onModalShow, cc:onModalHide), after the callbacks given to
 // run(). Our own events from the UI are translated by events.mjs, which ships
 // with the UI: a returning visitor's page view only needs onConsent.
-import { alwaysOn, categoryGranted, lifetime, own, service, serviceGranted, warn } from "./logic.mjs";
+import { alwaysOn, categoryGranted, lifetime, own, ownSet, service, serviceGranted, warn } from "./logic.mjs";
 
 /** The page's window and document (one name each in the boot script's bundle). */
 export const win = window;
@@ -81,6 +81,21 @@ function cookie() {
   };
 }
 
+/**
+ * vanilla-cookieconsent's cc_cookie, for server code written for it (the config's
+ * `cookie_mirror`): the decision in force, in `cookie()`'s shape, expiring with it; none, removed.
+ */
+function mirror() {
+  const m = cfg?.cookie_mirror;
+  const c = rec?.id && !ask && cookie();
+  if (m)
+    ownSet(
+      "cookie",
+      m.name + "=" + (c ? encodeURIComponent(JSON.stringify(c)) + "; Expires=" + new Date(c.expirationTime).toUTCString() : "; Max-Age=0") +
+        "; Path=" + (m.path || "/") + (m.domain ? "; Domain=" + m.domain : "") + "; SameSite=Lax" + (location.protocol == "https:" ? "; Secure" : ""),
+    );
+}
+
 /** cc:onConsent once per page view for a visitor whose decision stands, once the page has its listeners. */
 function announceLoad() {
   if (loadAnnounced || !rec || ask) return;
@@ -98,6 +113,7 @@ export function setState(config, stored, prompt) {
   cfg = config;
   rec = stored == null ? undefined : JSON.parse(stored);
   ask = prompt || !rec;
+  mirror();
   announceLoad();
 }
 
@@ -138,7 +154,7 @@ export const hooks = {
   decided(r) {
     const wasValid = rec && !ask;
     loadAnnounced = true;
-    if (r) (rec = r), (ask = false);
+    if (r) (rec = r), (ask = false), mirror();
     else hooks.pull?.();
     return !wasValid && !!rec && !ask;
   },
@@ -221,6 +237,7 @@ export function createApi(host) {
       if (erase && cfg) {
         rec = undefined;
         ask = true;
+        mirror();
         try {
           localStorage.removeItem(cfg.storage_key || "lcc_consent");
         } catch {

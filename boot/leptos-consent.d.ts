@@ -26,6 +26,17 @@ declare namespace LeptosConsent {
     consent_mode?: { map?: Record<string, ConsentModeKey[]> };
     /** Global Privacy Control: "honour" (default) locks the sale/sharing categories off; "ignore". */
     gpc?: "honour" | "ignore";
+    /** The first layer's layout and position, and the colour scheme. */
+    appearance?: {
+      layout?: "bar" | "box" | "cloud";
+      position?: "bottom" | "top" | "bottom-left" | "bottom-right" | "top-left" | "top-right";
+      scheme?: "light" | "dark" | "auto";
+    };
+    /**
+     * A copy of the decision in a first-party cookie in vanilla-cookieconsent's `cc_cookie`
+     * shape, for server code written for it; written and removed with the decision, never read.
+     */
+    cookie_mirror?: { name: string; domain?: string; path?: string };
     /** Called on the visitor's very first decision. */
     onFirstConsent?: (param: { cookie: CookieValue }) => void;
     /** Called on the first decision and on every page view with a standing decision. */

@@ -185,6 +185,7 @@ const CONFIG = shape(
       position: opt(oneOf("bottom", "top", "bottom-left", "bottom-right", "top-left", "top-right")),
       scheme: oneOf("light", "dark", "auto"),
     }),
+    cookie_mirror: opt(shape({ name: str, domain: opt(str), path: opt(str) }, "name")),
   },
   "categories",
 );
@@ -209,6 +210,8 @@ function rules(cfg) {
   const days = cfg.expires_after_days ?? 182;
   if (days < 1 || days > 395 || !/^[A-Za-z0-9_.-]+$/.test(key)) return false;
   if (cfg.privacy_policy_url != null && !url(cfg.privacy_policy_url)) return false;
+  const m = cfg.cookie_mirror;
+  if (m && (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(m.name) || (m.domain != null && !/^[A-Za-z0-9.-]+$/.test(m.domain)) || (m.path != null && !/^\/[!-+--:<-~]*$/.test(m.path)))) return false;
   if (!cfg.categories.length) return false;
   const cats = [];
   const services = [];

@@ -244,3 +244,45 @@ fn the_boot_marker_binds_the_config_text_and_the_standing_record() {
     assert_ne!(boot_marker(&format!("{text} "), Some("{\"v\":1}")), marker);
     assert_ne!(boot_marker(&text, Some("{\"v\":1} ")), marker);
 }
+
+#[test]
+fn a_cookie_mirror_takes_only_what_cannot_add_a_cookie_attribute() {
+    let with = |m: serde_json::Value| {
+        let mut v: serde_json::Value = serde_json::from_str(&common::demo_config_json()).unwrap();
+        v["cookie_mirror"] = m;
+        ConsentConfig::from_json(&v.to_string())
+    };
+    let ok = with(serde_json::json!({ "name": "cc_cookie", "domain": "example.com", "path": "/shop" })).unwrap();
+    let m = ok.cookie_mirror.unwrap();
+    assert_eq!(
+        (m.name.as_str(), m.domain.as_deref(), m.path.as_deref()),
+        ("cc_cookie", Some("example.com"), Some("/shop"))
+    );
+    for (bad, field) in [
+        (serde_json::json!({ "name": "" }), "cookie_mirror.name"),
+        (
+            serde_json::json!({ "name": "cc; Domain=evil.test" }),
+            "cookie_mirror.name",
+        ),
+        (serde_json::json!({ "name": "a=b" }), "cookie_mirror.name"),
+        (
+            serde_json::json!({ "name": "cc", "domain": "evil.test; Secure" }),
+            "cookie_mirror.domain",
+        ),
+        (
+            serde_json::json!({ "name": "cc", "path": "shop" }),
+            "cookie_mirror.path",
+        ),
+        (
+            serde_json::json!({ "name": "cc", "path": "/; Domain=evil.test" }),
+            "cookie_mirror.path",
+        ),
+        (
+            serde_json::json!({ "name": "cc", "secure": true }),
+            "cookie_mirror.secure",
+        ),
+    ] {
+        let e = with(bad.clone()).unwrap_err().to_string();
+        assert!(e.contains(field), "{bad}: {e}");
+    }
+}

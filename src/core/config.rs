@@ -77,6 +77,27 @@ pub struct ConsentConfig {
     /// (`{ "layout": "box", "position": "bottom-left", "scheme": "auto" }`).
     #[serde(default)]
     pub appearance: super::appearance::Appearance,
+    /// A copy of the decision in a first-party cookie, in vanilla-cookieconsent's
+    /// `cc_cookie` shape, for server code written for it (`{ "name": "cc_cookie" }`).
+    /// The drop-in's boot script writes it whenever the decision in force changes
+    /// and removes it with the decision; nothing reads it back (the decision is the
+    /// one in localStorage).
+    #[serde(default)]
+    pub cookie_mirror: Option<CookieMirror>,
+}
+
+/// Where the decision's cookie copy goes ([`ConsentConfig::cookie_mirror`]).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CookieMirror {
+    /// The cookie's name (a cookie-name token: letters, digits, `!#$%&'*+.^_`|~-`).
+    pub name: String,
+    /// The domain it is set on (default: this host only).
+    #[serde(default)]
+    pub domain: Option<String>,
+    /// The path it is set on (default `/`).
+    #[serde(default)]
+    pub path: Option<String>,
 }
 
 /// How the site treats the browser's Global Privacy Control signal.

@@ -138,6 +138,33 @@ pub fn validate_config(cfg: &ConsentConfig) -> Result<(), ConfigError> {
     if let Some(url) = &cfg.privacy_policy_url {
         check_url("privacy_policy_url", url)?;
     }
+    if let Some(m) = &cfg.cookie_mirror {
+        // (Written into `document.cookie` as given: nothing in them may end or add an attribute.)
+        if m.name.is_empty()
+            || !m
+                .name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+.^_`|~-".contains(&b))
+        {
+            return fail(
+                "cookie_mirror.name",
+                "must be a cookie name: A-Z, a-z, 0-9 and !#$%&'*+.^_`|~-",
+            );
+        }
+        if let Some(d) = &m.domain {
+            if d.is_empty() || !d.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-') {
+                return fail("cookie_mirror.domain", "must be a domain name such as \"example.com\"");
+            }
+        }
+        if let Some(p) = &m.path {
+            if !p.starts_with('/') || !p.bytes().all(|b| b.is_ascii_graphic() && b != b';' && b != b',') {
+                return fail(
+                    "cookie_mirror.path",
+                    "must be a path starting with \"/\", without spaces or ';'",
+                );
+            }
+        }
+    }
     if cfg.categories.is_empty() {
         return fail("categories", "at least one category is required");
     }
