@@ -14,7 +14,7 @@
 // cc:onChange, cc:onModalShow, cc:onModalHide), after the callbacks given to
 // run(). Our own events from the UI are translated by events.mjs, which ships
 // with the UI: a returning visitor's page view only needs onConsent.
-import { alwaysOn, categoryGranted, lifetime, own, ownSet, service, serviceGranted, warn } from "./logic.mjs";
+import { alwaysOn, categoryGranted, lifetime, own, service, serviceGranted, warn } from "./logic.mjs";
 
 /** The page's window and document (one name each in the boot script's bundle). */
 export const win = window;
@@ -81,20 +81,9 @@ function cookie() {
   };
 }
 
-/**
- * vanilla-cookieconsent's cc_cookie, for server code written for it (the config's
- * `cookie_mirror`): the decision in force, in `cookie()`'s shape, expiring with it; none, removed.
- */
-function mirror() {
-  const m = cfg?.cookie_mirror;
-  const c = rec?.id && !ask && cookie();
-  if (m)
-    ownSet(
-      "cookie",
-      m.name + "=" + (c ? encodeURIComponent(JSON.stringify(c)) + "; Expires=" + new Date(c.expirationTime).toUTCString() : "; Max-Age=0") +
-        "; Path=" + (m.path || "/") + (m.domain ? "; Domain=" + m.domain : "") + "; SameSite=Lax" + (location.protocol == "https:" ? "; Secure" : ""),
-    );
-}
+// The config's cookie_mirror, kept by events.mjs (`mirror`) once the decision code or the UI is
+// here: only they change a decision, and a returning visitor's page view does not carry it.
+const mirror = () => hooks.mirror?.(cfg, rec?.id && !ask && cookie());
 
 /** cc:onConsent once per page view for a visitor whose decision stands, once the page has its listeners. */
 function announceLoad() {

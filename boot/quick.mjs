@@ -12,7 +12,7 @@
 // come from decide.mjs (held equal to the core by a shared table). Whenever a
 // step needs more than that (something to erase, storage that fails, a record
 // or history already there) it does nothing and the UI carries the press out.
-import { listen } from "./events.mjs";
+import { listen, mirror } from "./events.mjs";
 import { changes, denied, eraseCookiesPlan, eraseNeeded, expire, historyText, planErase, probePlan, recordText, storageKeys } from "./decide.mjs";
 import { apiChoice, uniform } from "./warm.mjs";
 import { fingerprint, own, ownSet, settled, stampOf, warn } from "./logic.mjs";
@@ -153,6 +153,7 @@ function foresee(cfg, method, args, hooks, signal) {
   r.id = rec?.id;
   r.first = rec?.first ?? r.first;
   r.data = rec?.data;
+  hooks.mirror = mirror;
   hooks.decided(r);
   try {
     const plan = planErase(cfg, r, cookieNames(), presentKeys(), location.hostname, location.pathname || "/");
@@ -211,6 +212,7 @@ function carry(cfg, ch, via, quick, closed) {
   // The attestation first: the boot script starts again on it below.
   step(() => localStorage.setItem(key.marker, fingerprint(text) + " " + fingerprint(stored)));
   // window.CookieConsent answers from this record now (and does not announce it as a returning visit).
+  quick.hooks.mirror = mirror;
   const first = quick.hooks.decided(r);
   // As for a returning visitor: the Consent Mode update, then the granted scripts.
   step(() => quick.decided(quick.el));
