@@ -5,16 +5,17 @@
 // storage on a returning visit, then whatever the wasm UI publishes after each
 // change. The answers come from logic.mjs, which decides as the Rust core does
 // (shared table of cases). What changes something goes to the boot script's
-// `forward`: on a first visit the early banner's decision code carries out
-// the decisions and eraseCookies it can (`hooks.fast`); the rest goes to the
-// UI (src/core/api.rs reads it), loaded first if needed; calls made meanwhile
-// are carried out in order once it is there.
+// `forward`: once the decision code is here (a first visit's early banner, or
+// `await run()`), it carries out a first decision and eraseCookies at once,
+// and answers for any other decision at once (`hooks.fast`, quick.mjs); the
+// UI (src/core/api.rs reads the call), loaded first if needed, stores it;
+// calls made meanwhile are carried out in order once it is there.
 //
 // Events go out as vanilla-cookieconsent's (cc:onFirstConsent, cc:onConsent,
 // cc:onChange, cc:onModalShow, cc:onModalHide), after the callbacks given to
 // run(). Our own events from the UI are translated by events.mjs, which ships
 // with the UI: a returning visitor's page view only needs onConsent.
-import { alwaysOn, categoryGranted, lifetime, own, service, serviceGranted, warn } from "./logic.mjs";
+import { alwaysOn, categoryGranted, lifetime, own, ownSet, service, serviceGranted, warn } from "./logic.mjs";
 
 /** The page's window and document (one name each in the boot script's bundle). */
 export const win = window;
@@ -72,7 +73,7 @@ function cookie() {
     categories: p.acceptedCategories,
     services: p.acceptedServices,
     revision: rec.rev,
-    data: rec.data === undefined ? null : JSON.parse(rec.data),
+    data: dataOf(),
     consentId: rec.id,
     consentTimestamp: new Date(rec.first).toISOString(),
     lastConsentTimestamp: new Date(rec.last).toISOString(),
@@ -81,9 +82,36 @@ function cookie() {
   };
 }
 
-// The config's cookie_mirror, kept by events.mjs (`mirror`) once the decision code or the UI is
-// here: only they change a decision, and a returning visitor's page view does not carry it.
-const mirror = () => hooks.mirror?.(cfg, rec?.id && !ask && cookie());
+/**
+ * vanilla-cookieconsent's cc_cookie, for server code written for it (the config's
+ * `cookie_mirror`): the decision in force in `cookie()`'s shape, expiring with it; none (or
+ * one too large for a cookie, which the browser would drop, keeping an older copy), removed.
+ * Nothing reads it back.
+ */
+function mirror() {
+  const m = cfg?.cookie_mirror;
+  if (m)
+    try {
+      const c = rec?.id && !ask && cookie();
+      let v = c && encodeURIComponent(JSON.stringify(c));
+      if (v && v.length + m.name.length > 4000) (v = 0), warn(`cookie_mirror: the decision is over 4 KB as a cookie (its data): ${m.name} removed`);
+      ownSet(
+        "cookie",
+        `${m.name}=${v ? v + "; Expires=" + new Date(c.expirationTime).toUTCString() : "; Max-Age=0"}; Path=${m.path || "/"}${m.domain ? "; Domain=" + m.domain : ""}; SameSite=Lax${location.protocol == "https:" ? "; Secure" : ""}`,
+      );
+    } catch {
+      /* a document without cookies (sandboxed): nothing to keep */
+    }
+}
+
+/** The site's data kept with the record (`setCookieData`), or null. */
+const dataOf = () => {
+  try {
+    return JSON.parse(rec.data);
+  } catch {
+    return null;
+  }
+};
 
 /** cc:onConsent once per page view for a visitor whose decision stands, once the page has its listeners. */
 function announceLoad() {
@@ -195,17 +223,25 @@ export function createApi(host) {
     // fields are merged in (a value of another type replaces only missing data). Kept with the
     // consent in force (none yet: false, and nothing kept), answered at once, stored by the UI.
     // Returns whether the data changed.
-    setCookieData({ value, mode } = {}) {
+    setCookieData(props) {
+      const { value, mode } = props || {};
       if (!rec || ask) return false;
-      let data = rec.data === undefined ? undefined : JSON.parse(rec.data);
+      let data = rec.data === undefined ? undefined : dataOf();
       let set = mode != "update";
       if (set) data = value;
       else if (typeof data == typeof value && data && typeof data == "object") {
         for (const k in value) if (data[k] !== value[k]) (data[k] = value[k]), (set = true);
       } else if ((typeof data == typeof value || data == null) && data !== value) (data = value), (set = true);
-      const text = set && JSON.stringify(data);
-      if (!text || new TextEncoder().encode(text).length > 8192) return text && warn("CookieConsent.setCookieData: over 8192 bytes of JSON; nothing changed"), false;
+      let text;
+      try {
+        text = set && JSON.stringify(data);
+      } catch (e) {
+        warn("CookieConsent.setCookieData: the value is not plain data (" + e + "); nothing changed");
+      }
+      // (Counted as the record stores it: escaped inside a JSON string, src/core/api.rs.)
+      if (!text || new TextEncoder().encode(JSON.stringify(text)).length > 8192) return text && warn("CookieConsent.setCookieData: over 8 KB as stored; nothing changed"), false;
       rec = { ...rec, data: text };
+      mirror();
       forward("setCookieData", [text]);
       return true;
     },

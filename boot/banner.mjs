@@ -56,13 +56,15 @@ export function firstLayer(cfg, link, host) {
   }
 }
 
-function draw(cfg, root, link, host, lang, { t, title }) {
+function draw(cfg, root, link, host, lang, { t, title, from }) {
   if (host.gone()) return;
-  const text = element("p", { id: "lcc-boot-text", class: "lcc-banner__text" }, t.banner_description);
+  // A word with no translation in the language shown says its own (WCAG 3.1.2), as the UI's.
+  const inOwn = (k) => (from[k] ? { lang: from[k], dir: isRtl(from[k]) ? "rtl" : "ltr" } : {});
+  const text = element("p", { id: "lcc-boot-text", class: "lcc-banner__text" }, element("span", inOwn("banner_description"), t.banner_description));
   if (safeUrl(cfg.privacy_policy_url)) {
     text.append(" ", element("a", { class: "lcc-link", href: cfg.privacy_policy_url }, t.privacy_policy_label));
   }
-  const body = element("div", { class: "lcc-banner__body" }, element("h2", { id: "lcc-boot-title", class: "lcc-banner__title" }, t.banner_title), text);
+  const body = element("div", { class: "lcc-banner__body" }, element("h2", { id: "lcc-boot-title", class: "lcc-banner__title", ...inOwn("banner_title") }, t.banner_title), text);
   // Global Privacy Control: what stays off, said before the visitor chooses (as the UI's banner).
   const locked = gpcLocked(cfg, navigator.globalPrivacyControl).map(title);
   if (locked.length) {
@@ -101,8 +103,8 @@ function draw(cfg, root, link, host, lang, { t, title }) {
   }
   // "Preferences saved" for screen readers, as the UI's ConsentStatus (in place before it changes).
   const status = element("div", { class: "lcc-sr-only", role: "status", "aria-live": "polite", "data-testid": "lcc-status" });
-  const button = (id, label, action) => {
-    const b = element("button", { type: "button", class: "lcc-btn", "data-testid": id }, label);
+  const button = (id, key, action) => {
+    const b = element("button", { type: "button", class: "lcc-btn", "data-testid": id, ...inOwn(key) }, t[key]);
     const accept = action == "banner:accept-all";
     /** The press goes to the UI (which validates the config and carries it out). */
     const toUi = () => {
@@ -148,9 +150,9 @@ function draw(cfg, root, link, host, lang, { t, title }) {
     element(
       "div",
       { class: "lcc-banner__actions" },
-      button("lcc-accept-all", t.accept_all, "banner:accept-all"),
-      button("lcc-reject-all", t.reject_all, "banner:reject-all"),
-      button("lcc-manage", t.manage, "banner:manage"),
+      button("lcc-accept-all", "accept_all", "banner:accept-all"),
+      button("lcc-reject-all", "reject_all", "banner:reject-all"),
+      button("lcc-manage", "manage", "banner:manage"),
     ),
   );
   root.append(banner, status);

@@ -96,9 +96,9 @@ const bridge = {
 };
 
 /**
- * Carries out an API call in the UI, loading the UI first if it is not there; a decision on
- * a first visit the early banner carries out itself, at once (`hooks.fast`, quick.mjs), or,
- * once the UI is on its way (`late`), answers for at once.
+ * Carries out an API call in the UI, loading the UI first if it is not there. The decision
+ * code, once here (`hooks.fast`, quick.mjs), carries out a first decision at once (unless the
+ * UI is on its way: `late`) and answers for any other at once while the UI comes to store it.
  */
 function forward(method, args) {
   if (uiCall) return uiCall(method, args);
@@ -309,7 +309,7 @@ function firstLayer(cfg, quick) {
  * element): Accept all and Reject all, and the API's decisions, are carried out there without
  * the UI; then this script starts again on what was stored, as for a returning visitor.
  */
-const firstVisit = (el) => ({ base, el, hooks, warm, decided: boot, beforeUi: cleanups });
+const firstVisit = (el) => ({ base, el, hooks, warm, decided: boot, beforeUi: cleanups, late: () => handedOver });
 
 /**
  * A first visit with auto_show false: no banner, but the API's decisions are carried out at
@@ -338,7 +338,7 @@ let ready; // what run() returns
  * run()'s promise: it resolves once a decision through the API is answered at once (the
  * decision code is there, or the UI), or cannot be; at the latest after three seconds. On a
  * returning visit the decision code (leptos-consent-decide.js) is fetched for it: only pages
- * that await run() pay for it.
+ * that call run() (as every vanilla-cookieconsent page does) pay for it.
  */
 function whenReady() {
   ready ||= new Promise((done) => {

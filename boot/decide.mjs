@@ -1,12 +1,13 @@
-// The first layer's decision in plain JS: what "Accept all" or "Reject all"
-// on the early banner stores and cleans up, so that a first visit needs no
-// wasm when the visitor answers there. A port of the core's
-// `record_decision`, `diff`, `HistoryEntry`, `plan_erase` (whether it has
-// anything to do) and `plan_http_only_probe` (src/core/decision.rs,
-// history.rs, erase.rs, pattern.rs), for the one case it is used in: no
-// earlier record and no history on this device. It must answer exactly as the
-// core does: tests/core_shared_cases.rs writes a generated table of cases
-// that tests/e2e/boot-logic.test.mjs replays against this file. Pure: no DOM.
+// A decision in plain JS: what a first decision (the early banner's Accept
+// all or Reject all, or the API's) stores and cleans up, so that a first
+// visit needs no wasm when the visitor answers there, and the clean-up of any
+// later decision made through the API, done at once while the UI comes to
+// store it. A port of the core's `record_decision` (the stored text of a
+// first decision), `diff`, `HistoryEntry`, `plan_erase`, `plan_erase_cookies`
+// and `plan_http_only_probe` (src/core/decision.rs, history.rs, erase.rs,
+// pattern.rs). It must answer exactly as the core does:
+// tests/core_shared_cases.rs writes generated tables of cases that
+// tests/e2e/boot-logic.test.mjs replays against this file. Pure: no DOM.
 import { alwaysOn, byId, categoryGranted, gpcLocked, serviceGranted } from "./logic.mjs";
 
 /** `*` matches any run of characters (src/core/pattern.rs `glob_match`). */

@@ -4,26 +4,8 @@
 // Shipped inside leptos-consent.js with the UI: only the UI fires these, so a
 // returning visitor's page view does not carry this code.
 
-import { ownSet } from "./logic.mjs";
-
-/**
- * vanilla-cookieconsent's cc_cookie, for server code written for it (the config's
- * `cookie_mirror`): `c`, the decision in force in `getCookie()`'s shape, expiring with it;
- * none, removed. Nothing reads it back.
- */
-export function mirror(cfg, c) {
-  const m = cfg?.cookie_mirror;
-  if (m)
-    ownSet(
-      "cookie",
-      m.name + "=" + (c ? encodeURIComponent(JSON.stringify(c)) + "; Expires=" + new Date(c.expirationTime).toUTCString() : "; Max-Age=0") +
-        "; Path=" + (m.path || "/") + (m.domain ? "; Domain=" + m.domain : "") + "; SameSite=Lax" + (location.protocol == "https:" ? "; Secure" : ""),
-    );
-}
-
 /** Starts translating; `h` is api.mjs's `hooks`. */
 export function listen(h) {
-  h.mirror = mirror;
   // Once per page view: the early banner starts it when it decides, the UI when it loads.
   if (h.on) return;
   h.on = 1;

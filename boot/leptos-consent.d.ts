@@ -143,7 +143,8 @@ declare namespace LeptosConsent {
     /**
      * Keeps `value` with the consent in force (`mode: "update"` merges an object's fields into
      * the data kept). Returns whether the data changed: false, keeping nothing, before the
-     * visitor has decided, or for more than 8 KB of JSON.
+     * visitor has decided, for a value that is not plain data (undefined, a function, a cycle),
+     * or for more than 8 KB of JSON as stored.
      */
     setCookieData(props: { value: unknown; mode?: "overwrite" | "update" }): boolean;
     /** A copy of the config in force (undefined before there is one), or one of its fields (null when it has none). */

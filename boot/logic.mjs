@@ -84,6 +84,15 @@ const VIA = ["banner", "preferences", "api", "gpc"];
 const UUID4 = /^[\da-f]{8}-[\da-f]{4}-4[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$/i;
 const uint = (n) => Number.isSafeInteger(n) && n >= 0;
 const on = (m, id) => !!m && m[id] === true;
+// The site's data as the core keeps it (src/core/record.rs `check`): JSON text of at most 8 KB,
+// without a lone surrogate (which serde refuses; encodeURIComponent throws on one).
+const data = (d) => {
+  try {
+    return d === undefined || (typeof d == "string" && new TextEncoder().encode(encodeURIComponent(d) && d).length <= 8192 && (JSON.parse(d), true));
+  } catch {
+    return false;
+  }
+};
 const json = JSON.stringify;
 // [id, value] pairs as the core writes a map: a JSON object, by id. (Written out: an
 // object would put ids such as "9" before "10", where the core sorts them as text.)
@@ -111,7 +120,7 @@ export function stands(cfg, r, now, text) {
       `{"v":1,"id":${json(r.id)},"first":${r.first},"last":${r.last},"rev":${cfg.revision || 0},"categories":${byId(
         cats.map((c) => [c.id, alwaysOn(c) || on(r.categories, c.id)]),
       )},"services":${byId(cats.flatMap((c) => (c.services || []).map((s) => [s.id, on(r.categories, c.id) && on(r.services, s.id)])))},"via":${json(r.via)}${r.data === undefined ? "" : ',"data":' + json(r.data)}}` &&
-    (r.data === undefined || typeof r.data == "string") &&
+    data(r.data) &&
     typeof r.id == "string" &&
     UUID4.test(r.id) &&
     VIA.includes(r.via) &&

@@ -11,8 +11,11 @@
 // record, history, events and plans
 // come from decide.mjs (held equal to the core by a shared table). Whenever a
 // step needs more than that (something to erase, storage that fails, a record
-// or history already there) it does nothing and the UI carries the press out.
-import { listen, mirror } from "./events.mjs";
+// or history already there, the UI already on its way) it does nothing and the
+// UI carries the press out. An API decision the UI must carry out is foreseen
+// here (`foresee`): answered at once from the record the UI will store, its
+// clean-up done at once.
+import { listen } from "./events.mjs";
 import { changes, denied, eraseCookiesPlan, eraseNeeded, expire, historyText, planErase, probePlan, recordText, storageKeys } from "./decide.mjs";
 import { apiChoice, uniform } from "./warm.mjs";
 import { fingerprint, own, ownSet, settled, stampOf, warn } from "./logic.mjs";
@@ -150,10 +153,11 @@ function foresee(cfg, method, args, hooks, signal) {
   const ch = apiChoice(cfg, method, args, signal, rec, true);
   if (!ch) return;
   const r = JSON.parse(recordText(cfg, ch, "api", Date.now(), new Uint8Array(16), signal));
-  r.id = rec?.id;
-  r.first = rec?.first ?? r.first;
+  // (As the core's record_decision: the id and first time carry over from a record not in the future.)
+  const keep = rec && rec.first <= r.last;
+  r.id = keep ? rec.id : undefined;
+  r.first = keep ? rec.first : r.first;
   r.data = rec?.data;
-  hooks.mirror = mirror;
   hooks.decided(r);
   try {
     const plan = planErase(cfg, r, cookieNames(), presentKeys(), location.hostname, location.pathname || "/");
@@ -187,6 +191,8 @@ function carry(cfg, ch, via, quick, closed) {
   const key = storageKeys(cfg);
   const signal = navigator.globalPrivacyControl === true;
   let stored, r, no;
+  // The UI is on its way (for a call it must carry out): a later choice goes to it too, in order.
+  if (quick.late?.()) return false;
   try {
     const ls = localStorage;
     if (ls.getItem(key.record) != null || ls.getItem(key.history) != null) return false;
@@ -212,7 +218,6 @@ function carry(cfg, ch, via, quick, closed) {
   // The attestation first: the boot script starts again on it below.
   step(() => localStorage.setItem(key.marker, fingerprint(text) + " " + fingerprint(stored)));
   // window.CookieConsent answers from this record now (and does not announce it as a returning visit).
-  quick.hooks.mirror = mirror;
   const first = quick.hooks.decided(r);
   // As for a returning visitor: the Consent Mode update, then the granted scripts.
   step(() => quick.decided(quick.el));

@@ -1,6 +1,6 @@
-// The switches of a first decision made without the UI (`uniform` for the
+// The switches of a decision worked out without the UI (`uniform` for the
 // early banner's Accept all / Reject all, `apiChoice` for the API's
-// acceptCategory / acceptService), and `warm`: on "Accept all" pressed before
+// acceptCategory / acceptService, first or later), and `warm`: on "Accept all" pressed before
 // the decision is carried out, the scripts it grants start downloading at once
 // (they do not run), so that they come from the browser's cache when they do.
 import { alwaysOn, categoryGranted, fetchAttrs, gate, gpcLocked, own, serviceFetchAttrs, serviceGranted, serviceScripts } from "./logic.mjs";

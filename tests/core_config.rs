@@ -235,14 +235,29 @@ fn the_boot_marker_binds_the_config_text_and_the_standing_record() {
     use leptos_consent::core::{boot_marker, config_fingerprint};
     let text = common::demo_config_json();
     assert_eq!(boot_marker(&text, None), config_fingerprint(&text));
-    let marker = boot_marker(&text, Some("{\"v\":1}"));
+    let cfg = common::demo_config();
+    let record = leptos_consent::core::record_decision(
+        &cfg,
+        None,
+        &leptos_consent::core::Choice::accept_all(&cfg),
+        leptos_consent::core::Method::Banner,
+        1_700_000_000_000,
+        [7; 16],
+    )
+    .encode();
+    let marker = boot_marker(&text, Some(&record));
     assert_eq!(
         marker,
-        format!("{} {}", config_fingerprint(&text), config_fingerprint("{\"v\":1}"))
+        format!("{} {}", config_fingerprint(&text), config_fingerprint(&record))
     );
     // One character more in either text: another marker.
-    assert_ne!(boot_marker(&format!("{text} "), Some("{\"v\":1}")), marker);
-    assert_ne!(boot_marker(&text, Some("{\"v\":1} ")), marker);
+    assert_ne!(boot_marker(&format!("{text} "), Some(&record)), marker);
+    // A record this crate's decoder refuses is never attested.
+    assert_eq!(
+        boot_marker(&text, Some(&format!("{record} "))),
+        config_fingerprint(&text)
+    );
+    assert_eq!(boot_marker(&text, Some("{\"v\":1}")), config_fingerprint(&text));
 }
 
 #[test]

@@ -273,9 +273,18 @@ fn the_shared_banner_words_table_is_written_for_the_js_side() {
                 .iter()
                 .map(|c| (c.id.clone(), c.title.clone().into()))
                 .collect();
+            // The language of each word shown in another language than `lang`.
+            let from: serde_json::Map<String, serde_json::Value> = Texts::KEYS
+                .iter()
+                .filter_map(|k| {
+                    out.text_language(&format!("texts.{k}"))
+                        .0
+                        .map(|l| ((*k).to_owned(), l.into()))
+                })
+                .collect();
             cases.push(serde_json::json!({
                 "config": i, "lang": lang, "default_words": dw, "lang_words": lw,
-                "texts": out.texts.words(), "titles": titles,
+                "texts": out.texts.words(), "titles": titles, "from": from,
             }));
         }
     }

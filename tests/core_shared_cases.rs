@@ -392,7 +392,8 @@ fn generated_cases_are_written_for_the_js_side() {
             .saturating_add(if rng.below(10) == 0 { 10 * 60 * 1000 } else { 0 });
         let method = rng.pick(&[Method::Banner, Method::Preferences, Method::Api, Method::Gpc]);
         let mut record = record_decision(base, None, &choice, method, at, rng.bytes());
-        // A quarter keep the site's data (setCookieData): JSON text, with escapes and non-ASCII.
+        // A quarter keep the site's data (setCookieData): JSON text, with escapes and non-ASCII
+        // (and, as a stored value may hold anything, text that is not JSON: no consent).
         if rng.below(4) == 0 {
             record.data = Some(
                 rng.pick(&[
@@ -400,7 +401,10 @@ fn generated_cases_are_written_for_the_js_side() {
                     "null",
                     r#""a\"b""#,
                     "[1,\"é\u{2028}\"]",
-                    "{\"x\":\"\\u0000\n\"}",
+                    r#"{"x":"\u0000\n"}"#,
+                    // Not JSON (cut short, a bare character): no consent either way.
+                    r#"{"x":1"#,
+                    "\u{1F600}",
                 ])
                 .to_owned(),
             );

@@ -114,3 +114,74 @@ fn the_ui_tells_of_a_stale_stamp_and_hints_a_missing_one_with_the_stamp_that_fit
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn a_page_language_with_built_in_words_but_no_site_translation_is_named_with_what_lacks_it() {
+    let dir = scratch("lang");
+    let page = dir.join("page.html");
+    let text = common::demo_config_json();
+    let html = |lang: &str, config: &str| {
+        format!(
+            "<html lang=\"{lang}\"><head><script id=cc-config type=application/json>{config}</script></head></html>"
+        )
+    };
+    std::fs::write(&page, html("ar", &text)).unwrap();
+    let path = page.to_str().unwrap();
+    let (ok, _, stderr) = run(&[path]);
+    assert!(ok, "a warning is no error: {stderr}");
+    assert!(
+        stderr.contains("warning")
+            && stderr.contains("\"ar\"")
+            && stderr.contains("\"performance\"")
+            && stderr.contains("\"google-analytics\"")
+            && stderr.contains("translations.ar"),
+        "{stderr}"
+    );
+    // With the titles and descriptions translated, nothing to say.
+    let mut cfg: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut cats = serde_json::Map::new();
+    let mut svcs = serde_json::Map::new();
+    for c in cfg["categories"].as_array().unwrap() {
+        cats.insert(
+            c["id"].as_str().unwrap().into(),
+            serde_json::json!({ "title": "ع", "description": "ع" }),
+        );
+        for s in c["services"].as_array().into_iter().flatten() {
+            svcs.insert(
+                s["id"].as_str().unwrap().into(),
+                serde_json::json!({ "title": "ع", "purpose": "ع" }),
+            );
+        }
+    }
+    cfg["translations"] = serde_json::json!({ "ar": { "categories": cats, "services": svcs } });
+    std::fs::write(&page, html("ar", &cfg.to_string())).unwrap();
+    let (ok, _, stderr) = run(&[path]);
+    assert!(ok && !stderr.contains("warning"), "{stderr}");
+    // A language without built-in words, or the default language: nothing to say either.
+    for lang in ["en", "sv"] {
+        std::fs::write(&page, html(lang, &text)).unwrap();
+        let (ok, _, stderr) = run(&[path]);
+        assert!(ok && !stderr.contains("warning"), "{lang}: {stderr}");
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_first_layer_description_too_long_for_a_phone_is_named() {
+    let dir = scratch("long");
+    let file = dir.join("config.json");
+    let mut cfg: serde_json::Value = serde_json::from_str(&common::demo_config_json()).unwrap();
+    cfg["texts"] = serde_json::json!({ "banner_description": "We use cookies. ".repeat(20) });
+    std::fs::write(&file, cfg.to_string()).unwrap();
+    let (ok, stdout, stderr) = run(&[file.to_str().unwrap()]);
+    assert!(ok && stdout.contains("data-checked"), "{stderr}");
+    assert!(
+        stderr.contains("description in \"en\" is 320 characters") && stderr.contains("phone"),
+        "{stderr}"
+    );
+    // The demo's config (the built-in texts) has nothing to say.
+    std::fs::write(&file, common::demo_config_json()).unwrap();
+    let (_, _, stderr) = run(&[file.to_str().unwrap()]);
+    assert!(!stderr.contains("warning"), "{stderr}");
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -13,7 +13,63 @@
 
 use std::process::ExitCode;
 
-use leptos_consent::core::checked_stamp;
+use leptos_consent::core::{checked_stamp, has_words_file, normalize_language, ConsentConfig, DEFAULT_LANGUAGE};
+
+/// A first-layer description longer than this (in characters) needs more than
+/// about seven lines on a 360-pixel-wide phone, where the banner shows about
+/// two at once above its buttons.
+const LONG_DESCRIPTION: usize = 300;
+
+/// What a valid config may still do wrong for a visitor on `page_lang`: the
+/// warnings to print.
+fn advice(cfg: &ConsentConfig, page_lang: Option<&str>) -> Vec<String> {
+    let mut out = Vec::new();
+    let default = normalize_language(&cfg.default_language);
+    let mut langs: Vec<String> = cfg.language.iter().map(|l| normalize_language(l)).collect();
+    langs.extend(page_lang.map(normalize_language));
+    langs.dedup();
+    for lang in langs {
+        let built_in = lang == DEFAULT_LANGUAGE || has_words_file(&lang);
+        let (categories, services) = cfg.untranslated(&lang);
+        if built_in && lang != default && !(categories.is_empty() && services.is_empty()) {
+            let quote = |v: &[String]| v.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ");
+            let mut what = Vec::new();
+            if !categories.is_empty() {
+                what.push(format!("categories {}", quote(&categories)));
+            }
+            if !services.is_empty() {
+                what.push(format!("services {}", quote(&services)));
+            }
+            out.push(format!(
+                "the interface shows in {lang:?} (built-in words), but {} have no {lang:?} title and description (translations.{lang}): they show in {default:?}",
+                what.join(" and ")
+            ));
+        }
+    }
+    for (lang, words) in std::iter::once((default.as_str(), &cfg.texts.banner_description)).chain(
+        cfg.translations
+            .iter()
+            .filter_map(|(l, t)| t.texts.get("banner_description").map(|w| (l.as_str(), w))),
+    ) {
+        let n = words.chars().count();
+        if n > LONG_DESCRIPTION {
+            out.push(format!(
+                "the first layer's description in {lang:?} is {n} characters: on a phone only about two lines show at once above the buttons; keep it under {LONG_DESCRIPTION} and leave the detail to the preferences"
+            ));
+        }
+    }
+    out
+}
+
+/// The page's `<html lang>`, if it has one.
+fn page_lang(html: &str) -> Option<String> {
+    let start = html.find("<html")?;
+    let tag = &html[start..start + html[start..].find('>')?];
+    let at = tag.find("lang=")? + 5;
+    let rest = tag[at..].trim_start_matches(['"', '\'']);
+    let end = rest.find(['"', '\'', ' ', '>']).unwrap_or(rest.len());
+    Some(rest[..end].to_owned()).filter(|l| !l.is_empty())
+}
 
 /// Where the config element's text starts and ends in an HTML page, and
 /// where its opening tag starts and its `>` is. Script elements are walked
@@ -77,17 +133,29 @@ fn check(path: &str, write: bool) -> Result<Option<String>, String> {
                 "{path}: --write stamps HTML pages; put the printed stamp on the config element"
             ));
         }
-        return checked_stamp(&text).map(Some).map_err(|e| format!("{path}: {e}"));
+        let stamp = checked_stamp(&text).map_err(|e| format!("{path}: {e}"))?;
+        warn(path, &text, None);
+        return Ok(Some(stamp));
     }
     let (open, gt, end) = config_span(&text).ok_or_else(|| format!("{path}: no <script id=\"cc-config\"> element"))?;
     if text[open..gt].contains("data-src") {
         return Ok(None);
     }
     let stamp = checked_stamp(&text[gt + 1..end]).map_err(|e| format!("{path}: config: {e}"))?;
+    warn(path, &text[gt + 1..end], page_lang(&text).as_deref());
     if write {
         std::fs::write(path, stamped(&text, open, gt, &stamp)).map_err(|e| format!("{path}: {e}"))?;
     }
     Ok(Some(stamp))
+}
+
+/// Prints the advice for a valid config (see [`advice`]) on standard error.
+fn warn(path: &str, config: &str, lang: Option<&str>) {
+    if let Ok(cfg) = ConsentConfig::from_json(config) {
+        for w in advice(&cfg, lang) {
+            eprintln!("lcc-check: warning: {path}: {w}");
+        }
+    }
 }
 
 fn main() -> ExitCode {

@@ -220,10 +220,11 @@ impl ApiCommand {
                 if serde_json::from_str::<serde::de::IgnoredAny>(&data).is_err() {
                     return Err(bad("the data is not JSON"));
                 }
-                if data.len() > crate::core::MAX_DATA_BYTES {
+                // (Counted as stored: escaped inside the record's JSON string.)
+                let stored = serde_json::to_string(&data).map_or(usize::MAX, |s| s.len());
+                if stored > crate::core::MAX_DATA_BYTES {
                     return Err(bad(&format!(
-                        "the data is {} bytes of JSON, over {}; nothing changed",
-                        data.len(),
+                        "the data is {stored} bytes as stored, over {}; nothing changed",
                         crate::core::MAX_DATA_BYTES
                     )));
                 }

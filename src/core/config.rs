@@ -84,6 +84,10 @@ pub struct ConsentConfig {
     /// one in localStorage).
     #[serde(default)]
     pub cookie_mirror: Option<CookieMirror>,
+    /// After [`ConsentConfig::localized`]: the language each text is in, where
+    /// it is not the one shown. Never part of the config's JSON.
+    #[serde(skip)]
+    pub text_languages: super::i18n::TextLanguages,
 }
 
 /// Where the decision's cookie copy goes ([`ConsentConfig::cookie_mirror`]).
@@ -650,9 +654,12 @@ impl ConsentConfig {
 /// it ran, so that the next page view under the same attestation starts their
 /// downloads early. Rewriting the marker here (any change of the record)
 /// drops that list.
+///
+/// A record this crate's own decoder refuses (one grown past
+/// [`super::MAX_RECORD_BYTES`], say) is never attested.
 pub fn boot_marker(config_text: &str, standing_record: Option<&str>) -> String {
     let config = config_fingerprint(config_text);
-    match standing_record {
+    match standing_record.filter(|r| super::ConsentRecord::decode(r).is_ok()) {
         Some(r) => format!("{config} {}", config_fingerprint(r)),
         None => config,
     }

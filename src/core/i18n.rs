@@ -148,6 +148,11 @@ impl ConsentConfig {
     /// translation for `lang`, the built-in words of `lang`, the site's words
     /// in the default language (`texts`, `translations.<default>`), the
     /// built-in words of the default language, English.
+    ///
+    /// Each text's language is noted where it is not `lang` (a fallback):
+    /// [`ConsentConfig::text_language`] gives the element that holds it its
+    /// own `lang` and `dir`. A word equal to the built-in English one is
+    /// English; any other the site gave is in the default language.
     pub fn localized(&self, lang: &str, default_words: Option<&Words>, words: Option<&Words>) -> ConsentConfig {
         let lang = normalize_language(lang);
         let default = normalize_language(&self.default_language);
@@ -157,10 +162,31 @@ impl ConsentConfig {
         let english_words = english.words();
         let words = words.or((lang == DEFAULT_LANGUAGE).then_some(&english_words));
         let mut texts = self.texts.clone();
+        let mut from: BTreeMap<String, String> = Texts::KEYS
+            .iter()
+            .map(|k| {
+                let l = if texts.get(k) == english.get(k) {
+                    DEFAULT_LANGUAGE
+                } else {
+                    &default
+                };
+                (format!("texts.{k}"), l.to_owned())
+            })
+            .collect();
+        // Puts `w` in, noting that those words are in `l`.
+        let mut merge = |texts: &mut Texts, w: &Words, l: &str| {
+            for (k, v) in w {
+                if texts.get(k).is_some() && !v.trim().is_empty() {
+                    from.insert(format!("texts.{k}"), l.to_owned());
+                }
+            }
+            *texts = texts.merged(w);
+        };
         if default != DEFAULT_LANGUAGE {
             if let Some(dw) = default_words {
                 // A word the site left at its English default takes the default language's.
-                texts = texts.merged(&english.diff_keys(&texts, dw));
+                let left = english.diff_keys(&texts, dw);
+                merge(&mut texts, &left, &default);
             }
         }
         let site = |l: &str| {
@@ -170,40 +196,109 @@ impl ConsentConfig {
                 .map(|(_, t)| t)
         };
         if let Some(t) = site(&default) {
-            texts = texts.merged(&t.texts);
+            merge(&mut texts, &t.texts, &default);
         }
         if lang != default {
             if let Some(w) = words {
-                texts = texts.merged(w);
+                merge(&mut texts, w, &lang);
             }
             if let Some(t) = site(&lang) {
-                texts = texts.merged(&t.texts);
+                merge(&mut texts, &t.texts, &lang);
             }
         }
         out.texts = texts;
+        for c in &out.categories {
+            for f in ["title", "description"] {
+                from.insert(format!("categories.{}.{f}", c.id), default.clone());
+            }
+            for s in &c.services {
+                for f in ["title", "purpose", "cookies"] {
+                    from.insert(format!("services.{}.{f}", s.id), default.clone());
+                }
+            }
+        }
         for l in [&default, &lang] {
             let Some(t) = site(l) else { continue };
+            let mut set = |target: &mut String, value: &Option<String>, key: String| {
+                if let Some(v) = value.as_ref().filter(|v| !v.trim().is_empty()) {
+                    target.clone_from(v);
+                    from.insert(key, l.clone());
+                }
+            };
             for c in &mut out.categories {
                 if let Some(w) = t.categories.get(&c.id) {
-                    set(&mut c.title, &w.title);
-                    set(&mut c.description, &w.description);
+                    set(&mut c.title, &w.title, format!("categories.{}.title", c.id));
+                    set(
+                        &mut c.description,
+                        &w.description,
+                        format!("categories.{}.description", c.id),
+                    );
                 }
                 for s in &mut c.services {
                     if let Some(w) = t.services.get(&s.id) {
-                        set(&mut s.title, &w.title);
-                        set(&mut s.purpose, &w.purpose);
+                        set(&mut s.title, &w.title, format!("services.{}.title", s.id));
+                        set(&mut s.purpose, &w.purpose, format!("services.{}.purpose", s.id));
                     }
                 }
             }
         }
+        from.retain(|_, l| *l != lang);
+        out.text_languages = TextLanguages { other: from };
         out
+    }
+
+    /// The language of a text shown after [`ConsentConfig::localized`] and its
+    /// direction, when it is not the language shown (a fallback), for the
+    /// element that holds it (WCAG 3.1.2): `key` is `texts.<word>`,
+    /// `categories.<id>.title` or `.description`, `services.<id>.title`,
+    /// `.purpose` or `.cookies` (the cookie table's words).
+    pub fn text_language(&self, key: &str) -> (Option<String>, Option<&'static str>) {
+        match self.text_languages.other.get(key) {
+            Some(l) => (Some(l.clone()), Some(if is_rtl(l) { "rtl" } else { "ltr" })),
+            None => (None, None),
+        }
+    }
+
+    /// The categories and services whose title or description (purpose) has
+    /// no translation into `lang`: shown in the default language there.
+    /// Empty for the default language.
+    pub fn untranslated(&self, lang: &str) -> (Vec<String>, Vec<String>) {
+        let lang = normalize_language(lang);
+        if lang == normalize_language(&self.default_language) {
+            return (Vec::new(), Vec::new());
+        }
+        let t = self
+            .translations
+            .iter()
+            .find(|(k, _)| normalize_language(k) == lang)
+            .map(|(_, t)| t);
+        let has = |v: Option<&Option<String>>| v.and_then(Option::as_ref).is_some_and(|v| !v.trim().is_empty());
+        let categories = self
+            .categories
+            .iter()
+            .filter(|c| {
+                let w = t.and_then(|t| t.categories.get(&c.id));
+                !has(w.map(|w| &w.title)) || !(c.description.is_empty() || has(w.map(|w| &w.description)))
+            })
+            .map(|c| c.id.clone())
+            .collect();
+        let services = self
+            .services()
+            .filter(|(_, s)| {
+                let w = t.and_then(|t| t.services.get(&s.id));
+                !has(w.map(|w| &w.title)) || !has(w.map(|w| &w.purpose))
+            })
+            .map(|(_, s)| s.id.clone())
+            .collect();
+        (categories, services)
     }
 }
 
-fn set(target: &mut String, value: &Option<String>) {
-    if let Some(v) = value.as_ref().filter(|v| !v.trim().is_empty()) {
-        target.clone_from(v);
-    }
+/// The language of each text of a localized config that is not in the language
+/// shown ([`ConsentConfig::text_language`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TextLanguages {
+    other: BTreeMap<String, String>,
 }
 
 impl Texts {

@@ -14,8 +14,10 @@ pub const RECORD_VERSION: u32 = 1;
 pub const MAX_CLOCK_SKEW_MS: u64 = 5 * 60 * 1000;
 /// Stored values longer than this are not even parsed.
 pub const MAX_RECORD_BYTES: usize = 16 * 1024;
-/// The most a site keeps with a consent (`setCookieData`, as JSON text): with
-/// the decision's own fields the record stays under [`MAX_RECORD_BYTES`].
+/// The most a site keeps with a consent (`setCookieData`, as JSON text, counted
+/// as stored: escaped inside the record's JSON string). A record that still
+/// grows past [`MAX_RECORD_BYTES`] (a config with very many services) is
+/// refused by [`ConsentRecord::decode`] and never attested to the boot script.
 pub const MAX_DATA_BYTES: usize = 8 * 1024;
 
 /// Where a decision was made.
@@ -126,6 +128,8 @@ pub enum RecordError {
     ReadOnlyRefused(String),
     /// The record grants a service whose category it refuses.
     Inconsistent(String),
+    /// The site's data is not JSON, or longer than [`MAX_DATA_BYTES`].
+    BadData,
 }
 
 impl fmt::Display for RecordError {
@@ -139,6 +143,7 @@ impl fmt::Display for RecordError {
             RecordError::Inconsistent(s) => {
                 write!(f, "service {s:?} granted while its category is refused")
             }
+            RecordError::BadData => f.write_str("the site's data is not JSON of at most 8 KB"),
         }
     }
 }
@@ -191,6 +196,11 @@ impl ConsentRecord {
         let latest_allowed = now_ms.saturating_add(MAX_CLOCK_SKEW_MS);
         if self.first_decision_ms > self.last_decision_ms || self.last_decision_ms > latest_allowed {
             return Err(RecordError::BadTimestamps);
+        }
+        if let Some(data) = &self.data {
+            if data.len() > MAX_DATA_BYTES || serde_json::from_str::<serde::de::IgnoredAny>(data).is_err() {
+                return Err(RecordError::BadData);
+            }
         }
         for (id, &granted) in &self.categories {
             let cat = cfg

@@ -33,6 +33,17 @@ pub fn ConsentBanner(
     };
     let node = NodeRef::<leptos::html::Section>::new();
     keep_clear(node);
+    // A word with no translation in the language shown says its own (WCAG 3.1.2).
+    let word = |k: &str| cfg.text_language(&format!("texts.{k}"));
+    let [(title_lang, title_dir), (text_lang, text_dir), (accept_lang, accept_dir), (reject_lang, reject_dir), (manage_lang, manage_dir)] =
+        [
+            "banner_title",
+            "banner_description",
+            "accept_all",
+            "reject_all",
+            "manage",
+        ]
+        .map(word);
     view! {
         <div class="lcc-root">
             <section lang=lang dir=dir node_ref=node
@@ -44,16 +55,16 @@ pub fn ConsentBanner(
                 hidden=move || !ctx.banner_open().get()
             >
                 <div class="lcc-banner__body">
-                    <h2 id="lcc-banner-title" class="lcc-banner__title">{t.banner_title}</h2>
-                    <p id="lcc-banner-text" class="lcc-banner__text">{t.banner_description}{policy}</p>
+                    <h2 id="lcc-banner-title" class="lcc-banner__title" lang=title_lang dir=title_dir>{t.banner_title}</h2>
+                    <p id="lcc-banner-text" class="lcc-banner__text"><span lang=text_lang dir=text_dir>{t.banner_description}</span>{policy}</p>
                     {gpc}
                 </div>
                 <div class="lcc-banner__actions">
-                    <button type="button" class="lcc-btn" data-testid="lcc-accept-all"
+                    <button type="button" class="lcc-btn" data-testid="lcc-accept-all" lang=accept_lang dir=accept_dir
                         on:click=move |_| ctx.accept_all(Method::Banner)>{t.accept_all}</button>
-                    <button type="button" class="lcc-btn" data-testid="lcc-reject-all"
+                    <button type="button" class="lcc-btn" data-testid="lcc-reject-all" lang=reject_lang dir=reject_dir
                         on:click=move |_| ctx.reject_all(Method::Banner)>{t.reject_all}</button>
-                    <button type="button" class="lcc-btn" data-testid="lcc-manage"
+                    <button type="button" class="lcc-btn" data-testid="lcc-manage" lang=manage_lang dir=manage_dir
                         on:click=move |_| ctx.open_preferences()>{t.manage}</button>
                 </div>
             </section>

@@ -90,6 +90,9 @@ fn category_view(
             </details>
         }
     });
+    // A text with no words in the language shown says its own (WCAG 3.1.2).
+    let (title_lang, title_dir) = cfg.text_language(&format!("categories.{}.title", cat.id));
+    let (text_lang, text_dir) = cfg.text_language(&format!("categories.{}.description", cat.id));
     view! {
         <section class="lcc-category" data-category=cat.id.clone()>
             <div class="lcc-category__head">
@@ -98,11 +101,11 @@ fn category_view(
                     prop:checked=checked
                     disabled=read_only || locked
                     on:change=on_change />
-                <label class="lcc-category__title" for=input_id>{cat.title.clone()}</label>
+                <label class="lcc-category__title" for=input_id lang=title_lang dir=title_dir>{cat.title.clone()}</label>
                 {badge}
             </div>
             {lock_note}
-            <p id=desc_id class="lcc-category__text">{cat.description.clone()}</p>
+            <p id=desc_id class="lcc-category__text" lang=text_lang dir=text_dir>{cat.description.clone()}</p>
             {services}
         </section>
     }
@@ -131,6 +134,9 @@ fn service_view(
             draft.update(|c| c.set_service(&cfg, &id, on));
         }
     };
+    let (title_lang, title_dir) = cfg.text_language(&format!("services.{}.title", svc.id));
+    let (text_lang, text_dir) = cfg.text_language(&format!("services.{}.purpose", svc.id));
+    let (table_lang, table_dir) = cfg.text_language(&format!("services.{}.cookies", svc.id));
     let cookies = (!svc.cookies.is_empty()).then(|| {
         let rows = svc
             .cookies
@@ -140,8 +146,8 @@ fn service_view(
                     <tr>
                         <td><code>{k.name.clone()}</code></td>
                         <td>{svc.provider.clone()}</td>
-                        <td>{k.purpose.clone()}</td>
-                        <td>{k.duration.clone()}</td>
+                        <td lang=table_lang.clone() dir=table_dir>{k.purpose.clone()}</td>
+                        <td lang=table_lang.clone() dir=table_dir>{k.duration.clone()}</td>
                     </tr>
                 }
             })
@@ -167,10 +173,10 @@ fn service_view(
                     prop:checked=checked
                     disabled=read_only || locked
                     on:change=on_change />
-                <label class="lcc-service__title" for=input_id>{svc.title.clone()}</label>
+                <label class="lcc-service__title" for=input_id lang=title_lang dir=title_dir>{svc.title.clone()}</label>
             </div>
             <div id=desc_id class="lcc-service__text">
-                <p>{svc.purpose.clone()}</p>
+                <p lang=text_lang dir=text_dir>{svc.purpose.clone()}</p>
                 <p>{format!("{} {}", t.provider, svc.provider)} " · "
                     <a class="lcc-link" href=svc.privacy_policy_url.clone() target="_blank" rel="noopener noreferrer">
                         {t.service_policy_label.clone()}

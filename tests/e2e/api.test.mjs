@@ -403,3 +403,24 @@ test("await run(config), then a decision: answered in the same tick on a first a
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+// A decision on its way to the UI, then a press on the early banner: the press came later, so
+// it is what stands (the banner does not store it ahead of the call the UI has yet to carry out).
+test("an API decision on its way to the UI, then Reject all on the early banner: the later press stands", async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(new URL("/dropin.html", env.server.url).href);
+  await page.waitForSelector("#lcc-boot[data-quick] [data-testid=lcc-banner]:not([hidden])");
+  await page.evaluate(() => {
+    window.CookieConsent.acceptCategory(["analytics", "nope"]); // (a name the config lacks: the UI's)
+    document.querySelector("#lcc-boot [data-testid=lcc-reject-all]").click();
+  });
+  await page.waitForFunction(() => document.querySelector("#lcc-root") && JSON.parse(localStorage.getItem("lcc_consent") || "{}").categories?.analytics === false, null, { timeout: 15000 });
+  await page.waitForLoadState("networkidle");
+  assert.deepEqual(await page.evaluate(() => [window.CookieConsent.validConsent(), window.CookieConsent.acceptedCategory("analytics")]), [true, false]);
+  assert.equal(JSON.parse(await page.evaluate(() => localStorage.getItem("lcc_consent"))).categories.analytics, false);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -121,9 +121,11 @@ test("the shared banner-words table: the early banner shows the core's words in 
   assert.ok(cases.length >= 30);
   for (const c of cases) {
     const cfg = configs[c.config];
-    const { t, title } = bannerWords(cfg, c.lang, c.default_words ?? undefined, c.lang_words ?? undefined);
+    const { t, title, from } = bannerWords(cfg, c.lang, c.default_words ?? undefined, c.lang_words ?? undefined);
     const what = `config ${c.config}, ${c.lang}`;
     for (const k in BANNER_TEXTS) assert.equal(t[k], c.texts[k], `${what}: ${k}`);
+    // (A word in another language than the one shown says its own.)
+    for (const k in BANNER_TEXTS) assert.equal(from[k], c.from[k], `${what}: the language of ${k}`);
     for (const cat of cfg.categories) assert.equal(title(cat), c.titles[cat.id], `${what}: title of ${cat.id}`);
   }
 });

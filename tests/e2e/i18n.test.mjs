@@ -170,3 +170,48 @@ async function expectPoll(ok, ms = 10000) {
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+// WCAG 3.1.2 (language of parts): a text shown in another language than the interface's (the
+// site has no words for it in this one) carries its own lang, and dir where it differs, so
+// that a screen reader reads it in its own voice and its punctuation lands at its own end.
+const langOf = (locator) => locator.evaluate((el) => [el.closest("[lang]").getAttribute("lang"), getComputedStyle(el).direction]);
+
+test("<html lang=\"ar\">, a config without Arabic titles: each English passage says it is English, left to right, in the preferences and the preference center", async () => {
+  const { page, context, errors } = await open({ lang: "ar" });
+  await ui(page, "lcc-manage").click();
+  const dialog = page.locator("#lcc-root dialog.lcc-modal");
+  await dialog.waitFor({ state: "visible" });
+  const perf = dialog.locator("[data-category=performance]");
+  assert.deepEqual(await langOf(perf.locator(".lcc-category__title")), ["en", "ltr"]);
+  assert.deepEqual(await langOf(perf.locator(".lcc-category__text")), ["en", "ltr"]);
+  const ga = perf.locator("[data-service=google-analytics]");
+  assert.deepEqual(await langOf(ga.locator(".lcc-service__title")), ["en", "ltr"]);
+  assert.deepEqual(await langOf(ga.locator(".lcc-service__text p").first()), ["en", "ltr"]);
+  // The interface's own words stay Arabic, right to left.
+  assert.deepEqual(await langOf(dialog.locator("[data-testid=lcc-save]")), ["ar", "rtl"]);
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  const pc = await open({ lang: "ar", path: "/preferences.html" });
+  const center = pc.page.getByTestId("lcc-preference-center");
+  await center.waitFor({ state: "visible" });
+  assert.deepEqual(await langOf(center.locator("[data-category=performance] .lcc-category__title")), ["en", "ltr"]);
+  assert.deepEqual(pc.errors, []);
+  await pc.context.close();
+});
+
+test("a site translation with some words only: the words it lacks say their own language, in the early banner and the UI's", async () => {
+  const patch = (cfg) => (cfg.translations = { sv: { texts: { accept_all: "Godkänn alla" } } });
+  for (const early of [true, false]) {
+    const { page, context, errors } = await open({ lang: "sv", patch, checked: early, wait: !early });
+    const banner = page.locator(`${early ? "#lcc-boot" : "#lcc-root"} [data-testid=lcc-banner]`);
+    await banner.waitFor({ state: "visible" });
+    assert.equal(await banner.getAttribute("lang"), "sv");
+    assert.deepEqual(await langOf(banner.getByTestId("lcc-accept-all")), ["sv", "ltr"], "the site's Swedish word");
+    assert.deepEqual(await langOf(banner.getByTestId("lcc-reject-all")), ["en", "ltr"], "the English word");
+    assert.deepEqual(await langOf(banner.locator(".lcc-banner__title")), ["en", "ltr"]);
+    assert.deepEqual(await langOf(banner.locator(".lcc-banner__text span").first()), ["en", "ltr"]);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});

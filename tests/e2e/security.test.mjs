@@ -240,6 +240,40 @@ test("a stored record with mistyped fields and a forged attestation: asked again
   await context.close();
 });
 
+// The site's data kept with a record (setCookieData) is JSON text of at most 8 KB, as the core
+// checks it: anything else in storage, even attested by a forged marker, is no consent, and
+// reading it (getCookie, setCookieData) throws nothing into the page.
+for (const [what, data] of [
+  ["not JSON", "{"],
+  ["over 8 KB", JSON.stringify("x".repeat(9000))],
+  ["a lone surrogate", "\ud800"],
+]) {
+  test(`a stored record whose site data is ${what}, with a forged attestation: asked again, no error`, async () => {
+    const context = await env.browser.newContext();
+    const text = JSON.stringify(CONFIG);
+    const html = `<!doctype html><html lang=en><head>
+    <script type="application/json" id="cc-config">${text}</script>
+    <script src="/dist/leptos-consent-boot.js"></script>${MARK("analytics")}${MARK("marketing")}
+    </head><body><p>An article.</p></body></html>`;
+    const now = Date.now();
+    const forged = grantAll(now).slice(0, -1) + `,"data":${JSON.stringify(data)}}`;
+    await context.addInitScript(([r, marker]) => {
+      if (!sessionStorage.getItem("seeded")) {
+        sessionStorage.setItem("seeded", "1");
+        localStorage.setItem("lcc_consent", r);
+        localStorage.setItem("lcc_consent_config", marker);
+      }
+    }, [forged, `${fingerprint(text)} ${fingerprint(forged)}`]);
+    const { page: p, errors } = await page(context, `/sec/data-${what.replace(/\W/g, "")}.html`, html);
+    await p.getByTestId("lcc-banner").waitFor({ state: "visible", timeout: 15000 });
+    assert.equal(await p.evaluate(() => window.__ran), undefined);
+    assert.deepEqual(await state(p), { valid: false, granted: [] });
+    assert.deepEqual(await p.evaluate(() => [JSON.stringify(window.CookieConsent.getCookie()), window.CookieConsent.setCookieData({ value: 1 })]), ["{}", false]);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
 /** A record granting everything under CONFIG, as the UI would write it. */
 const grantAll = (now) =>
   JSON.stringify({

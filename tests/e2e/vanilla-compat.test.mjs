@@ -527,6 +527,15 @@ test(`vanilla-cookieconsent ${VANILLA_VERSION}: the cc_cookie copy is the decisi
   assert.deepEqual([copy.categories, copy.data], [["necessary"], { id: 21 }]);
   const jar = (await context.cookies()).find((c) => c.name === "cc_cookie");
   assert.deepEqual([jar.path, jar.sameSite, Math.round(jar.expires - Date.now() / 1000) > 199 * 86400], ["/", "Lax", true]);
+  // Data that makes the copy too large for a cookie (the browser would drop it and keep the
+  // older copy): the copy goes, and the site owner is told.
+  const warned = [];
+  page.on("console", (m) => m.type() == "warning" && warned.push(m.text()));
+  assert.equal(await page.evaluate(() => window.CookieConsent.setCookieData({ value: { big: "x".repeat(4200) } })), true);
+  assert.equal(await read(), null, "no copy over 4 KB");
+  assert.ok(warned.some((w) => w.includes("cookie_mirror")), warned.join("\n"));
+  await page.evaluate(() => window.CookieConsent.setCookieData({ value: { id: 21 } }));
+  assert.deepEqual((await read())[0].data, { id: 21 });
   await page.evaluate(() => window.CookieConsent.reset(true));
   assert.equal(await read(), null, "gone with reset(true)");
   assert.deepEqual(errors, []);
