@@ -162,17 +162,16 @@ impl ConsentConfig {
         let english_words = english.words();
         let words = words.or((lang == DEFAULT_LANGUAGE).then_some(&english_words));
         let mut texts = self.texts.clone();
-        let mut from: BTreeMap<String, String> = Texts::KEYS
-            .iter()
-            .map(|k| {
-                let l = if texts.get(k) == english.get(k) {
-                    DEFAULT_LANGUAGE
-                } else {
-                    &default
-                };
-                (format!("texts.{k}"), l.to_owned())
-            })
-            .collect();
+        // (Filled by insert: collect() into a map compiles a sort per iterator type into the wasm.)
+        let mut from: BTreeMap<String, String> = BTreeMap::new();
+        for k in Texts::KEYS {
+            let l = if texts.get(k) == english.get(k) {
+                DEFAULT_LANGUAGE
+            } else {
+                &default
+            };
+            from.insert(format!("texts.{k}"), l.to_owned());
+        }
         // Puts `w` in, noting that those words are in `l`.
         let mut merge = |texts: &mut Texts, w: &Words, l: &str| {
             for (k, v) in w {
@@ -242,8 +241,13 @@ impl ConsentConfig {
                 }
             }
         }
-        from.retain(|_, l| *l != lang);
-        out.text_languages = TextLanguages { other: from };
+        let mut other = BTreeMap::new();
+        for (k, l) in from {
+            if l != lang {
+                other.insert(k, l);
+            }
+        }
+        out.text_languages = TextLanguages { other };
         out
     }
 
