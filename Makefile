@@ -100,7 +100,7 @@ WASM_OUT := target/wasm32-unknown-unknown/release/lcc-ui.wasm
 # memory: Chrome 96, Firefox 79, Safari 15) lacks it. With $(5) = eager, the file asks V8 to
 # compile every function as it loads (Chrome 136's `//# allFunctionsCalledOnLoad`; a comment
 # elsewhere): for the decision code, fetched while the banner shows and run at the press,
-# that moves its compiling out of the press (README, "A first visit without the UI"). Not
+# that moves its compiling out of the press (docs/embedding.md, "What loads when"). Not
 # for the boot script: compiling all of it before it runs made a returning visitor's first
 # tag later (4x CPU: 173 -> 198 ms).
 define small_js

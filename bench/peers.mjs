@@ -203,7 +203,7 @@ function ours(html, dist = "dist") {
   const cmp = `
   <script type="application/json" id="cc-config">${JSON.stringify(config)}</script>
   ${bootTag(dist)}`;
-  // First in the head, as the README asks: before the page's stylesheets and scripts, which
+  // First in the head, as docs/embedding.md asks: before the page's stylesheets and scripts, which
   // would hold a pasted boot script back until they have loaded.
   const page = bare(html);
   const at = page.indexOf(">", page.indexOf("<meta charset")) + 1;
@@ -212,7 +212,7 @@ function ours(html, dist = "dist") {
 }
 
 export const CONTESTANTS = [
-  // Ours as the README recommends deploying it: the config checked and stamped by lcc-check
+  // Ours as docs/embedding.md recommends deploying it: the config checked and stamped by lcc-check
   // (run.mjs stamps the page), so Accept all / Reject all need no wasm.
   {
     id: "ours",
@@ -224,7 +224,7 @@ export const CONTESTANTS = [
     accept: "[data-testid=lcc-accept-all]",
     files: ["/dist/leptos-consent"],
   },
-  // Stamped, and the boot script pasted into the page (README: "Pasted into the page"):
+  // Stamped, and the boot script pasted into the page (docs/embedding.md):
   // no request before the first layer or the tags can start.
   {
     id: "ours-inline",

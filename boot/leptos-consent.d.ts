@@ -1,7 +1,7 @@
 // TypeScript declarations for window.CookieConsent, as defined by
 // leptos-consent-boot.js. The names and meaning follow vanilla-cookieconsent v3
 // for the surface below; the config passed to run() is leptos-consent's own
-// (see the README, "Migrating from vanilla-cookieconsent").
+// (see docs/migrating-from-vanilla-cookieconsent.md).
 
 declare namespace LeptosConsent {
   /** What a site's config says; validated by the consent manager, which reports mistakes by field. */

@@ -301,3 +301,36 @@ fn a_cookie_mirror_takes_only_what_cannot_add_a_cookie_attribute() {
         assert!(e.contains(field), "{bad}: {e}");
     }
 }
+
+#[test]
+fn every_problem_of_a_config_is_named_at_once_with_its_path() {
+    // A service written without provider, purpose and privacy policy, and a category without a
+    // title: one check names all four, each with its path and what a right value looks like.
+    let mut v: serde_json::Value = serde_json::from_str(&common::demo_config_json()).unwrap();
+    let svc = v["categories"][1]["services"][0].as_object_mut().unwrap();
+    for f in ["provider", "purpose", "privacy_policy_url"] {
+        svc.remove(f);
+    }
+    v["categories"][2].as_object_mut().unwrap().remove("title");
+    let e = ConsentConfig::from_json(&v.to_string()).unwrap_err();
+    let all: Vec<(&str, &str)> = e.all().collect();
+    assert_eq!(
+        all.iter().map(|(p, _)| *p).collect::<Vec<_>>(),
+        [
+            "categories[1].services[0].provider",
+            "categories[1].services[0].purpose",
+            "categories[1].services[0].privacy_policy_url",
+            "categories[2].title",
+        ]
+    );
+    assert!(all.iter().all(|(_, m)| m.starts_with("required: ")), "{all:?}");
+    assert!(
+        all[0].1.contains("who processes their data") && all[1].1.contains("what for"),
+        "{all:?}"
+    );
+    let text = e.to_string();
+    assert!(
+        text.starts_with("consent config: 4 problems:\n  categories[1].services[0].provider: required"),
+        "{text}"
+    );
+}

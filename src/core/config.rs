@@ -126,8 +126,11 @@ pub enum GpcMode {
 #[serde(deny_unknown_fields)]
 pub struct Category {
     /// Stable identifier, used in `data-category` attributes and in the stored record.
+    /// (Missing fields are read as empty, so that the check names them all at once.)
+    #[serde(default)]
     pub id: String,
     /// Heading shown to the visitor.
+    #[serde(default)]
     pub title: String,
     /// What the category is for, in plain words.
     #[serde(default)]
@@ -167,14 +170,20 @@ impl Category {
 #[serde(deny_unknown_fields)]
 pub struct Service {
     /// Stable identifier, unique in the whole config, used in `data-service` attributes.
+    /// (Missing fields are read as empty, so that the check names them all at once.)
+    #[serde(default)]
     pub id: String,
     /// Name shown to the visitor.
+    #[serde(default)]
     pub title: String,
-    /// The company that runs the service.
+    /// The company that runs the service (required: a visitor must see who processes the data).
+    #[serde(default)]
     pub provider: String,
-    /// Why the site uses it.
+    /// Why the site uses it (required: a visitor must see what for).
+    #[serde(default)]
     pub purpose: String,
-    /// The provider's privacy policy (`http(s):` or a relative URL).
+    /// The provider's privacy policy (`http(s):` or a relative URL; required).
+    #[serde(default)]
     pub privacy_policy_url: String,
     /// The cookies the service sets.
     #[serde(default)]

@@ -1,6 +1,6 @@
 //! Google Consent Mode v2: which of its keys a decision grants.
 //!
-//! The page's head snippet (README) sets every key to denied by default; after
+//! The page's head snippet (docs/consent-mode.md) sets every key to denied by default; after
 //! each decision the web layer pushes exactly one `gtag('consent', 'update', …)`
 //! with every mapped key, computed here.
 

@@ -5,13 +5,18 @@ use std::fmt;
 
 use super::config::{ConsentConfig, Texts, MAX_EXPIRES_AFTER_DAYS, NECESSARY};
 
-/// A config that cannot be used, with the path of the offending field.
+/// A config that cannot be used, with the path of the offending field: the
+/// first problem found, and every other one the same check found (`also`), so
+/// that one run names them all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
     /// Where the problem is, e.g. `categories[2].services[0].cookies[1].name`.
     pub path: String,
     /// What is wrong there.
     pub message: String,
+    /// The other problems, in config order (a JSON syntax or type error stops
+    /// the reading at the first; the rules are all checked).
+    pub also: Vec<ConfigError>,
 }
 
 impl ConfigError {
@@ -19,16 +24,61 @@ impl ConfigError {
         ConfigError {
             path: path.into(),
             message: message.into(),
+            also: Vec::new(),
         }
+    }
+
+    /// Every problem: this one, then the others.
+    pub fn all(&self) -> impl Iterator<Item = (&str, &str)> {
+        std::iter::once((self.path.as_str(), self.message.as_str()))
+            .chain(self.also.iter().map(|e| (e.path.as_str(), e.message.as_str())))
     }
 }
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            write!(f, "consent config: {}", self.message)
+        // One problem on one line; several, one per line under a count.
+        let n = 1 + self.also.len();
+        let (head, sep) = if n > 1 {
+            (format!("consent config: {n} problems:"), "\n  ")
         } else {
-            write!(f, "consent config: {}: {}", self.path, self.message)
+            ("consent config".to_owned(), ": ")
+        };
+        f.write_str(&head)?;
+        for (path, message) in self.all() {
+            if path.is_empty() {
+                write!(f, "{sep}{message}")?;
+            } else {
+                write!(f, "{sep}{path}: {message}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The problems found so far.
+#[derive(Default)]
+struct Problems(Vec<ConfigError>);
+
+impl Problems {
+    fn add(&mut self, check: Check) {
+        if let Err(e) = check {
+            self.0.push(e);
+        }
+    }
+
+    fn push(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.0.push(ConfigError::new(path, message));
+    }
+
+    fn result(self) -> Check {
+        let mut all = self.0.into_iter();
+        match all.next() {
+            None => Ok(()),
+            Some(mut first) => {
+                first.also = all.collect();
+                Err(first)
+            }
         }
     }
 }
@@ -44,7 +94,7 @@ fn fail(path: impl Into<String>, message: impl Into<String>) -> Check {
 /// Identifiers appear in HTML attributes and storage: keep them plain.
 fn check_id(path: &str, id: &str) -> Check {
     if id.is_empty() {
-        return fail(path, "empty id");
+        return fail(path, "empty id (required: a-z, 0-9, '-' and '_')");
     }
     if id.len() > 64 {
         return fail(path, "id longer than 64 characters");
@@ -103,20 +153,20 @@ fn check_pattern(path: &str, pattern: &str) -> Check {
     Ok(())
 }
 
-fn check_texts(texts: &Texts) -> Check {
+fn check_texts(texts: &Texts, out: &mut Problems) {
     for (name, text) in texts.fields() {
-        check_text(&format!("texts.{name}"), text)?;
+        out.add(check_text(&format!("texts.{name}"), text));
     }
-    Ok(())
 }
 
 /// Validates everything serde cannot: ranges, identifiers, URLs, patterns, uniqueness.
 pub fn validate_config(cfg: &ConsentConfig) -> Result<(), ConfigError> {
+    let mut out = Problems::default();
     if cfg.expires_after_days == 0 {
-        return fail("expires_after_days", "must be at least 1 day");
+        out.push("expires_after_days", "must be at least 1 day");
     }
     if cfg.expires_after_days > MAX_EXPIRES_AFTER_DAYS {
-        return fail(
+        out.push(
             "expires_after_days",
             format!(
                 "{} days is longer than the {MAX_EXPIRES_AFTER_DAYS}-day (13-month) maximum",
@@ -130,13 +180,13 @@ pub fn validate_config(cfg: &ConsentConfig) -> Result<(), ConfigError> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
     {
-        return fail(
+        out.push(
             "storage_key",
             "must be non-empty and use only A-Z, a-z, 0-9, '_', '-' and '.'",
         );
     }
     if let Some(url) = &cfg.privacy_policy_url {
-        check_url("privacy_policy_url", url)?;
+        out.add(check_url("privacy_policy_url", url));
     }
     if let Some(m) = &cfg.cookie_mirror {
         // (Written into `document.cookie` as given: nothing in them may end or add an attribute.)
@@ -146,19 +196,19 @@ pub fn validate_config(cfg: &ConsentConfig) -> Result<(), ConfigError> {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+.^_`|~-".contains(&b))
         {
-            return fail(
+            out.push(
                 "cookie_mirror.name",
                 "must be a cookie name: A-Z, a-z, 0-9 and !#$%&'*+.^_`|~-",
             );
         }
         if let Some(d) = &m.domain {
             if d.is_empty() || !d.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-') {
-                return fail("cookie_mirror.domain", "must be a domain name such as \"example.com\"");
+                out.push("cookie_mirror.domain", "must be a domain name such as \"example.com\"");
             }
         }
         if let Some(p) = &m.path {
             if !p.starts_with('/') || !p.bytes().all(|b| b.is_ascii_graphic() && b != b';' && b != b',') {
-                return fail(
+                out.push(
                     "cookie_mirror.path",
                     "must be a path starting with \"/\", without spaces or ';'",
                 );
@@ -166,74 +216,89 @@ pub fn validate_config(cfg: &ConsentConfig) -> Result<(), ConfigError> {
         }
     }
     if cfg.categories.is_empty() {
-        return fail("categories", "at least one category is required");
+        out.push("categories", "at least one category is required");
     }
     let mut category_ids = BTreeSet::new();
     let mut service_ids = BTreeSet::new();
     for (ci, cat) in cfg.categories.iter().enumerate() {
         let at = format!("categories[{ci}]");
-        check_id(&format!("{at}.id"), &cat.id)?;
+        out.add(check_id(&format!("{at}.id"), &cat.id));
         if !category_ids.insert(cat.id.as_str()) {
-            return fail(format!("{at}.id"), format!("duplicate category id {:?}", cat.id));
+            out.push(format!("{at}.id"), format!("duplicate category id {:?}", cat.id));
         }
-        check_text(&format!("{at}.title"), &cat.title)?;
+        if cat.title.trim().is_empty() {
+            out.push(
+                format!("{at}.title"),
+                "required: the heading shown to the visitor, e.g. \"Analytics\"",
+            );
+        }
         if cat.read_only && cat.id != NECESSARY {
-            return fail(
+            out.push(
                 format!("{at}.read_only"),
                 "only the \"necessary\" category may be read-only",
             );
         }
         if cat.enabled == Some(true) && cat.id != NECESSARY {
-            return fail(
+            out.push(
                 format!("{at}.enabled"),
                 "an optional category cannot be on before the visitor chooses: remove \"enabled\"",
             );
         }
         if cat.read_only && cat.sale_or_sharing == Some(true) {
-            return fail(
+            out.push(
                 format!("{at}.sale_or_sharing"),
                 "the \"necessary\" category is always on, so Global Privacy Control cannot turn it off: move what sells or shares data to an optional category",
             );
         }
         if cat.id == NECESSARY && !cat.read_only {
-            return fail(
+            out.push(
                 format!("{at}.read_only"),
                 "the \"necessary\" category is always on: set read_only to true",
             );
         }
         for (si, svc) in cat.services.iter().enumerate() {
             let at = format!("{at}.services[{si}]");
-            check_id(&format!("{at}.id"), &svc.id)?;
+            out.add(check_id(&format!("{at}.id"), &svc.id));
             if !service_ids.insert(svc.id.as_str()) {
-                return fail(format!("{at}.id"), format!("duplicate service id {:?}", svc.id));
+                out.push(format!("{at}.id"), format!("duplicate service id {:?}", svc.id));
             }
-            check_text(&format!("{at}.title"), &svc.title)?;
-            check_text(&format!("{at}.provider"), &svc.provider)?;
-            check_text(&format!("{at}.purpose"), &svc.purpose)?;
-            check_url(&format!("{at}.privacy_policy_url"), &svc.privacy_policy_url)?;
+            // What the law asks a visitor can see of each service: who processes the data, and
+            // what for (GDPR Art. 13; the EDPB's consent guidelines: an informed choice).
+            for (field, value, what) in [
+                ("title", &svc.title, "the name shown to the visitor, e.g. \"Google Analytics\""),
+                ("provider", &svc.provider, "the company that runs it, e.g. \"Google Ireland Ltd.\": a visitor must see who processes their data"),
+                ("purpose", &svc.purpose, "what it does with the data, e.g. \"Counts visits and pages read\": a visitor must see what for"),
+                ("privacy_policy_url", &svc.privacy_policy_url, "the provider's privacy policy, an https:// or relative URL"),
+            ] {
+                if value.trim().is_empty() {
+                    out.push(format!("{at}.{field}"), format!("required: {what}"));
+                } else if field == "privacy_policy_url" {
+                    out.add(check_url(&format!("{at}.{field}"), value));
+                }
+            }
             for (ki, cookie) in svc.cookies.iter().enumerate() {
                 let at = format!("{at}.cookies[{ki}]");
-                check_pattern(&format!("{at}.name"), &cookie.name)?;
+                out.add(check_pattern(&format!("{at}.name"), &cookie.name));
                 if let Some(path) = &cookie.path {
                     if !path.starts_with('/') {
-                        return fail(format!("{at}.path"), "must start with '/'");
+                        out.push(format!("{at}.path"), "must start with '/'");
                     }
                 }
                 if let Some(domain) = &cookie.domain {
                     let d = domain.trim_start_matches('.');
                     if d.is_empty() || !d.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.') {
-                        return fail(format!("{at}.domain"), format!("{domain:?} is not a domain name"));
+                        out.push(format!("{at}.domain"), format!("{domain:?} is not a domain name"));
                     }
                 }
             }
             for (ki, key) in svc.storage_keys.iter().enumerate() {
                 if key.is_empty() || key.bytes().all(|b| b == b'*') {
-                    return fail(format!("{at}.storage_keys[{ki}]"), "empty pattern");
+                    out.push(format!("{at}.storage_keys[{ki}]"), "empty pattern");
                 }
                 if super::pattern::glob_match(key, &cfg.storage_key)
                     || super::pattern::glob_match(key, &cfg.history_key())
                 {
-                    return fail(
+                    out.push(
                         format!("{at}.storage_keys[{ki}]"),
                         "would erase the consent record itself",
                     );
@@ -241,13 +306,13 @@ pub fn validate_config(cfg: &ConsentConfig) -> Result<(), ConfigError> {
             }
             for (ki, script) in svc.scripts.iter().enumerate() {
                 let at = format!("{at}.scripts[{ki}]");
-                check_url(&format!("{at}.src"), &script.src)?;
+                out.add(check_url(&format!("{at}.src"), &script.src));
                 if let Some(sri) = &script.integrity {
                     let ok = ["sha256-", "sha384-", "sha512-"]
                         .iter()
                         .any(|p| sri.starts_with(p) && sri.len() > p.len());
                     if !ok {
-                        return fail(format!("{at}.integrity"), "must be a sha256-, sha384- or sha512- hash");
+                        out.push(format!("{at}.integrity"), "must be a sha256-, sha384- or sha512- hash");
                     }
                 }
             }
@@ -257,32 +322,33 @@ pub fn validate_config(cfg: &ConsentConfig) -> Result<(), ConfigError> {
         for (i, (cat, keys)) in map.iter().enumerate() {
             let at = format!("consent_mode.map.{cat}");
             if cfg.category(cat).is_none() {
-                return fail(at, format!("{cat:?} is not a category of this config"));
+                out.push(&at, format!("{cat:?} is not a category of this config"));
             }
             if map[..i].iter().any(|(c, _)| c == cat) {
-                return fail(at, "this category is mapped twice: list all its keys once");
+                out.push(&at, "this category is mapped twice: list all its keys once");
             }
             for key in keys {
                 if !super::consent_mode::CONSENT_MODE_KEYS.contains(&key.as_str()) {
-                    return fail(
-                        at,
+                    out.push(
+                        &at,
                         format!("{key:?} is not a Consent Mode key that a choice can grant (security_storage is always granted)"),
                     );
                 }
             }
         }
     }
-    check_texts(&cfg.texts)?;
-    check_languages(cfg)
+    check_texts(&cfg.texts, &mut out);
+    check_languages(cfg, &mut out);
+    out.result()
 }
 
 /// `language`, `default_language` and `translations`: known words, known ids, usable tags.
-fn check_languages(cfg: &ConsentConfig) -> Check {
+fn check_languages(cfg: &ConsentConfig, out: &mut Problems) {
     let tag_ok = |t: &str| {
         !t.is_empty() && t.len() <= 35 && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     };
     if !tag_ok(&cfg.default_language) {
-        return fail(
+        out.push(
             "default_language",
             format!(
                 "{:?} is not a language tag (e.g. \"en\", \"pt-BR\")",
@@ -293,20 +359,20 @@ fn check_languages(cfg: &ConsentConfig) -> Check {
     for (lang, t) in &cfg.translations {
         let at = format!("translations.{lang}");
         if !tag_ok(lang) {
-            return fail(at, "not a language tag (e.g. \"de\", \"pt-BR\")");
+            out.push(&at, "not a language tag (e.g. \"de\", \"pt-BR\")");
         }
         if let Some(word) = super::i18n::unknown_words(&t.texts).first() {
-            return fail(
+            out.push(
                 format!("{at}.texts.{word}"),
-                "not a word of the interface: see the keys of \"texts\" in the README",
+                "not a word of the interface: see the keys of \"texts\" in docs/config.md",
             );
         }
         for (name, word) in &t.texts {
-            check_text(&format!("{at}.texts.{name}"), word)?;
+            out.add(check_text(&format!("{at}.texts.{name}"), word));
         }
         for id in t.categories.keys() {
             if cfg.category(id).is_none() {
-                return fail(
+                out.push(
                     format!("{at}.categories.{id}"),
                     format!("{id:?} is not a category of this config"),
                 );
@@ -314,7 +380,7 @@ fn check_languages(cfg: &ConsentConfig) -> Check {
         }
         for id in t.services.keys() {
             if cfg.service(id).is_none() {
-                return fail(
+                out.push(
                     format!("{at}.services.{id}"),
                     format!("{id:?} is not a service of this config"),
                 );
@@ -324,7 +390,7 @@ fn check_languages(cfg: &ConsentConfig) -> Check {
     if let Some(lang) = &cfg.language {
         let available = cfg.languages();
         if super::i18n::match_language(lang, &available).is_none() {
-            return fail(
+            out.push(
                 "language",
                 format!(
                     "{lang:?} has no words: use one of {} or add translations.{lang}",
@@ -333,5 +399,4 @@ fn check_languages(cfg: &ConsentConfig) -> Check {
             );
         }
     }
-    Ok(())
 }

@@ -183,7 +183,7 @@ fn consent_state(keys: &[(&str, bool)]) -> JsValue {
 
 /// Pushes one `gtag('consent', 'update', …)` (Google Consent Mode v2) with
 /// these keys. Returns false when the page has no `gtag` function (the head
-/// snippet in the README defines it).
+/// snippet in docs/consent-mode.md defines it).
 pub fn push_consent_update(keys: &[(&str, bool)]) -> bool {
     let Some(w) = web_sys::window() else { return false };
     call(

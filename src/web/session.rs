@@ -155,7 +155,7 @@ impl ConsentSession {
         let record = self.record.borrow().clone();
         if let Some(update) = consent_mode_update(&self.cfg, record.as_ref()) {
             if !push_consent_update(&update) {
-                report("consent_mode is on but the page has no gtag(): add the Consent Mode head snippet (README)");
+                report("consent_mode is on but the page has no gtag(): add the Consent Mode head snippet (docs/consent-mode.md)");
             }
         }
     }

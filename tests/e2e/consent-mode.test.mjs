@@ -14,9 +14,9 @@ after(async () => { await env?.close(); });
 const ROOT = new URL("../../", import.meta.url);
 const KEYS = ["ad_storage", "ad_user_data", "ad_personalization", "analytics_storage", "functionality_storage", "personalization_storage"];
 
-test("the page's head snippet is the README's, with the CSP hash the README gives", () => {
-  const readme = readFileSync(new URL("README.md", ROOT), "utf8");
-  const section = readme.slice(readme.indexOf("## Google Consent Mode v2"));
+test("the page's head snippet is docs/consent-mode.md's, with the CSP hash it gives", () => {
+  const guide = readFileSync(new URL("docs/consent-mode.md", ROOT), "utf8");
+  const section = guide.slice(guide.indexOf("## Google Consent Mode v2"));
   const snippet = /<script>(.*?)<\/script>/.exec(section)[1];
   const hash = /'sha256-([A-Za-z0-9+/=]+)'/.exec(section)[1];
   assert.equal(createHash("sha256").update(snippet).digest("base64"), hash);
@@ -126,5 +126,38 @@ test("Global Privacy Control keeps the ad keys denied after Accept all", async (
   assert.deepEqual(updates[0][2], {
     ad_storage: "denied", ad_user_data: "denied", ad_personalization: "denied", analytics_storage: "granted",
   });
+  await context.close();
+});
+
+// The demo site's own Google Analytics (a local stand-in for gtag.js) runs under Consent
+// Mode v2, as docs/consent-mode.md shows: the default first in the dataLayer, before any tag;
+// then exactly one update per decision, before the gated gtag('config').
+test("the demo article: the default before any tag, one update per decision, config after the grant", async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(new URL("/", env.server.url).href);
+  await page.locator("#lcc-boot[data-quick] [data-testid=lcc-banner]").waitFor({ state: "visible" });
+  let cmds = await commands(page);
+  assert.deepEqual([cmds.length, cmds[0][0], cmds[0][1]], [1, "consent", "default"], JSON.stringify(cmds));
+  for (const k of KEYS) assert.equal(cmds[0][2][k], "denied", k);
+  await page.locator("#lcc-boot [data-testid=lcc-accept-all]").click();
+  await page.waitForFunction(() => window.dataLayer.some((e) => e[0] === "config"));
+  cmds = await commands(page);
+  const updates = () => cmds.filter(([c, a]) => c === "consent" && a === "update");
+  assert.equal(updates().length, 1, JSON.stringify(cmds));
+  assert.equal(updates()[0][2].analytics_storage, "granted");
+  assert.ok(cmds.findIndex((x) => x[0] === "consent" && x[1] === "update") < cmds.findIndex((x) => x[0] === "config"));
+  // A withdrawal through the API: the page starts again (reload_on_revoke, so that gtag.js
+  // stops), with the default, then the one update of the decision in force, and no config.
+  const reloaded = page.waitForNavigation();
+  await page.evaluate(() => window.CookieConsent.acceptCategory([]));
+  await reloaded;
+  await page.waitForLoadState("networkidle");
+  cmds = await commands(page);
+  assert.deepEqual(cmds.map(([c, a]) => c + " " + a), ["consent default", "consent update"], JSON.stringify(cmds));
+  assert.equal(updates()[0][2].analytics_storage, "denied");
+  assert.deepEqual(errors, []);
   await context.close();
 });

@@ -1,4 +1,4 @@
-// A strict Content-Security-Policy, as the README documents it: the demo and
+// A strict Content-Security-Policy, as docs/csp.md documents it: the demo and
 // the drop-in work under it with zero violations (listened for with
 // `securitypolicyviolation`), and the scripts the gate activates carry the
 // page's nonce. The test server's pages get the header and the nonce here.
@@ -127,11 +127,12 @@ test("the drop-in page under a strict CSP: no violation", async () => {
   await context.close();
 });
 
-test("the README's policy is this one, with the Consent Mode snippet's hash", () => {
-  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
-  const section = readme.slice(readme.indexOf("## Content-Security-Policy"));
+test("docs/csp.md's policy is this one, with the hash of docs/consent-mode.md's snippet", () => {
+  const csp = readFileSync(new URL("../../docs/csp.md", import.meta.url), "utf8");
+  const section = csp.slice(csp.indexOf("## Content-Security-Policy"));
   assert.ok(section.includes("script-src 'nonce-…' 'strict-dynamic' 'wasm-unsafe-eval'"), "policy documented");
-  const gcm = readme.slice(readme.indexOf("## Google Consent Mode v2"));
+  const guide = readFileSync(new URL("../../docs/consent-mode.md", import.meta.url), "utf8");
+  const gcm = guide.slice(guide.indexOf("## Google Consent Mode v2"));
   const snippet = /<script>(.*?)<\/script>/.exec(gcm)[1];
   const hash = createHash("sha256").update(snippet).digest("base64");
   assert.ok(section.includes(`'sha256-${hash}'`), "the Consent Mode snippet's hash is in the documented policy");

@@ -97,7 +97,7 @@ test("the site's code sees the same before and after the migration", async () =>
   const migrated = await visit("migrated.html");
   assert.deepEqual(original.errors, []);
   assert.deepEqual(migrated.errors, []);
-  // One deliberate difference (README, migration guide): a `data-category="!analytics"`
+  // One deliberate difference (docs/migrating-from-vanilla-cookieconsent.md): a `data-category="!analytics"`
   // script runs whenever analytics is refused, not only at the moment of a withdrawal.
   const same = ([step, o]) => [step, { ...o, runs: o.runs.filter((r) => r !== "no-analytics") }];
   for (let i = 0; i < original.seen.length; i++) {
