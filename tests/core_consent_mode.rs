@@ -7,8 +7,13 @@ mod common;
 use common::{demo_config_json, SEED, T0};
 use leptos_consent::core::{consent_mode_update, plan_opt_outs, record_decision, Choice, ConsentConfig, Method};
 
+/// The demo's config without its own `"consent_mode": {}` (the demo runs under Consent Mode).
+fn demo_without_consent_mode() -> String {
+    demo_config_json().replacen("\"consent_mode\": {},", "", 1)
+}
+
 fn with(consent_mode: &str) -> ConsentConfig {
-    let json = demo_config_json();
+    let json = demo_without_consent_mode();
     let json = json.replacen('{', &format!("{{ \"consent_mode\": {consent_mode},"), 1);
     ConsentConfig::from_json(&json).unwrap()
 }
@@ -20,7 +25,7 @@ fn update(cfg: &ConsentConfig, choice: Option<&Choice>) -> Vec<(&'static str, bo
 
 #[test]
 fn off_unless_the_config_asks() {
-    let cfg = ConsentConfig::from_json(&demo_config_json()).unwrap();
+    let cfg = ConsentConfig::from_json(&demo_without_consent_mode()).unwrap();
     assert_eq!(consent_mode_update(&cfg, None), None);
 }
 
@@ -66,13 +71,13 @@ fn a_key_mapped_from_two_categories_needs_both() {
 fn with_consent_mode_on_google_needs_no_separate_opt_out() {
     let on = with("{}");
     assert!(plan_opt_outs(&on, &["google-analytics".into()]).is_empty());
-    let off = ConsentConfig::from_json(&demo_config_json()).unwrap();
+    let off = ConsentConfig::from_json(&demo_without_consent_mode()).unwrap();
     assert_eq!(plan_opt_outs(&off, &["google-analytics".into()]).len(), 1);
 }
 
 #[test]
 fn mistakes_name_the_field() {
-    let json = demo_config_json();
+    let json = demo_without_consent_mode();
     let bad = |cm: &str| {
         ConsentConfig::from_json(&json.replacen('{', &format!("{{ \"consent_mode\": {cm},"), 1))
             .unwrap_err()
@@ -89,7 +94,7 @@ fn mistakes_name_the_field() {
 
 #[test]
 fn a_category_mapped_twice_is_named() {
-    let json = demo_config_json().replacen(
+    let json = demo_without_consent_mode().replacen(
         '{',
         r#"{ "consent_mode": {"map": {"marketing": ["ad_storage"], "marketing": ["ad_user_data"]}},"#,
         1,

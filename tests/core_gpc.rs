@@ -131,7 +131,7 @@ fn the_api_cannot_grant_a_locked_category() {
 
 #[test]
 fn consent_mode_keeps_the_ad_keys_denied() {
-    let cfg = config("\"consent_mode\": {},").under_gpc(true);
+    let cfg = demo().under_gpc(true); // (the demo runs under Consent Mode)
     let r = record_decision(&cfg, None, &Choice::accept_all(&cfg), Method::Banner, T0, SEED);
     let update = consent_mode_update(&cfg, Some(&r)).unwrap();
     for (key, granted) in update {

@@ -31,14 +31,18 @@ pub fn choice_actions(
     class: &'static str,
     ids: ActionIds,
 ) -> impl IntoView {
-    let t = ctx.config().texts.clone();
+    let cfg = ctx.config();
+    let t = cfg.texts.clone();
+    // A word with no translation in the language shown says its own (WCAG 3.1.2).
+    let [(l0, d0), (l1, d1), (l2, d2)] =
+        ["accept_all", "reject_all", "save"].map(|k| cfg.text_language(&format!("texts.{k}")));
     view! {
         <div class=class>
-            <button type="button" class="lcc-btn" data-testid=ids[0]
+            <button type="button" class="lcc-btn" data-testid=ids[0] lang=l0 dir=d0
                 on:click=move |_| ctx.accept_all(Method::Preferences)>{t.accept_all.clone()}</button>
-            <button type="button" class="lcc-btn" data-testid=ids[1]
+            <button type="button" class="lcc-btn" data-testid=ids[1] lang=l1 dir=d1
                 on:click=move |_| ctx.reject_all(Method::Preferences)>{t.reject_all.clone()}</button>
-            <button type="button" class="lcc-btn" data-testid=ids[2]
+            <button type="button" class="lcc-btn" data-testid=ids[2] lang=l2 dir=d2
                 on:click=move |_| ctx.save(&draft.get_untracked(), Method::Preferences)>{t.save.clone()}</button>
         </div>
     }

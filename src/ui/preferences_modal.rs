@@ -90,6 +90,9 @@ pub fn PreferencesModal(
         Some(extra) => format!("{look} {extra}"),
         None => look.clone(),
     };
+    // A word with no translation in the language shown says its own (WCAG 3.1.2).
+    let [(title_lang, title_dir), (text_lang, text_dir)] =
+        ["preferences_title", "preferences_description"].map(|k| cfg.text_language(&format!("texts.{k}")));
     view! {
         <div class="lcc-root">
             <dialog lang=lang dir=dir
@@ -102,14 +105,14 @@ pub fn PreferencesModal(
                 on:keydown=on_keydown
             >
                 <div class="lcc-modal__header">
-                    <h2 id="lcc-prefs-title" class="lcc-modal__title">{t.preferences_title.clone()}</h2>
+                    <h2 id="lcc-prefs-title" class="lcc-modal__title" lang=title_lang dir=title_dir>{t.preferences_title.clone()}</h2>
                     <button type="button" class="lcc-close" aria-label=t.close.clone() title=t.close.clone()
                         data-testid="lcc-close" on:click=move |_| ctx.close_preferences()>
                         <span aria-hidden="true">"×"</span>
                     </button>
                 </div>
                 <div class="lcc-modal__body">
-                    <p id="lcc-prefs-text" class="lcc-modal__text">{t.preferences_description.clone()}</p>
+                    <p id="lcc-prefs-text" class="lcc-modal__text" lang=text_lang dir=text_dir>{t.preferences_description.clone()}</p>
                     {categories}
                 </div>
                 {choice_actions(ctx, draft, "lcc-modal__actions", ["lcc-prefs-accept-all", "lcc-prefs-reject-all", "lcc-save"])}

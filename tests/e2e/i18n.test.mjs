@@ -211,6 +211,15 @@ test("a site translation with some words only: the words it lacks say their own 
     assert.deepEqual(await langOf(banner.getByTestId("lcc-reject-all")), ["en", "ltr"], "the English word");
     assert.deepEqual(await langOf(banner.locator(".lcc-banner__title")), ["en", "ltr"]);
     assert.deepEqual(await langOf(banner.locator(".lcc-banner__text span").first()), ["en", "ltr"]);
+    if (!early) {
+      // The preferences: the site's word in Swedish, the interface's others in English.
+      await banner.getByTestId("lcc-manage").click();
+      const dialog = page.locator("#lcc-root dialog.lcc-modal");
+      await dialog.waitFor({ state: "visible" });
+      assert.deepEqual(await langOf(dialog.locator(".lcc-modal__title")), ["en", "ltr"]);
+      assert.deepEqual(await langOf(dialog.getByTestId("lcc-prefs-accept-all")), ["sv", "ltr"]);
+      assert.deepEqual(await langOf(dialog.getByTestId("lcc-save")), ["en", "ltr"]);
+    }
     assert.deepEqual(errors, []);
     await context.close();
   }
