@@ -119,7 +119,7 @@ dist: tools
 	  --enable-reference-types --enable-multivalue --strip-debug --strip-producers target/bindgen/leptos-consent_bg.wasm -o $(DIST)/leptos-consent_bg.wasm
 	esbuild boot/ui.mjs --bundle --minify --format=esm $(STAMP) --log-level=warning --outfile=$(DIST)/leptos-consent.js
 	$(call small_js,banner,esm,,leptos-consent-banner.js)
-	$(call small_js,quick,esm,--define:LCC_VERSION='"$(VERSION)"',leptos-consent-decide.js,eager)
+	$(call small_js,decide,esm,--define:LCC_VERSION='"$(VERSION)"',leptos-consent-decide.js,eager)
 	$(call small_js,valid,esm,,leptos-consent-valid.js)
 	$(call small_js,boot,iife,--define:LCC_VERSION='"$(VERSION)"',leptos-consent-boot.js)
 	cp boot/leptos-consent.d.ts $(DIST)/
@@ -158,8 +158,11 @@ lint: tool-target
 	@! grep -rnE 'inner_html|innerHTML' src || { echo "no inner_html in src: config text is rendered as text"; exit 1; }
 	@! grep -rnE '\b(leptos|web_sys|wasm_bindgen|js_sys|gloo_[a-z]+)::' src/core || { echo "src/core must stay plain Rust"; exit 1; }
 
+# The native tests, then the JS that mirrors the core against the tables they just wrote
+# (tests/mirror: Node, no wasm, no browser) and the check that every twin names the other.
 test-native:
 	cargo test
+	node --test tests/mirror/*.test.mjs
 
 test-browser: tools browser
 	cargo test --target wasm32-unknown-unknown --features embed --test web_storage --test web_scripts --test ui_gate

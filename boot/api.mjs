@@ -7,7 +7,7 @@
 // (shared table of cases). What changes something goes to the boot script's
 // `forward`: once the decision code is here (a first visit's early banner, or
 // `await run()`), it carries out a first decision and eraseCookies at once,
-// and answers for any other decision at once (`hooks.fast`, quick.mjs); the
+// and answers for any other decision at once (`hooks.fast`, decide.mjs); the
 // UI (src/core/api.rs reads the call), loaded first if needed, stores it;
 // calls made meanwhile are carried out in order once it is there.
 //

@@ -3,7 +3,7 @@
 // Loaded by the boot script only when the visitor must be asked, in parallel
 // with the stylesheet, so a returning visitor never downloads it. On a first
 // visit (`host.el`), Accept all and Reject all are carried out without the UI,
-// by leptos-consent-decide.js (quick.mjs), which is fetched once the banner
+// by leptos-consent-decide.js (decide.mjs), which is fetched once the banner
 // shows (so it does not delay it) and first makes sure the core accepts the
 // config (checked ahead of time, or vouched for by valid.mjs); the UI is loaded
 // only for Manage, or at once for a config nothing vouches for. Otherwise it
@@ -11,10 +11,10 @@
 // the UI (the UI validates the config first and carries the press out). The
 // UI replaces this banner with its own, identical one, in the same frame.
 import { BUILT_IN_LANGUAGES, chooseLanguage, gpcLocked, isRtl, normLang, own, safeUrl } from "./logic.mjs";
-import { appearance } from "./look.mjs";
-import { warm } from "./warm.mjs";
+import { appearance } from "./appearance.mjs";
+import { warm } from "./choices.mjs";
 import { bannerWords } from "./words.mjs";
-import { storageKeys } from "./decide.mjs";
+import { storageKeys } from "./plans.mjs";
 
 const doc = document;
 
@@ -76,7 +76,7 @@ function draw(cfg, root, link, host, lang, { t, title, from }) {
   let checked; // the decision code, once it has found the config one the core accepts
   const quick = host.el && host;
   let decision;
-  /** The code that carries a first-layer choice out without the UI (quick.mjs), fetched once. */
+  /** The code that carries a first-layer choice out without the UI (decide.mjs), fetched once. */
   const decider = () => (decision ||= import(host.base + "leptos-consent-decide.js"));
   /** A decision stands: the banner goes for good, and with it the room kept for it. */
   const settle = () => {

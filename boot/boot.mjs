@@ -5,7 +5,7 @@
 // has validated before), runs the granted tag scripts while the page parses.
 // On a first visit under a config the core has checked (the page's
 // data-checked stamp, or an earlier page view here), the early banner carries
-// out Accept all and Reject all itself (quick.mjs) and this script then starts
+// out Accept all and Reject all itself (decide.mjs) and this script then starts
 // again on what it stored. Everything else (Manage, a stale or unreadable
 // record, blocked storage, a click on "Cookie settings", a decision made in
 // another tab, the preference-center page) hands over to the wasm UI, loaded on
@@ -36,7 +36,7 @@ const seen = new WeakSet();
 // and config (so with the same verdicts) starts their downloads at once.
 const tags = [];
 // Run as the page is handed over to the UI: this script's listeners go, and what the early
-// banner's decision left for later (quick.mjs `afterReleased`) is done first.
+// banner's decision left for later (decide.mjs `afterReleased`) is done first.
 const cleanups = [];
 
 const on = (target, type, fn, opts) => {
@@ -97,7 +97,7 @@ const bridge = {
 
 /**
  * Carries out an API call in the UI, loading the UI first if it is not there. The decision
- * code, once here (`hooks.fast`, quick.mjs), carries out a first decision at once (unless the
+ * code, once here (`hooks.fast`, decide.mjs), carries out a first decision at once (unless the
  * UI is on its way: `late`) and answers for any other at once while the UI comes to store it.
  */
 function forward(method, args) {
@@ -305,7 +305,7 @@ function firstLayer(cfg, quick) {
 }
 
 /**
- * What the decision code (quick.mjs) needs of this script on a first visit (`el`: the config
+ * What the decision code (decide.mjs) needs of this script on a first visit (`el`: the config
  * element): Accept all and Reject all, and the API's decisions, are carried out there without
  * the UI; then this script starts again on what was stored, as for a returning visitor.
  */
@@ -399,7 +399,7 @@ function boot(cfgEl) {
     const update = record && consentModeUpdate(cfg, record);
     if (update) win.gtag ? (win.gtag("consent", "update", update), (win.__lccGcm = stored)) : warn("consent_mode is on but the page has no gtag()");
   }
-  // Nothing stored: the early banner decides, once the config is known to be valid (quick.mjs
+  // Nothing stored: the early banner decides, once the config is known to be valid (decide.mjs
   // `accepted`: checked by the core, or vouched for by valid.mjs; else the UI comes and checks it).
   // The first layer's downloads start in a task of their own: starting a fetch costs Chromium's
   // main thread 5-30 ms at 4x CPU, which the task that parses the page would otherwise pay (one

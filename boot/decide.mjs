@@ -1,195 +1,257 @@
-// A decision in plain JS: what a first decision (the early banner's Accept
-// all or Reject all, or the API's) stores and cleans up, so that a first
-// visit needs no wasm when the visitor answers there, and the clean-up of any
-// later decision made through the API, done at once while the UI comes to
-// store it. A port of the core's `record_decision` (the stored text of a
-// first decision), `diff`, `HistoryEntry`, `plan_erase`, `plan_erase_cookies`
-// and `plan_http_only_probe` (src/core/decision.rs, history.rs, erase.rs,
-// pattern.rs). It must answer exactly as the core does:
-// tests/core_shared_cases.rs writes generated tables of cases that
-// tests/e2e/boot-logic.test.mjs replays against this file. Pure: no DOM.
-import { alwaysOn, byId, categoryGranted, gpcLocked, serviceGranted } from "./logic.mjs";
+// "Accept all" or "Reject all" on the early banner, carried out without the
+// wasm UI: on a first visit (nothing stored, no history) under a config the
+// core accepts (`accepted`: checked ahead of time, the page's data-checked
+// stamp, or vouched for here by valid.mjs). It does what the UI's
+// `ConsentSession::decide` does: store the record, push the Consent Mode
+// update and run what is granted (by starting the boot script again on the
+// stored record, as for a returning visitor); then, once the scripts it
+// released have run (the page's main thread is theirs first), tell the other
+// tabs, look for HttpOnly copies of refused cookies, fire lcc:consent and
+// lcc:change (and vanilla-cookieconsent's events), keep the history. The
+// record, history, events and plans
+// come from plans.mjs (held equal to the core by a shared table). Whenever a
+// step needs more than that (something to erase, storage that fails, a record
+// or history already there, the UI already on its way) it does nothing and the
+// UI carries the press out. An API decision the UI must carry out is foreseen
+// here (`foresee`): answered at once from the record the UI will store, its
+// clean-up done at once.
+import { listen } from "./events.mjs";
+import { changes, denied, eraseCookiesPlan, eraseNeeded, expire, historyText, planErase, probePlan, recordText, storageKeys } from "./plans.mjs";
+import { apiChoice, uniform } from "./choices.mjs";
+import { fingerprint, own, ownSet, settled, stampOf, warn } from "./logic.mjs";
 
-/** `*` matches any run of characters (src/core/pattern.rs `glob_match`). */
-export function globMatch(pattern, name) {
-  let p = 0;
-  let n = 0;
-  let star = -1;
-  let mark = 0;
-  while (n < name.length) {
-    if (pattern[p] === "*") {
-      star = p++;
-      mark = n;
-    } else if (p < pattern.length && pattern[p] === name[n]) {
-      p++;
-      n++;
-    } else if (star >= 0) {
-      p = star + 1;
-      n = ++mark;
-    } else return false;
-  }
-  while (pattern[p] === "*") p++;
-  return p === pattern.length;
-}
-
-/** Where the decision, its history and the attestation are stored (`storage_key`, `history_key`, `fingerprint_key`). */
-export function storageKeys(cfg) {
-  const record = cfg.storage_key || "lcc_consent";
-  return { record, history: record + "_history", marker: record + "_config" };
-}
-
-/** 16 random bytes as a UUIDv4 (src/core/record.rs `uuid_v4`). */
-export function uuid(bytes) {
-  const b = [...bytes];
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  return b.map((x, i) => ([4, 6, 8, 10].includes(i) ? "-" : "") + (x + 256).toString(16).slice(1)).join("");
-}
+const win = window;
+const doc = document;
+const PROBE = "lcc-httponly-probe";
 
 
-/**
- * The stored text of a first decision (`record_decision` with no previous
- * record, then `encode`): `ch` is a choice (warm.mjs `uniform`), `via` the method, `now` Unix ms.
- */
-export function recordText(cfg, ch, via, now, bytes, signal) {
-  const locked = gpcLocked(cfg, signal).map((c) => c.id);
-  const categories = {};
-  const services = {};
-  for (const c of cfg.categories) {
-    categories[c.id] = alwaysOn(c) || (!locked.includes(c.id) && ch.categories[c.id] === true);
-    for (const s of c.services || []) services[s.id] = alwaysOn(c) || (categories[c.id] && ch.services[s.id] === true);
-  }
-  const map = (o) => byId(Object.entries(o));
-  return `{"v":1,"id":"${uuid(bytes)}","first":${now},"last":${now},"rev":${cfg.revision || 0},"categories":${map(categories)},"services":${map(services)},"via":"${via}"}`;
-}
+const fire = (type, detail) => win.dispatchEvent(new CustomEvent(type, { detail }));
 
-/** What a first decision grants (`diff` from no record): the `lcc:change` detail. */
-export function changes(cfg, r) {
-  const out = { granted_categories: [], revoked_categories: [], granted_services: [], revoked_services: [] };
-  for (const c of cfg.categories) {
-    if (!categoryGranted(cfg, undefined, c.id) && categoryGranted(cfg, r, c.id)) out.granted_categories.push(c.id);
-  }
-  for (const c of cfg.categories)
-    for (const s of c.services || []) if (!serviceGranted(cfg, undefined, s.id) && serviceGranted(cfg, r, s.id)) out.granted_services.push(s.id);
+/** Names of the cookies the page can read (src/web/cleanup.rs `cookie_names`). */
+// (The document's own cookie: an <img name="cookie"> in the page would otherwise swallow every write.)
+const cookieNames = () => [...new Set(own("cookie").split(";").map((p) => p.split("=")[0].trim()).filter(Boolean))].sort();
+
+/** Keys of localStorage and sessionStorage. */
+function presentKeys() {
+  const out = [];
+  for (const s of [localStorage, sessionStorage]) for (let i = 0; i < s.length; i++) out.push(s.key(i));
   return out;
 }
 
-/** The history after a first decision, as stored (`HistoryEntry::new`, `encode_history`). */
-export function historyText(r, ch, leftBehind) {
-  const e = { at: r.last, via: r.via, rev: r.rev, granted: [...ch.granted_categories, ...ch.granted_services], revoked: [] };
-  if (leftBehind.length) e.left_behind = leftBehind;
-  return JSON.stringify([e]);
-}
-
-/** The services `r` does not grant, in config order (`denied_services`). */
-export const denied = (cfg, r) => cfg.categories.flatMap((c) => (c.services || []).filter((s) => !serviceGranted(cfg, r, s.id)));
-
 /**
- * The clean-up after deciding `r` (src/core/erase.rs `plan_erase` with the
- * `denied` services): every present cookie a refused service's pattern
- * matches and no granted service claims, as forms to expire ([name, domain
- * or null, path], every domain and path it may have been set on), and every
- * such storage key but our own. `cookies` and `keys` are what the page has.
+ * Looks for HttpOnly copies of the forms (src/web/cleanup.rs
+ * `probe_http_only`): a probe value written where such a cookie would be,
+ * unreadable afterwards, means one is there. Returns their names.
  */
-export function planErase(cfg, r, cookies, keys, host, path) {
-  const no = denied(cfg, r);
-  const yes = cfg.categories.flatMap((c) => (c.services || []).filter((s) => serviceGranted(cfg, r, s.id)));
-  const own = storageKeys(cfg);
-  const rules = (list, field, name) => list.flatMap((s) => (s[field] || []).filter((p) => globMatch(field == "cookies" ? p.name : p, name)));
-  const plan = { cookies: [], names: [], keys: [] };
-  for (const n of cookies) {
-    const hit = rules(no, "cookies", n);
-    if (!hit.length || rules(yes, "cookies", n).length || plan.names.includes(n)) continue;
-    const pick = (f) => hit.map((x) => x[f]).filter((v) => v != null);
-    for (const d of candidateDomains(host, pick("domain"))) for (const p of candidatePaths(path, pick("path"))) plan.cookies.push([n, d, p]);
-    plan.names.push(n);
-  }
-  for (const k of keys)
-    if (k !== own.record && k !== own.history && !plan.keys.includes(k) && !rules(yes, "storage_keys", k).length && rules(no, "storage_keys", k).length) plan.keys.push(k);
-  return plan;
-}
-
-/** Whether the clean-up after deciding `r` would remove anything (whether `planErase` is not empty). */
-export function eraseNeeded(cfg, r, cookies, keys) {
-  const plan = planErase(cfg, r, cookies, keys, "", "/");
-  return plan.names.length + plan.keys.length > 0;
-}
-
-const ascii = (s) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
-const isIp = (h) => h[0] === "[" || /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/.test(h);
-
-/** The domains a cookie visible on `host` may have been set on (`candidate_domains`); null is host-only. */
-export function candidateDomains(host, configured) {
-  host = ascii(host.replace(/\.+$/, ""));
-  const out = [null];
-  if (!host || isIp(host) || !host.includes(".")) return out;
-  for (let d = host; ; d = d.slice(d.indexOf(".") + 1)) {
-    out.push(d);
-    if (!d.slice(d.indexOf(".") + 1).includes(".")) break;
-  }
-  for (let c of configured) {
-    c = ascii(c.replace(/^\.+/, ""));
-    if ((host === c || host.endsWith("." + c)) && !out.includes(c)) out.push(c);
-  }
-  return out;
-}
-
-/** The paths a cookie visible at `path` may have been set on (`candidate_paths`). */
-export function candidatePaths(path, configured) {
-  const out = ["/"];
-  const push = (p) => out.includes(p) || out.push(p);
-  let prefix = "";
-  for (const seg of path.split("/").filter(Boolean)) {
-    prefix += "/" + seg;
-    push(prefix);
-    push(prefix + "/");
-  }
-  for (const c of configured) if (c[0] === "/") push(c);
-  return out;
-}
-
-/** Whether a cookie with path `cp` is sent to `path` (RFC 6265 5.1.4, `path_matches`). */
-export const pathMatches = (cp, path) => path === cp || (path.startsWith(cp) && (cp.endsWith("/") || path[cp.length] === "/"));
-
-/**
- * Where to look for HttpOnly copies of refused services' cookies after a
- * decision (`plan_http_only_probe`): [name, domain or null, path] for every
- * exact cookie name of the `no` services the page cannot see.
- */
-export function probePlan(no, visible, host, path) {
-  const forms = [];
-  const names = [];
-  for (const s of no)
-    for (const rule of s.cookies || []) {
-      const name = rule.name;
-      if (name.includes("*") || names.includes(name) || visible.includes(name)) continue;
-      names.push(name);
-      for (const d of candidateDomains(host, rule.domain ? [rule.domain] : []))
-        for (const p of candidatePaths(path, rule.path ? [rule.path] : [])) if (pathMatches(p, path)) forms.push([name, d, p]);
+function probe(forms) {
+  if (!forms.length) return []; // (nothing to look for: no cookie written, none read)
+  const readable = (needle) => own("cookie").includes(needle);
+  ownSet("cookie", "lcc_probe_ctl=1; Path=/");
+  const works = readable("lcc_probe_ctl=1");
+  ownSet("cookie", "lcc_probe_ctl=; Max-Age=0; Path=/");
+  const found = [];
+  if (works)
+    for (const f of forms) {
+      if (found.includes(f[0])) continue;
+      ownSet("cookie", f[0] + "=" + PROBE + "; Path=" + f[2] + (f[1] ? "; Domain=" + f[1] : ""));
+      readable(f[0] + "=" + PROBE) ? ownSet("cookie", expire(f)) : found.push(f[0]);
     }
-  return forms;
+  return found;
 }
 
-/** What to assign to `document.cookie` to expire a form (`CookieDeletion::header`). */
-export const expire = ([name, domain, path]) =>
-  name + "=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=" + path + (domain != null ? "; Domain=" + domain : "");
+/**
+ * Calls `f` once the external scripts the boot script has released by now (marked done, no
+ * longer text/plain) have loaded or failed, and so the inline ones queued after them have run
+ * (a task later); at the latest after a second, or before that as the page is left (pagehide)
+ * or the UI takes over (`beforeUi`: the boot script's list, run before the UI decides anything).
+ */
+function afterReleased(f, beforeUi) {
+  const once = () => {
+    const g = f;
+    f = 0;
+    if (g) clearTimeout(timer), removeEventListener("pagehide", once), g();
+  };
+  const timer = setTimeout(once, 1000);
+  addEventListener("pagehide", once);
+  beforeUi.push(once);
+  const scripts = [...doc.querySelectorAll("script[data-lcc-state=done][src]")].filter((s) => s.type != "text/plain");
+  Promise.all(scripts.map(settled)).then(() => setTimeout(once));
+}
+
+let last = []; // the last config text `accepted` was asked about, and its answer (a promise)
 
 /**
- * `eraseCookies(names, path?, domain?)`'s plan (src/core/erase.rs `plan_erase_cookies`): every
- * cookie in `present` whose name matches one of `names` (exact or `*` patterns), on the given
- * path (else every path the page at `current` can see cookies from) and domain, host-only
- * (else the host and its parents). Returns the forms to expire ([name, domain, path]) and the
- * names matched.
+ * Resolves to whether the core accepts the config in `el` (the config element): it said
+ * so ahead of time (the page's data-checked stamp, lcc-check) or on an earlier page view
+ * here (the marker the UI writes), or valid.mjs vouches for the text; that one is a file
+ * of its own (leptos-consent-valid.js, from `base`), fetched only for a config neither
+ * has checked. A stamp that does not fit the text is reported with the one that would.
  */
-export function eraseCookiesPlan(names, path, domain, present, host, current) {
-  const domains = domain != null ? [null, ascii(domain.replace(/^\.+/, ""))] : candidateDomains(host, []);
-  const paths = path != null ? [path] : candidatePaths(current, []);
-  const forms = [];
-  const matched = [];
-  for (const name of present) {
-    if (matched.includes(name) || !names.some((p) => globMatch(p, name))) continue;
-    for (const d of domains) for (const p of paths) forms.push([name, d, p]);
-    matched.push(name);
+export function accepted(el, cfg, base) {
+  const text = el.textContent;
+  if (last[0] === text) return last[1];
+  const fp = fingerprint(text);
+  const now = stampOf(fp);
+  const given = el.getAttribute("data-checked");
+  let marker;
+  try {
+    marker = (localStorage.getItem(storageKeys(cfg).marker) || "").split(" ")[0];
+  } catch {
+    /* blocked storage: the boot script hands over before this */
   }
-  return [forms, matched];
+  const ok =
+    given === now || marker === fp
+      ? Promise.resolve(true)
+      : import(base + "leptos-consent-valid.js").then((m) => m.usable(text), () => false);
+  // (As the UI's src/core/config.rs `stamp_note`.)
+  const stale = (yes) => yes && given != null && given !== now && warn(`#${el.id} data-checked="${given}" does not fit this config (it is "${now}" now): run lcc-check --write on the page`);
+  ok.then(stale);
+  last = [text, ok];
+  return ok;
+}
+
+/**
+ * Carries out the first layer's `accept` (true: Accept all, false: Reject
+ * all) for `cfg`. `quick` is the boot script's side: `el`, the config
+ * element; `hooks`, window.CookieConsent's (api.mjs); `decided(el)`, which
+ * starts the boot script again on what is stored. Resolves to whether it did;
+ * if not, nothing was changed and the UI must carry the press out. `closed`
+ * is called after the decision's events (the banner's own, onModalHide).
+ */
+export async function decide(cfg, accept, quick, closed) {
+  return (await accepted(quick.el, cfg, quick.base)) && decideNow(cfg, accept, quick, closed);
+}
+
+/** `decide`, in the task of the press, once `accepted` has said yes. */
+export const decideNow = (cfg, accept, quick, closed) => carry(cfg, uniform(cfg, accept, navigator.globalPrivacyControl === true), "banner", quick, closed);
+
+/**
+ * Carries out an API call that decides (`acceptCategory`, `acceptService`) on a
+ * first visit, at once and without the UI, under a config the core accepts (the
+ * caller knows it does: `accepted` has answered), unless `first` is false (the
+ * early banner is deciding, or has). Returns whether it did; if not, nothing was
+ * stored and the UI must carry the call out (other arguments, names the config
+ * lacks, something stored already, something to erase): `foresee`.
+ */
+export const apiDecide = (cfg, method, args, quick, closed, first = true) => {
+  const signal = navigator.globalPrivacyControl === true;
+  const ch = first && apiChoice(cfg, method, args, signal);
+  if (ch && carry(cfg, ch, "api", quick, closed)) return true;
+  foresee(cfg, method, args, quick.hooks, signal);
+  return false;
+};
+
+/**
+ * A decision the UI carries out (it is loaded for it; calls made meanwhile wait their turn):
+ * as in vanilla-cookieconsent, window.CookieConsent answers from it at once, from the record
+ * the UI will store (the UI's own state replaces it when it publishes), and the cookies and
+ * keys it refuses go at once (the UI's clean-up: `planErase`, held to the core). Its id is
+ * the stored one, if any: a new one is the UI's to make.
+ */
+function foresee(cfg, method, args, hooks, signal) {
+  const rec = hooks.rec();
+  const ch = apiChoice(cfg, method, args, signal, rec, true);
+  if (!ch) return;
+  const r = JSON.parse(recordText(cfg, ch, "api", Date.now(), new Uint8Array(16), signal));
+  // (As the core's record_decision: the id and first time carry over from a record not in the future.)
+  const keep = rec && rec.first <= r.last;
+  r.id = keep ? rec.id : undefined;
+  r.first = keep ? rec.first : r.first;
+  r.data = rec?.data;
+  hooks.decided(r);
+  try {
+    const plan = planErase(cfg, r, cookieNames(), presentKeys(), location.hostname, location.pathname || "/");
+    for (const f of plan.cookies) ownSet("cookie", expire(f));
+    for (const k of plan.keys) localStorage.removeItem(k), sessionStorage.removeItem(k);
+  } catch {
+    /* blocked storage: the UI's clean-up reports it */
+  }
+}
+
+/**
+ * `eraseCookies(names, path?, domain?)` at once (src/core/erase.rs `plan_erase_cookies`, as the
+ * UI's `erase_cookies`): a RegExp stands for the names it matches now. Returns false, having
+ * done nothing, for arguments of another kind (the UI reports them).
+ */
+export function erase([names, path, domain]) {
+  const present = cookieNames();
+  const text = (v) => v == null || typeof v == "string";
+  names = names == null ? [0] : [].concat(names).flatMap((p) => (p instanceof RegExp ? present.filter((n) => p.test(n)) : [p]));
+  if (!names.every((n) => typeof n == "string") || !text(path) || !text(domain)) return false;
+  const [forms, matched] = eraseCookiesPlan(names, path, domain, present, location.hostname, location.pathname || "/");
+  for (const f of forms) ownSet("cookie", expire(f));
+  const left = cookieNames().filter((n) => matched.includes(n));
+  if (left.length) warn(`CookieConsent.eraseCookies: could not remove ${JSON.stringify(left)} (HttpOnly, or set on a domain or path this page cannot reach)`);
+  return true;
+}
+
+/** Stores the first decision `ch` (a choice) made `via` the banner or the API, and carries it out. */
+function carry(cfg, ch, via, quick, closed) {
+  const text = quick.el.textContent;
+  const key = storageKeys(cfg);
+  const signal = navigator.globalPrivacyControl === true;
+  let stored, r, no;
+  // The UI is on its way (for a call it must carry out): a later choice goes to it too, in order.
+  if (quick.late?.()) return false;
+  try {
+    const ls = localStorage;
+    if (ls.getItem(key.record) != null || ls.getItem(key.history) != null) return false;
+    stored = recordText(cfg, ch, via, Date.now(), crypto.getRandomValues(new Uint8Array(16)), signal);
+    r = JSON.parse(stored);
+    no = denied(cfg, r);
+    // The UI's clean-up erases them. (Nothing refused, as after Accept all: nothing to erase,
+    // and no cookie or key list to read, which costs the main thread 6-10 ms at 4x CPU.)
+    if (no.length && eraseNeeded(cfg, r, cookieNames(), presentKeys())) return false;
+    ls.setItem(key.record, stored);
+    if (ls.getItem(key.record) !== stored) throw 0;
+  } catch {
+    return false;
+  }
+  // Stored: from here on every step runs whatever the one before did.
+  const step = (f) => {
+    try {
+      f();
+    } catch (e) {
+      warn("after the first-layer choice: " + e);
+    }
+  };
+  // The attestation first: the boot script starts again on it below.
+  step(() => localStorage.setItem(key.marker, fingerprint(text) + " " + fingerprint(stored)));
+  // window.CookieConsent answers from this record now (and does not announce it as a returning visit).
+  const first = quick.hooks.decided(r);
+  // As for a returning visitor: the Consent Mode update, then the granted scripts.
+  step(() => quick.decided(quick.el));
+  // The rest waits till those have run: done in this task, it would hold each of them for as
+  // long (10 ms at 4x CPU); done in the next, it still comes before their downloads end. (It
+  // comes first if the visitor leaves, or if the UI takes over for a newer choice.)
+  afterReleased(() => {
+    let ch;
+    let left = [];
+    step(() => (ch = changes(cfg, r)));
+    step(() => {
+      const bc = new BroadcastChannel("lcc:" + key.record);
+      bc.postMessage(stored);
+      bc.close();
+    });
+    step(() => {
+      left = probe(no.length ? probePlan(no, cookieNames(), location.hostname, location.pathname || "/") : []);
+      if (left.length) {
+        warn(`could not remove cookies [${left.map((n) => JSON.stringify(n)).join(", ")}]: HttpOnly, set on a domain or path this page cannot reach, or written again`);
+        fire("lcc:cleanup", { removed_cookies: [], remaining_cookies: [], removed_keys: [], http_only_cookies: left });
+      }
+    });
+    step(() => {
+      fire("lcc:consent", r);
+      if (ch.granted_categories.length || ch.granted_services.length) fire("lcc:change", ch);
+    });
+    step(() => {
+      // vanilla-cookieconsent's events for this first decision, then the UI's later ones (events.mjs).
+      const h = quick.hooks;
+      if (first) for (const name of ["onFirstConsent", "onConsent"]) h.emit(name, { cookie: h.cookie() });
+      listen(h);
+    });
+    step(() => localStorage.setItem(key.history, historyText(r, ch, [...new Set(left)].sort())));
+    step(closed);
+  }, quick.beforeUi);
+  return true;
 }

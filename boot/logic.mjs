@@ -9,7 +9,7 @@
 // src/core/decision.rs, gate.rs and consent_mode.rs, kept small on purpose. It
 // must decide exactly as the core does: tests/shared-cases holds a table of
 // cases (hand-written and generated from the core) that both implementations
-// run (cargo test; node --test tests/e2e/boot-logic.test.mjs).
+// run (cargo test; node --test tests/mirror/boot-logic.test.mjs).
 
 const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 const DAY_MS = 86400000;
@@ -18,6 +18,7 @@ const DAY_MS = 86400000;
 const trim = (s) => s.replace(/^(?:(?!\ufeff)[\s\x85])+|(?:(?!\ufeff)[\s\x85])+$/g, "");
 
 /** FNV-1a over the UTF-16 code units of `text`, as 8 hex digits (src/core/config.rs `config_fingerprint`). */
+// Twin: src/core/config.rs config_fingerprint
 export function fingerprint(text) {
   // (Kept a signed 32-bit integer in the loop, which the engine holds unboxed; unsigned at the
   // end. Four characters a turn: on its first call over a 5.6 KB config at 4x CPU in Chromium
@@ -75,6 +76,7 @@ export const settled = (el) =>
   });
 
 /** The data-checked stamp of a config text with fingerprint `fp` (src/core/config.rs `config_stamp`). */
+// Twin: src/core/config.rs config_stamp
 export const stampOf = (fp) => LCC_VERSION + " " + fp;
 
 /** How long a decision stays valid under `cfg`, in ms. */
@@ -112,6 +114,7 @@ export const byId = (pairs) => "{" + pairs.sort(([a], [b]) => (a < b ? -1 : 1)).
  * written by something else. It may refuse what the core accepts (the UI then
  * reads it), never the reverse.
  */
+// Twin: src/core/record.rs encode
 export function stands(cfg, r, now, text) {
   const cats = cfg.categories;
   return (
@@ -167,9 +170,11 @@ function decided(cfg, r, id, want, isService) {
 }
 
 /** Whether a category is granted: read-only always, others by an explicit true. */
+// Twin: src/core/decision.rs category_granted
 export const categoryGranted = (cfg, r, id) => decided(cfg, r, id, true);
 
 /** Whether a service is granted: its category granted and an explicit true for it. */
+// Twin: src/core/decision.rs service_granted
 export const serviceGranted = (cfg, r, id) => decided(cfg, r, id, true, 1);
 
 /**
@@ -186,6 +191,7 @@ export const gpcLocked = (cfg, signal) =>
  * decides nothing. Without a conflict, the lock changes no answer here: a
  * locked category is not stored as allowed.
  */
+// Twin: src/core/decision.rs gpc_conflict
 export const gpcConflict = (cfg, r, signal) => !!r && gpcLocked(cfg, signal).some((c) => r.categories[c.id] === true);
 
 const KEYS = ["ad_storage", "ad_user_data", "ad_personalization", "analytics_storage", "functionality_storage", "personalization_storage"];
@@ -200,6 +206,7 @@ const GCM_MAP = {
  * every mapped key, granted when every category mapped to it is; undefined
  * when the config does not turn Consent Mode on.
  */
+// Twin: src/core/consent_mode.rs consent_mode_update
 export function consentModeUpdate(cfg, r) {
   const map = cfg.consent_mode && (cfg.consent_mode.map || GCM_MAP);
   if (!map) return;
@@ -215,6 +222,7 @@ export function consentModeUpdate(cfg, r) {
  * Whether a gated script with these attributes may run under `r`:
  * true, false, or a string saying why it never can (a mistake in the page).
  */
+// Twin: src/core/gate.rs plan_activation
 export function gate(cfg, r, categoryAttr, serviceAttr) {
   let cat = trim(categoryAttr);
   const negated = cat[0] === "!";
@@ -237,6 +245,7 @@ export function gate(cfg, r, categoryAttr, serviceAttr) {
  * Only URLs the core accepts (`safeUrl`): a config nothing has checked names no `data:` or
  * `javascript:` script here.
  */
+// Twin: src/core/gate.rs granted_service_scripts
 export function serviceScripts(cfg, r) {
   const out = [];
   for (const c of cfg.categories)
@@ -245,6 +254,7 @@ export function serviceScripts(cfg, r) {
 }
 
 /** Whether a URL may become a link: http(s) or relative, as src/core/validate.rs `check_url`. */
+// Twin: src/core/validate.rs check_url
 export function safeUrl(url) {
   if (typeof url !== "string" || !url || /[\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/.test(url)) return false;
   const m = /^([^/?#]*?):/.exec(url);
@@ -268,10 +278,12 @@ export const BANNER_TEXTS = {
 // ---- languages (src/core/i18n.rs; shared table tests/shared-cases/languages.json) ----
 
 export const BUILT_IN_LANGUAGES = ["en", "zh", "ja", "de", "fr", "es", "it", "pt", "nl", "pl", "ar"];
+// Twin: src/core/i18n.rs normalize_language
 export const normLang = (t) => String(t).trim().replace(/_/g, "-").toLowerCase();
 const primaryOf = (t) => t.split("-")[0];
 
 /** The available language `wanted` asks for (exact, else its primary subtag; zh-Hant/TW/HK/MO never match zh). */
+// Twin: src/core/i18n.rs match_language
 export function matchLanguage(wanted, available) {
   const w = normLang(wanted);
   if (!w) return undefined;
@@ -281,6 +293,7 @@ export function matchLanguage(wanted, available) {
   return available.includes(primaryOf(w)) ? primaryOf(w) : undefined;
 }
 
+// Twin: src/core/i18n.rs languages
 export function languages(cfg) {
   const out = BUILT_IN_LANGUAGES.slice();
   for (const l of [cfg.default_language || "en", ...Object.keys(cfg.translations || {})]) {
@@ -291,6 +304,7 @@ export function languages(cfg) {
 }
 
 /** The config's language, else <html lang>, else the browser's, else the default. */
+// Twin: src/core/i18n.rs choose_language
 export function chooseLanguage(cfg, htmlLang, browser) {
   const available = languages(cfg);
   for (const w of [cfg.language, htmlLang, ...(browser || [])]) {
@@ -301,4 +315,5 @@ export function chooseLanguage(cfg, htmlLang, browser) {
   return normLang(cfg.default_language || "en");
 }
 
+// Twin: src/core/i18n.rs is_rtl
 export const isRtl = (lang) => ["ar", "he", "fa", "ur", "ps", "yi", "dv", "ku"].includes(primaryOf(normLang(lang)));

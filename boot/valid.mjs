@@ -8,8 +8,8 @@
 // an array where serde would also take one, a language tag beyond ASCII, ...): the UI then
 // checks the config as before. So it may refuse a config the core accepts, never the
 // reverse: tests/core_shared_cases.rs writes thousands of configs with the core's
-// verdict, and tests/e2e/boot-logic.test.mjs holds this file to them.
-import { globMatch } from "./decide.mjs";
+// verdict, and tests/mirror/boot-logic.test.mjs holds this file to them.
+import { globMatch } from "./plans.mjs";
 import { languages, matchLanguage } from "./logic.mjs";
 
 // The fields of src/core/config.rs `Texts` (Texts::KEYS, checked against the core by the shared table).
@@ -249,6 +249,7 @@ function rules(cfg) {
 }
 
 /** Whether the core accepts `text` as a config, as far as this code can tell (false: ask the core). */
+// Twin: src/core/config.rs from_json
 export function usable(text) {
   try {
     const cfg = parse(text);

@@ -1,7 +1,7 @@
 // The early banner's words: the first layer's 8 words and the category titles
 // in the visitor's language, as the core's `ConsentConfig::localized` (shared
 // table: the cases tests/core_i18n.rs writes to target/shared-cases/words.json,
-// replayed by tests/e2e/boot-logic.test.mjs). Pure: no DOM.
+// replayed by tests/mirror/boot-logic.test.mjs). Pure: no DOM.
 import { BANNER_TEXTS, normLang } from "./logic.mjs";
 
 const nonEmpty = (v) => typeof v === "string" && v.trim() !== "";
@@ -13,6 +13,7 @@ const nonEmpty = (v) => typeof v === "string" && v.trim() !== "";
  * English. Also the category titles (for the GPC note), and `from`: the
  * language of each word that is not `lang` (a fallback: its element says so).
  */
+// Twin: src/core/i18n.rs localized
 export function localized(cfg, lang, defaultWords, langWords) {
   const d = normLang(cfg.default_language || "en");
   const site = (l) => {

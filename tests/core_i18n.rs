@@ -232,7 +232,7 @@ fn the_shared_language_table() {
 
 /// The early banner resolves its words in JS (boot/words.mjs): this writes the
 /// core's answers for configs × languages to `target/shared-cases/words.json`,
-/// which tests/e2e/boot-logic.test.mjs replays against it.
+/// which tests/mirror/boot-logic.test.mjs replays against it.
 #[test]
 fn the_shared_banner_words_table_is_written_for_the_js_side() {
     let demo: serde_json::Value = serde_json::from_str(&common::demo_config_json()).unwrap();

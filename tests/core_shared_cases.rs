@@ -4,7 +4,7 @@
 //!
 //! - `tests/shared-cases/cases.json`: hand-written cases with the expected
 //!   outcome; checked here against the core and by
-//!   `tests/e2e/boot-logic.test.mjs` against logic.js;
+//!   `tests/mirror/boot-logic.test.mjs` against logic.js;
 //! - generated cases: random stored values and gate attributes (valid records,
 //!   then mutations), with the core's outcome, written to
 //!   `target/shared-cases/generated.json` for the JS side to replay.
@@ -474,7 +474,7 @@ fn generated_cases_are_written_for_the_js_side() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/shared-cases");
     std::fs::create_dir_all(&dir).unwrap();
     // What "Accept all" on the first layer grants, with and without GPC: the early
-    // banner starts those scripts' downloads when pressed (boot/warm.mjs).
+    // banner starts those scripts' downloads when pressed (boot/choices.mjs).
     let accept_all: Vec<Value> = parsed
         .iter()
         .enumerate()
@@ -489,7 +489,7 @@ fn generated_cases_are_written_for_the_js_side() {
     std::fs::write(dir.join("generated.json"), out.to_string()).unwrap();
 }
 
-/// The first layer's decision without the wasm (boot/decide.mjs): for every
+/// The first layer's decision without the wasm (boot/plans.mjs): for every
 /// config variant, with and without GPC, "Accept all" and "Reject all" at
 /// random times with random ids: the stored record, the `lcc:change` detail,
 /// the stored history (with and without cookies left behind), whether the
@@ -934,7 +934,7 @@ fn config_verdicts_are_written_for_the_js_side() {
 }
 
 /// An API call that decides (`acceptCategory`, `acceptService`), as the
-/// decision code works it out without the UI (boot/warm.mjs `apiChoice`): on
+/// decision code works it out without the UI (boot/choices.mjs `apiChoice`): on
 /// a first visit, or over a stored decision, for every config variant, with
 /// and without GPC, random arguments of every kind. Each case has the choice
 /// the UI saves (`ApiCommand::parse`, then `accept_categories` or
@@ -1043,7 +1043,7 @@ fn api_decisions_are_written_for_the_js_side() {
     .unwrap();
 }
 
-/// `eraseCookies(names, path?, domain?)` without the UI (boot/decide.mjs
+/// `eraseCookies(names, path?, domain?)` without the UI (boot/plans.mjs
 /// `eraseCookiesPlan`): random names and `*` patterns, an optional path and
 /// domain, the cookies on the page, hosts and paths. Each case has the core's
 /// plan (every form to expire, as `document.cookie` text, and the names

@@ -255,6 +255,8 @@ impl ApiCommand {
 /// every category, `[]` only the read-only ones; `None` saves `current` as it
 /// is. Excluded categories are refused. Returns the choice and the names that
 /// are not categories of the config (ignored).
+///
+/// Twin: boot/choices.mjs apiChoice
 pub fn accept_categories(
     cfg: &ConsentConfig,
     current: &Choice,
@@ -288,6 +290,8 @@ pub fn accept_categories(
 /// on (`"all"` every one, `[]` none) and the category follows; other
 /// categories keep their state. Returns `None` when `category` is not in the
 /// config, with the unknown service names otherwise.
+///
+/// Twin: boot/choices.mjs apiChoice
 pub fn accept_services(
     cfg: &ConsentConfig,
     current: &Choice,

@@ -74,6 +74,8 @@ impl Appearance {
     /// The banner element's classes: `lcc-banner lcc-banner--<layout> lcc-banner--<position>`,
     /// the position resolved for the layout (a bar or a cloud has no corner;
     /// a box always has one).
+    ///
+    /// Twin: boot/appearance.mjs appearance
     pub fn banner_class(&self) -> String {
         let top = self.at_top();
         let (layout, place) = match self.layout {

@@ -574,6 +574,8 @@ impl ConsentConfig {
     ///
     /// The error names the exact field that is wrong, for example
     /// `categories[2].services[0].cookies[1].name: empty pattern`.
+    ///
+    /// Twin: boot/valid.mjs usable
     pub fn from_json(json: &str) -> Result<Self, ConfigError> {
         let cfg: ConsentConfig = serde_json::from_str(json)
             .map_err(|e| ConfigError::new(super::json_path::path_at(json, e.line(), e.column()), e.to_string()))?;
@@ -692,6 +694,8 @@ pub fn checked_stamp(config_text: &str) -> Result<String, ConfigError> {
 
 /// The stamp [`checked_stamp`] gives a text, without checking it (for
 /// comparing with a page's `data-checked` once the text has been parsed).
+///
+/// Twin: boot/logic.mjs stampOf
 pub fn config_stamp(config_text: &str) -> String {
     format!("{} {}", env!("CARGO_PKG_VERSION"), config_fingerprint(config_text))
 }
@@ -725,6 +729,8 @@ pub fn stamp_note(given: Option<&str>, config_text: &str, from_url: bool, elemen
 
 /// FNV-1a over the UTF-16 code units of a text, as 8 hex digits
 /// (boot/logic.mjs `fingerprint` computes the same).
+///
+/// Twin: boot/logic.mjs fingerprint
 pub fn config_fingerprint(text: &str) -> String {
     let mut h: u32 = 0x811c_9dc5;
     for unit in text.encode_utf16() {

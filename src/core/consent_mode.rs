@@ -79,6 +79,8 @@ impl ConsentMode {
 /// The `consent update` for `record`: every mapped key, in [`CONSENT_MODE_KEYS`]
 /// order, granted only when every category mapped to it is granted. `None`
 /// when the config does not turn Consent Mode on.
+///
+/// Twin: boot/logic.mjs consentModeUpdate
 pub fn consent_mode_update(cfg: &ConsentConfig, record: Option<&ConsentRecord>) -> Option<Vec<(&'static str, bool)>> {
     let mapping = cfg.consent_mode.as_ref()?.mapping(cfg);
     let update = CONSENT_MODE_KEYS

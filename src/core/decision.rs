@@ -96,6 +96,8 @@ pub fn assess(stored: Option<&str>, cfg: &ConsentConfig, now_ms: u64) -> Assessm
 /// Whether a category is granted under `record`: read-only categories always,
 /// others only with an explicit `true` in a current record, and never one
 /// locked by Global Privacy Control.
+///
+/// Twin: boot/logic.mjs categoryGranted
 pub fn category_granted(cfg: &ConsentConfig, record: Option<&ConsentRecord>, category: &str) -> bool {
     match cfg.category(category) {
         Some(c) if c.read_only => true,
@@ -117,6 +119,8 @@ pub fn category_refused(cfg: &ConsentConfig, record: Option<&ConsentRecord>, cat
 
 /// Whether a service is granted: its category is granted and the service itself
 /// holds an explicit `true` (services of read-only categories are always on).
+///
+/// Twin: boot/logic.mjs serviceGranted
 pub fn service_granted(cfg: &ConsentConfig, record: Option<&ConsentRecord>, service: &str) -> bool {
     match cfg.service(service) {
         Some((c, _)) if c.read_only => true,
@@ -141,6 +145,8 @@ pub fn service_refused(cfg: &ConsentConfig, record: Option<&ConsentRecord>, serv
 /// category on to be granted, so the categories tell). The session then stores
 /// the record again with those off ([`Method::Gpc`]), so the opt-out lasts and
 /// the change is applied like a withdrawal.
+///
+/// Twin: boot/logic.mjs gpcConflict
 pub fn gpc_conflict(cfg: &ConsentConfig, record: Option<&ConsentRecord>) -> bool {
     let Some(r) = record else { return false };
     cfg.categories
@@ -162,6 +168,7 @@ pub struct Choice {
 }
 
 impl Choice {
+    /// Twin: boot/choices.mjs uniform
     fn uniform(cfg: &ConsentConfig, on: bool) -> Self {
         let categories = map_from(
             cfg.categories
@@ -238,6 +245,8 @@ impl Choice {
 /// Builds the record for a decision. The consent id and first-decision time
 /// carry over from `previous` when it was a trusted record; `random` seeds a
 /// new consent id otherwise. The site's data (`setCookieData`) carries over.
+///
+/// Twin: boot/plans.mjs recordText
 pub fn record_decision(
     cfg: &ConsentConfig,
     previous: Option<&ConsentRecord>,
@@ -301,6 +310,8 @@ impl Changes {
 }
 
 /// Compares what `before` and `after` grant.
+///
+/// Twin: boot/plans.mjs changes
 pub fn diff(cfg: &ConsentConfig, before: Option<&ConsentRecord>, after: Option<&ConsentRecord>) -> Changes {
     let mut ch = Changes::default();
     for c in &cfg.categories {

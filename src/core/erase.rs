@@ -20,6 +20,8 @@ pub struct CookieDeletion {
 
 impl CookieDeletion {
     /// The string to assign to `document.cookie` to expire this cookie.
+    ///
+    /// Twin: boot/plans.mjs expire
     pub fn header(&self) -> String {
         let mut s = format!(
             "{}=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path={}",
@@ -59,6 +61,8 @@ fn is_ip(host: &str) -> bool {
 /// Domains a cookie visible on `host` may have been set on: host-only (`None`),
 /// then `host` and each parent domain with at least two labels, then any
 /// extra configured domains that are `host` or a parent of it.
+///
+/// Twin: boot/plans.mjs candidateDomains
 pub fn candidate_domains(host: &str, configured: &[&str]) -> Vec<Option<String>> {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     let mut out = vec![None];
@@ -86,6 +90,8 @@ pub fn candidate_domains(host: &str, configured: &[&str]) -> Vec<Option<String>>
 /// Paths a cookie visible at `current_path` may have been set on: `/`, each
 /// prefix of the current path (with and without a trailing slash), and the
 /// configured paths that are prefixes of it.
+///
+/// Twin: boot/plans.mjs candidatePaths
 pub fn candidate_paths(current_path: &str, configured: &[&str]) -> Vec<String> {
     let mut out = vec!["/".to_owned()];
     let mut push = |p: String| {
@@ -111,6 +117,8 @@ pub fn candidate_paths(current_path: &str, configured: &[&str]) -> Vec<String> {
 /// The services not granted under `after`: after a decision, none of their
 /// cookies or keys should exist, whether the decision revoked them or refused
 /// them on a first visit (a script outside the gate may have set some).
+///
+/// Twin: boot/plans.mjs denied
 pub fn denied_services(cfg: &ConsentConfig, after: Option<&ConsentRecord>) -> Vec<String> {
     cfg.services()
         .filter(|(_, s)| !service_granted(cfg, after, &s.id))
@@ -124,6 +132,8 @@ pub fn denied_services(cfg: &ConsentConfig, after: Option<&ConsentRecord>) -> Ve
 /// the record now in force. A cookie or key is deleted only if it matches a
 /// denied service's pattern and no still-granted service claims it, and
 /// never if it is the consent record's own key.
+///
+/// Twin: boot/plans.mjs planErase
 pub fn plan_erase(
     cfg: &ConsentConfig,
     after: Option<&ConsentRecord>,
@@ -196,6 +206,8 @@ pub fn plan_erase(
 /// page whose name matches one of `names` (exact or `*` patterns), expired on
 /// the given path (default: every path the page can see cookies from) and
 /// on the given domain, host-only, or (default) the host and its parents.
+///
+/// Twin: boot/plans.mjs eraseCookiesPlan
 pub fn plan_erase_cookies(
     names: &[String],
     path: Option<&str>,
@@ -265,6 +277,8 @@ pub fn plan_opt_outs(cfg: &ConsentConfig, revoked: &[String]) -> Vec<VendorOptOu
 }
 
 /// Whether a cookie with path `cookie_path` is sent to (and readable at) `request_path` (RFC 6265 §5.1.4).
+///
+/// Twin: boot/plans.mjs pathMatches
 pub fn path_matches(cookie_path: &str, request_path: &str) -> bool {
     request_path == cookie_path
         || (request_path.starts_with(cookie_path)
@@ -276,6 +290,8 @@ pub fn path_matches(cookie_path: &str, request_path: &str) -> bool {
 /// on every candidate domain and on every candidate path readable from here.
 /// A script's write to such a form is refused by the browser if an HttpOnly
 /// cookie sits there, which is how the page learns of a cookie it cannot see.
+///
+/// Twin: boot/plans.mjs probePlan
 pub fn plan_http_only_probe(
     cfg: &ConsentConfig,
     denied: &[String],

@@ -131,6 +131,8 @@ pub struct ActivationPlan {
 
 /// Decides which of the page's gated scripts to run under `record`.
 /// Scripts already run are skipped: each runs at most once per page view.
+///
+/// Twin: boot/logic.mjs gate
 pub fn plan_activation(cfg: &ConsentConfig, record: Option<&ConsentRecord>, scripts: &[PageScript]) -> ActivationPlan {
     let mut plan = ActivationPlan::default();
     for (i, s) in scripts.iter().enumerate() {
@@ -144,6 +146,8 @@ pub fn plan_activation(cfg: &ConsentConfig, record: Option<&ConsentRecord>, scri
 }
 
 /// The scripts configured on granted services, in config order, with their service id.
+///
+/// Twin: boot/logic.mjs serviceScripts
 pub fn granted_service_scripts<'a>(
     cfg: &'a ConsentConfig,
     record: Option<&ConsentRecord>,

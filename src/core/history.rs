@@ -65,6 +65,8 @@ pub fn push_history(mut history: Vec<HistoryEntry>, entry: HistoryEntry) -> Vec<
 }
 
 /// Encodes a history for storage.
+///
+/// Twin: boot/plans.mjs historyText
 pub fn encode_history(history: &[HistoryEntry]) -> String {
     serde_json::to_string(history).unwrap_or_else(|_| "[]".into())
 }

@@ -56,6 +56,8 @@ pub struct ServiceWords {
 }
 
 /// A language tag in the form used for matching: lower case, `-` separated.
+///
+/// Twin: boot/logic.mjs normLang
 pub fn normalize_language(tag: &str) -> String {
     tag.trim().replace('_', "-").to_ascii_lowercase()
 }
@@ -68,6 +70,8 @@ pub fn has_words_file(lang: &str) -> bool {
 }
 
 /// Whether text in this language runs right to left.
+///
+/// Twin: boot/logic.mjs isRtl
 pub fn is_rtl(lang: &str) -> bool {
     matches!(
         primary(&normalize_language(lang)),
@@ -88,6 +92,8 @@ fn is_traditional_chinese(tag: &str) -> bool {
 /// The available language `wanted` asks for: the exact tag, else its primary
 /// subtag (`en-US` → `en`, `pt-BR` → `pt`; `zh-TW` and `zh-Hant` do not match
 /// the Simplified `zh`).
+///
+/// Twin: boot/logic.mjs matchLanguage
 pub fn match_language(wanted: &str, available: &[String]) -> Option<String> {
     let wanted = normalize_language(wanted);
     if wanted.is_empty() {
@@ -106,6 +112,8 @@ pub fn match_language(wanted: &str, available: &[String]) -> Option<String> {
 impl ConsentConfig {
     /// The languages this config can be shown in: the built-in ones, the
     /// default language, and every language the config translates into.
+    ///
+    /// Twin: boot/logic.mjs languages
     pub fn languages(&self) -> Vec<String> {
         let mut out: Vec<String> = BUILT_IN_LANGUAGES.iter().map(|l| (*l).to_owned()).collect();
         for l in std::iter::once(&self.default_language).chain(self.translations.keys()) {
@@ -120,6 +128,8 @@ impl ConsentConfig {
     /// The language to show: the config's `language`, else the page's
     /// `<html lang>`, else the first of the browser's languages that is
     /// available, else the default language.
+    ///
+    /// Twin: boot/logic.mjs chooseLanguage
     pub fn choose_language(&self, html_lang: Option<&str>, browser: &[String]) -> String {
         let available = self.languages();
         self.language
@@ -153,6 +163,8 @@ impl ConsentConfig {
     /// [`ConsentConfig::text_language`] gives the element that holds it its
     /// own `lang` and `dir`. A word equal to the built-in English one is
     /// English; any other the site gave is in the default language.
+    ///
+    /// Twin: boot/words.mjs localized
     pub fn localized(&self, lang: &str, default_words: Option<&Words>, words: Option<&Words>) -> ConsentConfig {
         let lang = normalize_language(lang);
         let default = normalize_language(&self.default_language);

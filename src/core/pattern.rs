@@ -2,6 +2,8 @@
 
 /// Whether `name` matches `pattern`, where `*` matches any run of characters
 /// (including none) and every other character matches itself.
+///
+/// Twin: boot/plans.mjs globMatch
 pub fn glob_match(pattern: &str, name: &str) -> bool {
     let p = pattern.as_bytes();
     let n = name.as_bytes();

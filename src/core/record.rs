@@ -157,6 +157,8 @@ struct VersionProbe {
 
 impl ConsentRecord {
     /// Serialises the record for storage.
+    ///
+    /// Twin: boot/logic.mjs stands
     pub fn encode(&self) -> String {
         // Serialising plain maps, strings and integers cannot fail.
         serde_json::to_string(self).unwrap_or_default()
@@ -239,6 +241,8 @@ pub fn is_uuid_v4(s: &str) -> bool {
 }
 
 /// Formats 16 random bytes as a UUIDv4 (version and variant bits set).
+///
+/// Twin: boot/plans.mjs uuid
 pub fn uuid_v4(mut random: [u8; 16]) -> String {
     random[6] = (random[6] & 0x0f) | 0x40;
     random[8] = (random[8] & 0x3f) | 0x80;

@@ -117,6 +117,8 @@ fn check_text(path: &str, text: &str) -> Check {
 
 /// A link or script URL must be `http:`, `https:` or relative: never
 /// `javascript:`, `data:` or another scheme.
+///
+/// Twin: boot/logic.mjs safeUrl
 pub fn check_url(path: &str, url: &str) -> Result<(), ConfigError> {
     if url.is_empty() {
         return fail(path, "empty URL");

@@ -7,6 +7,7 @@
  * tests/shared-cases/appearance.json). A value the core would refuse counts
  * as unset here: the UI reports it.
  */
+// Twin: src/core/appearance.rs banner_class
 export function appearance(a) {
   a = a && typeof a === "object" ? a : {};
   const layout = ["bar", "box", "cloud"].includes(a.layout) ? a.layout : "bar";

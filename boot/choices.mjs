@@ -10,6 +10,7 @@ import { alwaysOn, categoryGranted, fetchAttrs, gate, gpcLocked, own, serviceFet
  * `Choice::uniform` under the browser's GPC `signal`: read-only categories on,
  * locked ones off, every service as its category.
  */
+// Twin: src/core/decision.rs uniform
 export function uniform(cfg, on, signal) {
   const locked = gpcLocked(cfg, signal).map((c) => c.id);
   const r = { categories: {}, services: {} };
@@ -32,6 +33,8 @@ export function uniform(cfg, on, signal) {
  * it is ignored as the UI ignores it). Shared table: tests/core_shared_cases.rs
  * `api_decisions_…`.
  */
+// Twin: src/core/api.rs accept_categories
+// Twin: src/core/api.rs accept_services
 export function apiChoice(cfg, method, args, signal, rec, lenient) {
   const locked = gpcLocked(cfg, signal).map((c) => c.id);
   const ch = uniform(cfg, false, signal);

@@ -17,9 +17,9 @@ import {
   serviceScripts,
   stands,
 } from "../../boot/logic.mjs";
-import { appearance } from "../../boot/look.mjs";
-import { acceptAll, apiChoice, uniform } from "../../boot/warm.mjs";
-import { changes, denied, eraseCookiesPlan, eraseNeeded, expire, historyText, planErase, probePlan, recordText, storageKeys } from "../../boot/decide.mjs";
+import { appearance } from "../../boot/appearance.mjs";
+import { acceptAll, apiChoice, uniform } from "../../boot/choices.mjs";
+import { changes, denied, eraseCookiesPlan, eraseNeeded, expire, historyText, planErase, probePlan, recordText, storageKeys } from "../../boot/plans.mjs";
 import { bannerWords } from "../../boot/words.mjs";
 import { TEXT_KEYS, usable } from "../../boot/valid.mjs";
 
