@@ -63,7 +63,8 @@ $(TOOLS)/bin/esbuild:
 	ln -sf $(TOOLS)/esbuild/node_modules/.bin/esbuild $@
 
 # terser minifies what every page view or the first layer loads (the boot script, the early
-# banner, the decision code): 2-6% fewer brotli bytes than esbuild's minifier on these files.
+# banner, the decision code): fewer brotli bytes than esbuild's minifier on these files
+# (bench/notes.md).
 tool-terser: $(TOOLS)/bin/terser
 $(TOOLS)/bin/terser:
 	mkdir -p $(TOOLS)/terser $(TOOLS)/bin
@@ -102,7 +103,7 @@ WASM_OUT := target/wasm32-unknown-unknown/release/lcc-ui.wasm
 # elsewhere): for the decision code, fetched while the banner shows and run at the press,
 # that moves its compiling out of the press (docs/embedding.md, "What loads when"). Not
 # for the boot script: compiling all of it before it runs made a returning visitor's first
-# tag later (4x CPU: 173 -> 198 ms).
+# tag later (bench/notes.md).
 define small_js
 	esbuild boot/$(1).mjs --bundle --format=$(2) --target=es2020 $(3) --log-level=warning --outfile=target/js/$(1).js
 	{ echo "/*! leptos-consent $(VERSION) */"; $(if $(filter eager,$(5)),echo "//# allFunctionsCalledOnLoad";) \

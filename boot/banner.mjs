@@ -119,7 +119,7 @@ function draw(cfg, root, link, host, lang, { t, title, from }) {
       if (checked) return !done && checked.decideNow(cfg, accept, quick, closed) ? (settle(), (status.textContent = t.saved)) : toUi();
       deciding = 1;
       // (What Accept all grants starts downloading when the choice is stored and the boot script
-      // releases it: fetching it here as well would cost this task 10 ms more at 4x CPU.)
+      // releases it: fetching it here as well would lengthen the press's task; bench/notes.md.)
       decider()
         .then((m) => !done && m.decide(cfg, accept, quick, closed))
         .catch(() => 0) // (not loaded: the UI carries the press out)
@@ -160,7 +160,8 @@ function draw(cfg, root, link, host, lang, { t, title, from }) {
   // own first layout, then runs no script of ours: a script in it makes the whole frame one
   // long task): the room kept for the banner follows its size (fit), and the code that
   // carries the choice out is fetched, before any press (starting a fetch costs the main
-  // thread 4-15 ms at 4x CPU in Chromium, which the task that draws the banner does not pay).
+  // thread measurable time on a slow CPU, which the task that draws the banner does not pay;
+  // bench/notes.md).
   // The decision code first makes sure the core accepts the config (checked ahead of time, or
   // vouched for by valid.mjs); then Accept all and Reject all are decided here (data-quick) and
   // window.CookieConsent answers from it. Otherwise, or if that code cannot load, the UI comes

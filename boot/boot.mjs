@@ -402,8 +402,8 @@ function boot(cfgEl) {
   // Nothing stored: the early banner decides, once the config is known to be valid (decide.mjs
   // `accepted`: checked by the core, or vouched for by valid.mjs; else the UI comes and checks it).
   // The first layer's downloads start in a task of their own: starting a fetch costs Chromium's
-  // main thread 5-30 ms at 4x CPU, which the task that parses the page would otherwise pay (one
-  // long task: total blocking time 18-36 ms at 4x; 0 so).
+  // main thread time, which the task that parses the page would otherwise pay, making it one
+  // long task (the measurements: bench/notes.md).
   // (With auto_show false the banner waits for show(), which the UI carries out.)
   if (prompt) cfg.auto_show !== false ? setTimeout(firstLayer, 0, cfg, stored === null && cfgEl) : stored === null && setTimeout(unseen, 0, cfg, cfgEl);
   if (!record) return stored === null || handOver();

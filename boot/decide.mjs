@@ -200,7 +200,7 @@ function carry(cfg, ch, via, quick, closed) {
     r = JSON.parse(stored);
     no = denied(cfg, r);
     // The UI's clean-up erases them. (Nothing refused, as after Accept all: nothing to erase,
-    // and no cookie or key list to read, which costs the main thread 6-10 ms at 4x CPU.)
+    // and no cookie or key list to read, which costs the press's task time on a slow CPU.)
     if (no.length && eraseNeeded(cfg, r, cookieNames(), presentKeys())) return false;
     ls.setItem(key.record, stored);
     if (ls.getItem(key.record) !== stored) throw 0;
@@ -222,7 +222,7 @@ function carry(cfg, ch, via, quick, closed) {
   // As for a returning visitor: the Consent Mode update, then the granted scripts.
   step(() => quick.decided(quick.el));
   // The rest waits till those have run: done in this task, it would hold each of them for as
-  // long (10 ms at 4x CPU); done in the next, it still comes before their downloads end. (It
+  // long as it takes; done in the next, it still comes before their downloads end. (It
   // comes first if the visitor leaves, or if the UI takes over for a newer choice.)
   afterReleased(() => {
     let ch;

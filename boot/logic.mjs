@@ -21,9 +21,8 @@ const trim = (s) => s.replace(/^(?:(?!\ufeff)[\s\x85])+|(?:(?!\ufeff)[\s\x85])+$
 // Twin: src/core/config.rs config_fingerprint
 export function fingerprint(text) {
   // (Kept a signed 32-bit integer in the loop, which the engine holds unboxed; unsigned at the
-  // end. Four characters a turn: on its first call over a 5.6 KB config at 4x CPU in Chromium
-  // the one-a-turn loop took 0.2-20 ms, medians 3-8 ms in three sets of 9-12 page loads, this
-  // one 0.1-2.7 ms, medians about 1.)
+  // end. Four characters a turn: the first call runs before the engine has optimised anything,
+  // and fewer turns are what makes it fast then; bench/notes.md has the measurements.)
   let h = 0x811c9dc5 | 0;
   let i = 0;
   const n = text.length;

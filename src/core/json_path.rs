@@ -5,9 +5,9 @@
 //! serde_json reports a line and a column; naming the field is kinder to the
 //! person editing the config. Tracking the path while deserializing (as the
 //! serde_path_to_error crate does) wraps every deserializer call in generic
-//! code that the wasm carries for every type of the config (28 KB of the UI's
-//! optimised wasm, 5.5 KB brotli); this scan is one small function, run only
-//! when parsing failed.
+//! code that the wasm carries for every type of the config (the bytes:
+//! bench/notes.md); this scan is one small function, run only when parsing
+//! failed.
 
 /// One open container on the way to the error.
 enum Frame {

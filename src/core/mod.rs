@@ -32,8 +32,8 @@ pub use validate::*;
 
 /// A map of `pairs`, inserted in turn (a later key replaces an earlier one, as
 /// with `collect()`). `BTreeMap`'s `FromIterator` sorts its input with a stable
-/// sort that is compiled again for every iterator type it is called with: in
-/// the UI's wasm, 4 KB each, eight times.
+/// sort that is compiled again for every iterator type it is called with, each
+/// copy kilobytes of the UI's wasm (bench/notes.md).
 pub(crate) fn map_from<V>(pairs: impl IntoIterator<Item = (String, V)>) -> std::collections::BTreeMap<String, V> {
     let mut map = std::collections::BTreeMap::new();
     for (key, value) in pairs {

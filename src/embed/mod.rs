@@ -170,8 +170,8 @@ fn boot(doc: &web_sys::Document, text: &str, hand_over: HandOver) {
         }
     };
     // The session from a task of its own, as the drawing below: each task compiles the
-    // wasm functions it first calls, and at 4x CPU in Chromium one task for everything
-    // took 130-180 ms.
+    // wasm functions it first calls, and on a slow CPU one task for everything is a long
+    // task (bench/notes.md).
     let (doc, text) = (doc.clone(), text.to_owned());
     wasm_bindgen_futures::spawn_local(async move {
         next_task().await;
@@ -238,8 +238,8 @@ fn start_session(doc: &web_sys::Document, text: &str, cfg: Arc<ConsentConfig>, h
         });
     });
     // The words first (a file of the distribution when the visitor's language needs one),
-    // from a task of its own: at 4x CPU in Chromium, starting and drawing in one task made
-    // one long task (130-180 ms); the boot script's early banner shows meanwhile.
+    // from a task of its own: starting and drawing in one task made one long task on a slow
+    // CPU (bench/notes.md); the boot script's early banner shows meanwhile.
     leptos::task::spawn_local(async move {
         next_task().await;
         ctx.start_language().await;
