@@ -371,11 +371,11 @@ function boot(cfgEl) {
   let prompt = true; // a first visit, or an attested decision that has expired
   const fp = fingerprint(text);
   // Whether the core has validated this config text: ahead of time (this version's
-  // src/core/config.rs `checked_stamp`, lcc-check), or on an earlier page view here.
+  // src/core/stamp.rs `checked_stamp`, lcc-check), or on an earlier page view here.
   let known = cfgEl.getAttribute("data-checked") === stampOf(fp);
   try {
     stored = localStorage.getItem(key);
-    // What the UI has validated (src/core/config.rs `boot_marker`): "<config> <record>", and
+    // What the UI has validated (src/core/stamp.rs `boot_marker`): "<config> <record>", and
     // after a third space, what this script kept of the last page view (`tags`).
     marker = (localStorage.getItem(key + "_config") || "").split(" ");
     known ||= marker[0] === fp;

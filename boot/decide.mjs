@@ -103,7 +103,7 @@ export function accepted(el, cfg, base) {
     given === now || marker === fp
       ? Promise.resolve(true)
       : import(base + "leptos-consent-valid.js").then((m) => m.usable(text), () => false);
-  // (As the UI's src/core/config.rs `stamp_note`.)
+  // (As the UI's src/core/stamp.rs `stamp_note`.)
   const stale = (yes) => yes && given != null && given !== now && warn(`#${el.id} data-checked="${given}" does not fit this config (it is "${now}" now): run lcc-check --write on the page`);
   ok.then(stale);
   last = [text, ok];

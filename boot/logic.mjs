@@ -2,7 +2,7 @@
 //
 // The stored record is read by one decoder only, the Rust core's: the boot
 // script trusts a record when the crate has attested it under exactly this
-// config text (src/core/config.rs `boot_marker`; or the early banner's
+// config text (src/core/stamp.rs `boot_marker`; or the early banner's
 // decision code, held equal to the core, for the record it wrote), and checks
 // it again here (`stands`): as the core writes it, and the clock. What a standing record grants, which gated scripts run, the Consent
 // Mode update and the Global Privacy Control conflict are a port of
@@ -17,8 +17,8 @@ const DAY_MS = 86400000;
 // (JS's \s is that set with U+FEFF and without U+0085.)
 const trim = (s) => s.replace(/^(?:(?!\ufeff)[\s\x85])+|(?:(?!\ufeff)[\s\x85])+$/g, "");
 
-/** FNV-1a over the UTF-16 code units of `text`, as 8 hex digits (src/core/config.rs `config_fingerprint`). */
-// Twin: src/core/config.rs config_fingerprint
+/** FNV-1a over the UTF-16 code units of `text`, as 8 hex digits (src/core/stamp.rs `config_fingerprint`). */
+// Twin: src/core/stamp.rs config_fingerprint
 export function fingerprint(text) {
   // (Kept a signed 32-bit integer in the loop, which the engine holds unboxed; unsigned at the
   // end. Four characters a turn: the first call runs before the engine has optimised anything,
@@ -74,8 +74,8 @@ export const settled = (el) =>
     el.addEventListener("error", end);
   });
 
-/** The data-checked stamp of a config text with fingerprint `fp` (src/core/config.rs `config_stamp`). */
-// Twin: src/core/config.rs config_stamp
+/** The data-checked stamp of a config text with fingerprint `fp` (src/core/stamp.rs `config_stamp`). */
+// Twin: src/core/stamp.rs config_stamp
 export const stampOf = (fp) => LCC_VERSION + " " + fp;
 
 /** How long a decision stays valid under `cfg`, in ms. */

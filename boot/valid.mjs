@@ -249,7 +249,7 @@ function rules(cfg) {
 }
 
 /** Whether the core accepts `text` as a config, as far as this code can tell (false: ask the core). */
-// Twin: src/core/config.rs from_json
+// Twin: src/core/validate.rs from_json
 export function usable(text) {
   try {
     const cfg = parse(text);

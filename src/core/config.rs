@@ -4,8 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::i18n::{Translation, DEFAULT_LANGUAGE};
-use super::validate::{validate_config, ConfigError};
+use serde::de::{Deserializer, MapAccess, Visitor};
 
 /// Default number of days a decision stays valid (about six months, the CNIL's recommendation).
 pub const DEFAULT_EXPIRES_AFTER_DAYS: u32 = 182;
@@ -67,7 +66,7 @@ pub struct ConsentConfig {
     /// Google Consent Mode v2: present (even as `{}`) to push a `consent
     /// update` after every decision.
     #[serde(default)]
-    pub consent_mode: Option<super::consent_mode::ConsentMode>,
+    pub consent_mode: Option<ConsentMode>,
     /// What Global Privacy Control does on this site: `"honour"` (the default)
     /// or `"ignore"`. Every jurisdiction is opt-in here (nothing optional runs
     /// before the visitor chooses); honouring GPC adds a lock on top.
@@ -87,7 +86,7 @@ pub struct ConsentConfig {
     /// After [`ConsentConfig::localized`]: the language each text is in, where
     /// it is not the one shown. Never part of the config's JSON.
     #[serde(skip)]
-    pub text_languages: super::i18n::TextLanguages,
+    pub text_languages: TextLanguages,
 }
 
 /// Where the decision's cookie copy goes ([`ConsentConfig::cookie_mirror`]).
@@ -245,233 +244,139 @@ pub struct ScriptSource {
     pub integrity: Option<String>,
 }
 
-/// The words of the interface. Every field has an English default.
-///
-/// Read from JSON as an object of these field names (each optional, none
-/// twice, no other), through [`Texts::get_mut`]: the derived reader compiles
-/// a branch for each field into the UI's wasm (the bytes: bench/notes.md).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Texts {
+/// Declares the interface words once: each word's doc and English default make
+/// the field of [`Texts`], its name in [`Texts::KEYS`], its place in
+/// [`Texts::fields`] and [`Texts::get_mut`], and its [`Default`].
+macro_rules! texts {
+    ($(#[$sm:meta])* pub struct Texts; $( $(#[$m:meta])* $name:ident = $default:expr; )*) => {
+        $(#[$sm])*
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct Texts {
+            $( $(#[$m])* pub $name: String, )*
+        }
+
+        const TEXT_COUNT: usize = [$(stringify!($name)),*].len();
+
+        impl Texts {
+            /// The field name of every word, in declaration order.
+            pub const KEYS: [&'static str; TEXT_COUNT] = [$(stringify!($name)),*];
+
+            /// Every word with its field name.
+            pub fn fields(&self) -> [(&'static str, &String); TEXT_COUNT] {
+                [$((stringify!($name), &self.$name)),*]
+            }
+
+            /// The word named `key`, for writing.
+            pub fn get_mut(&mut self, key: &str) -> Option<&mut String> {
+                Some(match key {
+                    $(stringify!($name) => &mut self.$name,)*
+                    _ => return None,
+                })
+            }
+        }
+
+        impl Default for Texts {
+            fn default() -> Self {
+                Texts { $($name: $default.to_owned(),)* }
+            }
+        }
+    };
+}
+
+texts! {
+    /// The words of the interface. Every field has an English default.
+    ///
+    /// Read from JSON as an object of these field names (each optional, none
+    /// twice, no other), through [`Texts::get_mut`]: the derived reader compiles
+    /// a branch for each field into the UI's wasm (the bytes: bench/notes.md).
+    pub struct Texts;
+
     /// Banner heading.
-    pub banner_title: String,
+    banner_title = "We use cookies";
     /// Banner body text.
-    pub banner_description: String,
+    banner_description = "We use cookies and similar technologies to measure how the site is used, remember your settings and show relevant offers. You choose which ones we may use; you can change your mind at any time.";
     /// Label of the privacy-policy link in the banner.
-    pub privacy_policy_label: String,
+    privacy_policy_label = "Privacy policy";
     /// "Accept all" button.
-    pub accept_all: String,
+    accept_all = "Accept all";
     /// "Reject all" button.
-    pub reject_all: String,
+    reject_all = "Reject all";
     /// "Manage preferences" button.
-    pub manage: String,
+    manage = "Manage preferences";
     /// Preferences modal heading.
-    pub preferences_title: String,
+    preferences_title = "Cookie preferences";
     /// Preferences modal introduction.
-    pub preferences_description: String,
+    preferences_description = "Choose which kinds of cookies we may use. Necessary cookies keep the site working and cannot be switched off.";
     /// "Save preferences" button.
-    pub save: String,
+    save = "Save preferences";
     /// Accessible label of the close button.
-    pub close: String,
+    close = "Close without saving";
     /// Shown next to the necessary category's switch.
-    pub always_on: String,
+    always_on = "Always on";
     /// Label of the control that expands a category's services.
-    pub show_services: String,
+    show_services = "Services";
     /// Cookie table header: name.
-    pub cookie_name: String,
+    cookie_name = "Cookie";
     /// Cookie table header: provider.
-    pub cookie_provider: String,
+    cookie_provider = "Provider";
     /// Cookie table header: purpose.
-    pub cookie_purpose: String,
+    cookie_purpose = "Purpose";
     /// Cookie table header: duration.
-    pub cookie_duration: String,
+    cookie_duration = "Duration";
     /// Label before a service's provider.
-    pub provider: String,
+    provider = "Provided by";
     /// Label of a service's privacy-policy link.
-    pub service_policy_label: String,
+    service_policy_label = "Privacy policy";
     /// Announced after a choice is saved.
-    pub saved: String,
+    saved = "Preferences saved";
     /// Preference-center heading.
-    pub center_title: String,
+    center_title = "Your cookie choices";
     /// Preference center, when the visitor has not decided yet.
-    pub no_decision: String,
+    no_decision = "You have not made a choice yet. Nothing optional is used until you do.";
     /// Label of the consent id.
-    pub consent_id: String,
+    consent_id = "Consent id";
     /// Label of the last decision's date.
-    pub last_decision: String,
+    last_decision = "Last changed";
     /// Label of the revision the decision was given under.
-    pub revision: String,
+    revision = "Policy revision";
     /// Heading of the decision history.
-    pub history_title: String,
+    history_title = "Your recent decisions";
     /// Shown before the categories and services a decision granted.
-    pub history_granted: String,
+    history_granted = "Allowed:";
     /// Shown before the categories and services a decision took back.
-    pub history_revoked: String,
+    history_revoked = "Withdrawn:";
     /// Shown for a decision that changed nothing.
-    pub history_unchanged: String,
+    history_unchanged = "No change";
     /// "Download receipt" button.
-    pub download_receipt: String,
+    download_receipt = "Download receipt";
     /// Warning before the cookies that could not be removed.
-    pub cleanup_failed: String,
+    cleanup_failed = "These cookies could not be removed by this page; they expire on their own or are removed by the site's server:";
     /// A gated embed's placeholder for a service: `{service}` and `{provider}` are filled in.
-    pub gate_service: String,
+    gate_service = "This content comes from {service}. Loading it allows {provider} to set cookies and see that you visited this page.";
     /// A gated embed's placeholder for a category: `{category}` is filled in.
-    pub gate_category: String,
+    gate_category = "This content needs {category} cookies, which are switched off.";
     /// The placeholder's button that grants what the content needs.
-    pub gate_load: String,
+    gate_load = "Load content";
     /// The placeholder's link to the preferences.
-    pub gate_settings: String,
+    gate_settings = "Cookie settings";
     /// Shown instead of the choices when the site's config cannot be used.
-    pub unavailable: String,
+    unavailable = "Cookie choices cannot be offered on this page right now, so only strictly necessary cookies are used.";
     /// Closes that notice, and the Global Privacy Control notice.
-    pub unavailable_close: String,
+    unavailable_close = "OK";
     /// Banner and preference center, when the browser sends Global Privacy
     /// Control: `{categories}` is filled in with the locked categories' titles.
-    pub gpc_note: String,
+    gpc_note = "Your browser sends Global Privacy Control, a request not to sell or share your data. We honour it: {categories} stays off, whatever you choose here.";
     /// Next to the switch of a category Global Privacy Control locks off.
-    pub gpc_locked: String,
+    gpc_locked = "Off because your browser sends Global Privacy Control.";
     /// Notice after Global Privacy Control turned an earlier opt-in off:
     /// `{categories}` is filled in.
-    pub gpc_applied: String,
+    gpc_applied = "Your browser sends Global Privacy Control, so we switched {categories} off. Your other choices are unchanged.";
 }
 
 impl Texts {
-    /// The field name of every word, in declaration order.
-    pub const KEYS: [&'static str; 39] = [
-        "banner_title",
-        "banner_description",
-        "privacy_policy_label",
-        "accept_all",
-        "reject_all",
-        "manage",
-        "preferences_title",
-        "preferences_description",
-        "save",
-        "close",
-        "always_on",
-        "show_services",
-        "cookie_name",
-        "cookie_provider",
-        "cookie_purpose",
-        "cookie_duration",
-        "provider",
-        "service_policy_label",
-        "saved",
-        "center_title",
-        "no_decision",
-        "consent_id",
-        "last_decision",
-        "revision",
-        "history_title",
-        "history_granted",
-        "history_revoked",
-        "history_unchanged",
-        "download_receipt",
-        "cleanup_failed",
-        "gate_service",
-        "gate_category",
-        "gate_load",
-        "gate_settings",
-        "unavailable",
-        "unavailable_close",
-        "gpc_note",
-        "gpc_locked",
-        "gpc_applied",
-    ];
-
     /// The word named `key`, for reading.
     pub fn get(&self, key: &str) -> Option<&String> {
         self.fields().into_iter().find(|(k, _)| *k == key).map(|(_, v)| v)
-    }
-
-    /// Every word with its field name.
-    pub fn fields(&self) -> [(&'static str, &String); 39] {
-        [
-            ("banner_title", &self.banner_title),
-            ("banner_description", &self.banner_description),
-            ("privacy_policy_label", &self.privacy_policy_label),
-            ("accept_all", &self.accept_all),
-            ("reject_all", &self.reject_all),
-            ("manage", &self.manage),
-            ("preferences_title", &self.preferences_title),
-            ("preferences_description", &self.preferences_description),
-            ("save", &self.save),
-            ("close", &self.close),
-            ("always_on", &self.always_on),
-            ("show_services", &self.show_services),
-            ("cookie_name", &self.cookie_name),
-            ("cookie_provider", &self.cookie_provider),
-            ("cookie_purpose", &self.cookie_purpose),
-            ("cookie_duration", &self.cookie_duration),
-            ("provider", &self.provider),
-            ("service_policy_label", &self.service_policy_label),
-            ("saved", &self.saved),
-            ("center_title", &self.center_title),
-            ("no_decision", &self.no_decision),
-            ("consent_id", &self.consent_id),
-            ("last_decision", &self.last_decision),
-            ("revision", &self.revision),
-            ("history_title", &self.history_title),
-            ("history_granted", &self.history_granted),
-            ("history_revoked", &self.history_revoked),
-            ("history_unchanged", &self.history_unchanged),
-            ("download_receipt", &self.download_receipt),
-            ("cleanup_failed", &self.cleanup_failed),
-            ("gate_service", &self.gate_service),
-            ("gate_category", &self.gate_category),
-            ("gate_load", &self.gate_load),
-            ("gate_settings", &self.gate_settings),
-            ("unavailable", &self.unavailable),
-            ("unavailable_close", &self.unavailable_close),
-            ("gpc_note", &self.gpc_note),
-            ("gpc_locked", &self.gpc_locked),
-            ("gpc_applied", &self.gpc_applied),
-        ]
-    }
-
-    /// The word named `key`, for writing.
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut String> {
-        Some(match key {
-            "banner_title" => &mut self.banner_title,
-            "banner_description" => &mut self.banner_description,
-            "privacy_policy_label" => &mut self.privacy_policy_label,
-            "accept_all" => &mut self.accept_all,
-            "reject_all" => &mut self.reject_all,
-            "manage" => &mut self.manage,
-            "preferences_title" => &mut self.preferences_title,
-            "preferences_description" => &mut self.preferences_description,
-            "save" => &mut self.save,
-            "close" => &mut self.close,
-            "always_on" => &mut self.always_on,
-            "show_services" => &mut self.show_services,
-            "cookie_name" => &mut self.cookie_name,
-            "cookie_provider" => &mut self.cookie_provider,
-            "cookie_purpose" => &mut self.cookie_purpose,
-            "cookie_duration" => &mut self.cookie_duration,
-            "provider" => &mut self.provider,
-            "service_policy_label" => &mut self.service_policy_label,
-            "saved" => &mut self.saved,
-            "center_title" => &mut self.center_title,
-            "no_decision" => &mut self.no_decision,
-            "consent_id" => &mut self.consent_id,
-            "last_decision" => &mut self.last_decision,
-            "revision" => &mut self.revision,
-            "history_title" => &mut self.history_title,
-            "history_granted" => &mut self.history_granted,
-            "history_revoked" => &mut self.history_revoked,
-            "history_unchanged" => &mut self.history_unchanged,
-            "download_receipt" => &mut self.download_receipt,
-            "cleanup_failed" => &mut self.cleanup_failed,
-            "gate_service" => &mut self.gate_service,
-            "gate_category" => &mut self.gate_category,
-            "gate_load" => &mut self.gate_load,
-            "gate_settings" => &mut self.gate_settings,
-            "unavailable" => &mut self.unavailable,
-            "unavailable_close" => &mut self.unavailable_close,
-            "gpc_note" => &mut self.gpc_note,
-            "gpc_locked" => &mut self.gpc_locked,
-            "gpc_applied" => &mut self.gpc_applied,
-            _ => return None,
-        })
     }
 }
 
@@ -506,53 +411,6 @@ impl<'de> Deserialize<'de> for Texts {
     }
 }
 
-impl Default for Texts {
-    fn default() -> Self {
-        let s = |v: &str| v.to_owned();
-        Texts {
-            banner_title: s("We use cookies"),
-            banner_description: s("We use cookies and similar technologies to measure how the site is used, remember your settings and show relevant offers. You choose which ones we may use; you can change your mind at any time."),
-            privacy_policy_label: s("Privacy policy"),
-            accept_all: s("Accept all"),
-            reject_all: s("Reject all"),
-            manage: s("Manage preferences"),
-            preferences_title: s("Cookie preferences"),
-            preferences_description: s("Choose which kinds of cookies we may use. Necessary cookies keep the site working and cannot be switched off."),
-            save: s("Save preferences"),
-            close: s("Close without saving"),
-            always_on: s("Always on"),
-            show_services: s("Services"),
-            cookie_name: s("Cookie"),
-            cookie_provider: s("Provider"),
-            cookie_purpose: s("Purpose"),
-            cookie_duration: s("Duration"),
-            provider: s("Provided by"),
-            service_policy_label: s("Privacy policy"),
-            saved: s("Preferences saved"),
-            center_title: s("Your cookie choices"),
-            no_decision: s("You have not made a choice yet. Nothing optional is used until you do."),
-            consent_id: s("Consent id"),
-            last_decision: s("Last changed"),
-            revision: s("Policy revision"),
-            history_title: s("Your recent decisions"),
-            history_granted: s("Allowed:"),
-            history_revoked: s("Withdrawn:"),
-            history_unchanged: s("No change"),
-            download_receipt: s("Download receipt"),
-            cleanup_failed: s("These cookies could not be removed by this page; they expire on their own or are removed by the site's server:"),
-            gate_service: s("This content comes from {service}. Loading it allows {provider} to set cookies and see that you visited this page."),
-            gate_category: s("This content needs {category} cookies, which are switched off."),
-            gate_load: s("Load content"),
-            gate_settings: s("Cookie settings"),
-            unavailable: s("Cookie choices cannot be offered on this page right now, so only strictly necessary cookies are used."),
-            unavailable_close: s("OK"),
-            gpc_note: s("Your browser sends Global Privacy Control, a request not to sell or share your data. We honour it: {categories} stays off, whatever you choose here."),
-            gpc_locked: s("Off because your browser sends Global Privacy Control."),
-            gpc_applied: s("Your browser sends Global Privacy Control, so we switched {categories} off. Your other choices are unchanged."),
-        }
-    }
-}
-
 fn default_expiry() -> u32 {
     DEFAULT_EXPIRES_AFTER_DAYS
 }
@@ -570,19 +428,6 @@ fn default_storage_key() -> String {
 }
 
 impl ConsentConfig {
-    /// Parses and validates a JSON config.
-    ///
-    /// The error names the exact field that is wrong, for example
-    /// `categories[2].services[0].cookies[1].name: empty pattern`.
-    ///
-    /// Twin: boot/valid.mjs usable
-    pub fn from_json(json: &str) -> Result<Self, ConfigError> {
-        let cfg: ConsentConfig = serde_json::from_str(json)
-            .map_err(|e| ConfigError::new(super::json_path::path_at(json, e.line(), e.column()), e.to_string()))?;
-        validate_config(&cfg)?;
-        Ok(cfg)
-    }
-
     /// The category with this id.
     pub fn category(&self, id: &str) -> Option<&Category> {
         self.categories.iter().find(|c| c.id == id)
@@ -608,7 +453,7 @@ impl ConsentConfig {
     }
 
     /// The storage key under which the fingerprint of the last config text
-    /// that validated is kept (see [`config_fingerprint`]).
+    /// that validated is kept (see [`crate::core::config_fingerprint`]).
     pub fn fingerprint_key(&self) -> String {
         format!("{}_config", self.storage_key)
     }
@@ -647,95 +492,97 @@ impl ConsentConfig {
     }
 }
 
-/// What this crate has validated, for the boot script: the fingerprint of the
-/// config text, then, when a decision stands under it (a current record with a
-/// switch for every category and service), a space and the fingerprint of the
-/// stored record's text. Kept under [`ConsentConfig::fingerprint_key`] and
-/// rewritten after every change of the record.
-///
-/// The boot script (boot/boot.mjs) takes its fast path for a returning visitor
-/// only when both fingerprints match what the page and storage hold: the
-/// record was read by this crate's decoder under exactly this config (a
-/// `data-checked` stamp vouches for a config text, never for a record). It
-/// then checks the record once more as [`super::ConsentRecord::encode`] writes
-/// it (boot/logic.mjs `stands`, held to this crate by the shared cases), and
-/// the clock (expiry), which moves on its own.
-///
-/// The boot script appends, after a third space, the attributes of the tags
-/// it ran, so that the next page view under the same attestation starts their
-/// downloads early. Rewriting the marker here (any change of the record)
-/// drops that list.
-///
-/// A record this crate's own decoder refuses (one grown past
-/// [`super::MAX_RECORD_BYTES`], say) is never attested.
-pub fn boot_marker(config_text: &str, standing_record: Option<&str>) -> String {
-    let config = config_fingerprint(config_text);
-    match standing_record.filter(|r| super::ConsentRecord::decode(r).is_ok()) {
-        Some(r) => format!("{config} {}", config_fingerprint(r)),
-        None => config,
+// ---- The site's words per language (read here; chosen and merged by i18n.rs) ----
+
+/// The default language when the config names none.
+pub const DEFAULT_LANGUAGE: &str = "en";
+
+/// Interface words by [`Texts`] field name (`"accept_all"` → `"Tout accepter"`).
+pub type Words = BTreeMap<String, String>;
+
+/// A site's words for one language.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Translation {
+    /// Interface words by [`Texts`] field name.
+    pub texts: Words,
+    /// Category titles and descriptions by category id.
+    pub categories: BTreeMap<String, CategoryWords>,
+    /// Service titles and purposes by service id.
+    pub services: BTreeMap<String, ServiceWords>,
+}
+
+/// A category's words in one language.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CategoryWords {
+    /// Replaces the category's title.
+    pub title: Option<String>,
+    /// Replaces the category's description.
+    pub description: Option<String>,
+}
+
+/// A service's words in one language.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServiceWords {
+    /// Replaces the service's title.
+    pub title: Option<String>,
+    /// Replaces the service's purpose.
+    pub purpose: Option<String>,
+}
+
+/// The language of each text of a localized config that is not in the language
+/// shown ([`ConsentConfig::text_language`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TextLanguages {
+    pub(crate) other: BTreeMap<String, String>,
+}
+
+// ---- Google Consent Mode (read here; the update is consent_mode.rs's) ----
+
+/// The Consent Mode keys a category can be mapped to (`security_storage` is
+/// always granted by the head snippet and cannot be mapped).
+pub const CONSENT_MODE_KEYS: [&str; 6] = [
+    "ad_storage",
+    "ad_user_data",
+    "ad_personalization",
+    "analytics_storage",
+    "functionality_storage",
+    "personalization_storage",
+];
+
+/// Category id to the Consent Mode keys it grants, in the order written.
+pub type ConsentModeMap = Vec<(String, Vec<String>)>;
+
+/// `"consent_mode": {}` in the config turns Consent Mode on.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentMode {
+    /// Category id to the keys it grants. Without it: performance →
+    /// analytics_storage; functionality → functionality_storage and
+    /// personalization_storage; marketing → ad_storage, ad_user_data and
+    /// ad_personalization (for those of them the config has).
+    #[serde(default, deserialize_with = "pairs")]
+    pub map: Option<ConsentModeMap>,
+}
+
+/// A JSON object read as a list of pairs, in the order written (smaller in
+/// the wasm than another `BTreeMap` instantiation).
+fn pairs<'de, D: Deserializer<'de>>(de: D) -> Result<Option<ConsentModeMap>, D::Error> {
+    struct Pairs;
+    impl<'de> Visitor<'de> for Pairs {
+        type Value = ConsentModeMap;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object of category ids to lists of Consent Mode keys")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(pair) = map.next_entry()? {
+                out.push(pair);
+            }
+            Ok(out)
+        }
     }
-}
-
-/// The `data-checked` stamp for a config text this version of the crate
-/// accepts: `"<crate version> <fingerprint of the text>"`, or the error that
-/// makes the config unusable.
-///
-/// A page that carries it on its config element
-/// (`<script type="application/json" id="cc-config" data-checked="…">`) lets
-/// the boot script carry out "Accept all" and "Reject all" on a first visit
-/// without loading the UI: the text was checked by this crate's own parser
-/// and rules ahead of time (`lcc-check`, or `make check-config`). Any edit to
-/// the text, or another crate version, breaks the match, and the UI checks
-/// the config on the page as without a stamp.
-pub fn checked_stamp(config_text: &str) -> Result<String, ConfigError> {
-    ConsentConfig::from_json(config_text)?;
-    Ok(config_stamp(config_text))
-}
-
-/// The stamp [`checked_stamp`] gives a text, without checking it (for
-/// comparing with a page's `data-checked` once the text has been parsed).
-///
-/// Twin: boot/logic.mjs stampOf
-pub fn config_stamp(config_text: &str) -> String {
-    format!("{} {}", env!("CARGO_PKG_VERSION"), config_fingerprint(config_text))
-}
-
-/// What to tell the site owner about a page's `data-checked` stamp, once its
-/// config text has parsed and validated ([`stamp_note`]); each holds the message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StampNote {
-    /// The stamp does not fit the text (edited since it was checked, or checked
-    /// by another version): the boot script did not take the first-layer path.
-    Stale(String),
-    /// No stamp on an inline config: the message gives the one that fits.
-    Missing(String),
-}
-
-/// Compares the stamp `given` on the page's config element (`#element_id`)
-/// with a config text that has parsed and validated. A config loaded by URL
-/// (`from_url`) is never stamped: nothing to say when it has none.
-pub fn stamp_note(given: Option<&str>, config_text: &str, from_url: bool, element_id: &str) -> Option<StampNote> {
-    let now = config_stamp(config_text);
-    match given {
-        Some(given) if given != now => Some(StampNote::Stale(format!(
-            "#{element_id} data-checked=\"{given}\" does not fit this config (it is \"{now}\" now): run lcc-check --write on the page"
-        ))),
-        None if !from_url => Some(StampNote::Missing(format!(
-            "the config is valid: with data-checked=\"{now}\" on #{element_id} (lcc-check --write adds it), a first visit answered on the banner needs no wasm"
-        ))),
-        _ => None,
-    }
-}
-
-/// FNV-1a over the UTF-16 code units of a text, as 8 hex digits
-/// (boot/logic.mjs `fingerprint` computes the same).
-///
-/// Twin: boot/logic.mjs fingerprint
-pub fn config_fingerprint(text: &str) -> String {
-    let mut h: u32 = 0x811c_9dc5;
-    for unit in text.encode_utf16() {
-        h ^= u32::from(unit);
-        h = h.wrapping_mul(0x0100_0193);
-    }
-    format!("{h:08x}")
+    de.deserialize_map(Pairs).map(Some)
 }

@@ -9,51 +9,11 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
-
-use super::config::{ConsentConfig, Texts};
+use super::config::{ConsentConfig, TextLanguages, Texts, Words, DEFAULT_LANGUAGE};
 use super::map_from;
 
 /// Languages whose interface words ship with the distribution.
 pub const BUILT_IN_LANGUAGES: [&str; 11] = ["en", "zh", "ja", "de", "fr", "es", "it", "pt", "nl", "pl", "ar"];
-
-/// The default language when the config names none.
-pub const DEFAULT_LANGUAGE: &str = "en";
-
-/// Interface words by [`Texts`] field name (`"accept_all"` → `"Tout accepter"`).
-pub type Words = BTreeMap<String, String>;
-
-/// A site's words for one language.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Translation {
-    /// Interface words by [`Texts`] field name.
-    pub texts: Words,
-    /// Category titles and descriptions by category id.
-    pub categories: BTreeMap<String, CategoryWords>,
-    /// Service titles and purposes by service id.
-    pub services: BTreeMap<String, ServiceWords>,
-}
-
-/// A category's words in one language.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct CategoryWords {
-    /// Replaces the category's title.
-    pub title: Option<String>,
-    /// Replaces the category's description.
-    pub description: Option<String>,
-}
-
-/// A service's words in one language.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct ServiceWords {
-    /// Replaces the service's title.
-    pub title: Option<String>,
-    /// Replaces the service's purpose.
-    pub purpose: Option<String>,
-}
 
 /// A language tag in the form used for matching: lower case, `-` separated.
 ///
@@ -308,13 +268,6 @@ impl ConsentConfig {
             .collect();
         (categories, services)
     }
-}
-
-/// The language of each text of a localized config that is not in the language
-/// shown ([`ConsentConfig::text_language`]).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct TextLanguages {
-    other: BTreeMap<String, String>,
 }
 
 impl Texts {

@@ -2,6 +2,22 @@
 //!
 //! Nothing here touches the browser; time and randomness come in as
 //! arguments, so every rule is tested natively with `cargo test`.
+//!
+//! It reads bottom-up; each module uses only those above it in this list
+//! (`tests/core_layers.rs` holds it so):
+//!
+//! - `pattern`, `json_path`, `appearance`: leaves (cookie-name patterns, the
+//!   path of a JSON error, the first layer's look);
+//! - `config`: the config's types, the site's words per language and the
+//!   Consent Mode settings as read;
+//! - `i18n`: choosing the language and localising a config;
+//! - `validate`: reading a config from JSON and every rule serde cannot check;
+//! - `record`: the stored decision, its exact text and its checks;
+//! - `decision`: what a record grants, choices, new records, what changed;
+//! - `api`, `consent_mode`, `erase`, `gate`, `history`: the plans carried out
+//!   by the web layer (API calls, Consent Mode updates, clean-up, script gating,
+//!   the visitor's history);
+//! - `stamp`: the boot protocol, what this crate vouches for to the boot script.
 
 mod api;
 mod appearance;
@@ -15,6 +31,7 @@ mod i18n;
 mod json_path;
 mod pattern;
 mod record;
+mod stamp;
 mod validate;
 
 pub use api::*;
@@ -28,6 +45,7 @@ pub use history::*;
 pub use i18n::*;
 pub use pattern::*;
 pub use record::*;
+pub use stamp::*;
 pub use validate::*;
 
 /// A map of `pairs`, inserted in turn (a later key replaces an earlier one, as

@@ -330,7 +330,7 @@ pub fn validate_config(cfg: &ConsentConfig) -> Result<(), ConfigError> {
                 out.push(&at, "this category is mapped twice: list all its keys once");
             }
             for key in keys {
-                if !super::consent_mode::CONSENT_MODE_KEYS.contains(&key.as_str()) {
+                if !super::config::CONSENT_MODE_KEYS.contains(&key.as_str()) {
                     out.push(
                         &at,
                         format!("{key:?} is not a Consent Mode key that a choice can grant (security_storage is always granted)"),
@@ -400,5 +400,20 @@ fn check_languages(cfg: &ConsentConfig, out: &mut Problems) {
                 ),
             );
         }
+    }
+}
+
+impl ConsentConfig {
+    /// Parses and validates a JSON config.
+    ///
+    /// The error names the exact field that is wrong, for example
+    /// `categories[2].services[0].cookies[1].name: empty pattern`.
+    ///
+    /// Twin: boot/valid.mjs usable
+    pub fn from_json(json: &str) -> Result<Self, ConfigError> {
+        let cfg: ConsentConfig = serde_json::from_str(json)
+            .map_err(|e| ConfigError::new(super::json_path::path_at(json, e.line(), e.column()), e.to_string()))?;
+        validate_config(&cfg)?;
+        Ok(cfg)
     }
 }
