@@ -4,7 +4,7 @@
 //!
 //! - `tests/shared-cases/cases.json`: hand-written cases with the expected
 //!   outcome; checked here against the core and by
-//!   `tests/mirror/boot-logic.test.mjs` against logic.js;
+//!   `tests/mirror/boot-logic.test.mjs` against boot/logic.mjs;
 //! - generated cases: random stored values and gate attributes (valid records,
 //!   then mutations), with the core's outcome, written to
 //!   `target/shared-cases/generated.json` for the JS side to replay.
@@ -150,7 +150,7 @@ fn hand_written_cases_hold_in_the_core() {
 
 #[test]
 fn fingerprint_matches_the_published_vectors() {
-    // The same vectors are checked against logic.js.
+    // The same vectors are checked against boot/logic.mjs.
     for v in table()["fingerprints"].as_array().expect("fingerprints") {
         assert_eq!(
             config_fingerprint(v[0].as_str().unwrap()),

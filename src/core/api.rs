@@ -74,7 +74,7 @@ pub enum ApiCommand {
     /// force. The boot script works out the new value (vanilla-cookieconsent's
     /// `mode: "update"` merges) and passes it as JSON text.
     SetCookieData {
-        /// The data as JSON text, at most [`crate::core::MAX_DATA_BYTES`].
+        /// The data as JSON text, at most [`super::record::MAX_DATA_BYTES`].
         data: String,
     },
     /// `eraseCookies(names, path?, domain?)`: names are exact cookie names or
@@ -222,10 +222,10 @@ impl ApiCommand {
                 }
                 // (Counted as stored: escaped inside the record's JSON string.)
                 let stored = serde_json::to_string(&data).map_or(usize::MAX, |s| s.len());
-                if stored > crate::core::MAX_DATA_BYTES {
+                if stored > super::record::MAX_DATA_BYTES {
                     return Err(bad(&format!(
                         "the data is {stored} bytes as stored, over {}; nothing changed",
-                        crate::core::MAX_DATA_BYTES
+                        super::record::MAX_DATA_BYTES
                     )));
                 }
                 ApiCommand::SetCookieData { data }

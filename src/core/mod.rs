@@ -3,7 +3,7 @@
 //! Nothing here touches the browser; time and randomness come in as
 //! arguments, so every rule is tested natively with `cargo test`.
 //!
-//! It reads bottom-up; each module uses only those above it in this list
+//! It reads bottom-up: each module uses only those listed before it here
 //! (`tests/core_layers.rs` holds it so):
 //!
 //! - `pattern`, `json_path`, `appearance`: leaves (cookie-name patterns, the

@@ -26,7 +26,7 @@ use super::validate::ConfigError;
 /// drops that list.
 ///
 /// A record this crate's own decoder refuses (one grown past
-/// [`crate::core::MAX_RECORD_BYTES`], say) is never attested.
+/// [`super::record::MAX_RECORD_BYTES`], say) is never attested.
 pub fn boot_marker(config_text: &str, standing_record: Option<&str>) -> String {
     let config = config_fingerprint(config_text);
     match standing_record.filter(|r| ConsentRecord::decode(r).is_ok()) {

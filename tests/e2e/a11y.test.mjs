@@ -10,7 +10,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
-import { launch, openWith } from "./harness.mjs";
+import { frames, launch, openWith, quiet } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -188,7 +188,7 @@ test("WCAG 2.4.11: with a bottom bar, box or cloud showing, no page element the 
       if (reached.some((r) => r.key === f.key)) break; // wrapped around
       reached.push(f);
       // Focus scrolling has settled once the element is where it stays.
-      await page.waitForTimeout(50);
+      await frames(page, 2);
       const now = await focused(page);
       const b = await banner.boundingBox();
       const bb = { top: b.y, bottom: b.y + b.height, left: b.x, right: b.x + b.width };
@@ -390,7 +390,7 @@ test("in every layout and scheme: showing the banner shifts nothing (CLS 0), Acc
         new PerformanceObserver((l) => l.getEntries().forEach((e) => (window.__cls += e.value))).observe({ type: "layout-shift", buffered: true });
       });
       await ui(page, "lcc-banner").waitFor();
-      await page.waitForTimeout(300);
+      await quiet(page);
       assert.equal(await page.evaluate(() => window.__cls), 0, `${name} ${scheme}: CLS`);
       // Equal weight in every layout: Accept all and Reject all the same size, colours and font.
       const [accept, reject] = await Promise.all(["lcc-accept-all", "lcc-reject-all"].map((id) => ui(page, id).evaluate((el) => {

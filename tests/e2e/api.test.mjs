@@ -5,7 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { launch, routeUnchecked, stamp, unchecked } from "./harness.mjs";
+import { launch, quiet, routeUnchecked, stamp, timePasses, unchecked, until } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -41,7 +41,7 @@ async function open() {
 }
 
 const cc = (page, expr) => page.evaluate(`(() => { const cc = window.CookieConsent; return ${expr}; })()`);
-const until = (page, expr) => page.waitForFunction(`(() => { const cc = window.CookieConsent; return ${expr}; })()`, null, { timeout: 15000 });
+const ccUntil = (page, expr) => page.waitForFunction(`(() => { const cc = window.CookieConsent; return ${expr}; })()`, null, { timeout: 15000 });
 const events = (page) => page.evaluate(() => window.__ev.splice(0));
 
 test("calls made before the UI is there are carried out when it arrives, and the answers follow", async () => {
@@ -54,7 +54,7 @@ test("calls made before the UI is there are carried out when it arrives, and the
     [false, false, "", {}],
   );
   await cc(page, "cc.acceptCategory('analytics')");
-  await until(page, "cc.validConsent()");
+  await ccUntil(page, "cc.validConsent()");
   assert.deepEqual(
     await cc(page, "[cc.acceptedCategory('analytics'), cc.acceptedCategory('marketing'), cc.acceptedService('google-analytics', 'analytics'), cc.acceptedService('google-analytics', 'marketing')]"),
     [true, false, true, false],
@@ -120,7 +120,7 @@ test("a returning visitor's page answers without the UI, and API withdrawal and 
   page.on("request", (r) => /leptos-consent(\.js|_bg\.wasm)$/.test(r.url()) && ui.push(r.url()));
   await page.reload();
   await page.waitForFunction(() => window.__lccBoot === "returning");
-  await until(page, "cc.validConsent()");
+  await ccUntil(page, "cc.validConsent()");
   assert.deepEqual(await cc(page, "[cc.acceptedCategory('analytics'), cc.acceptedCategory('marketing'), cc.getUserPreferences().acceptType]"), [true, true, "all"]);
   await page.waitForFunction(() => window.__ev.some(([n]) => n === "onConsent"));
   assert.deepEqual(await events(page), [["onConsent", ""]]);
@@ -130,14 +130,14 @@ test("a returning visitor's page answers without the UI, and API withdrawal and 
   const reloaded = page.waitForEvent("load");
   await cc(page, "cc.acceptService([], 'analytics')");
   await reloaded;
-  await until(page, "cc.validConsent()");
+  await ccUntil(page, "cc.validConsent()");
   assert.deepEqual(await cc(page, "[cc.acceptedCategory('analytics'), cc.acceptedCategory('marketing')]"), [false, true]);
   assert.deepEqual((await context.cookies()).map((c) => c.name).filter((n) => n.startsWith("_g")), []);
 
   // reset(true) forgets the decision: nothing optional is granted and the visitor is asked again.
   await cc(page, "cc.reset(true)");
   await page.waitForLoadState("load");
-  await until(page, "!cc.validConsent()");
+  await ccUntil(page, "!cc.validConsent()");
   await page.getByTestId("lcc-banner").waitFor({ state: "visible" });
   assert.equal(await cc(page, "cc.acceptedCategory('marketing')"), false);
   assert.equal(await page.evaluate(() => localStorage.getItem("lcc_consent")), null);
@@ -151,7 +151,7 @@ test("hide() before the UI arrives hides the banner for this page view and decid
   await page.waitForFunction(() => window.CookieConsent);
   await cc(page, "cc.hide()");
   // (A banner hidden through the API never comes on screen: the UI comes only when asked for.)
-  await page.waitForTimeout(1500);
+  await timePasses(page, 1500, "the early banner checks its config after a second even off screen: it must still not show");
   assert.equal(await page.getByTestId("lcc-banner").isVisible(), false);
   assert.equal(await cc(page, "cc.validConsent()"), false);
   assert.equal(await page.evaluate(() => localStorage.getItem("lcc_consent")), null);
@@ -233,10 +233,10 @@ test("getConfig, validCookie and acceptService's refusals answer as vanilla-cook
     await cc(page, "[cc.acceptService('google-analytics', 'nope'), cc.acceptService('', 'analytics'), cc.acceptService('x', 'marketing'), cc.acceptService('all')]"),
     [false, false, false, false],
   );
-  await page.waitForTimeout(300);
+  await quiet(page);
   assert.equal(await cc(page, "cc.validConsent()"), false);
   assert.equal(await cc(page, "cc.acceptService('google-analytics', 'analytics')"), undefined);
-  await until(page, "cc.acceptedService('google-analytics', 'analytics')");
+  await ccUntil(page, "cc.acceptedService('google-analytics', 'analytics')");
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -250,17 +250,17 @@ test("auto_show false: no banner until show(), nothing runs, and show() brings i
   });
   await page.goto(url);
   await page.waitForLoadState("networkidle");
-  await page.waitForTimeout(500);
+  await quiet(page);
   assert.equal(await page.getByTestId("lcc-banner").count(), 0, "no banner drawn");
   assert.deepEqual(requests.filter((p) => /leptos-consent(\.js|_bg\.wasm)$|gtag/.test(p)), [], "neither the UI nor a tag fetched");
   assert.deepEqual(await cc(page, "[cc.validConsent(), cc.getConfig('auto_show')]"), [false, false]);
   await cc(page, "cc.show()");
   await page.getByTestId("lcc-banner").waitFor({ state: "visible", timeout: 15000 });
   await page.getByTestId("lcc-accept-all").click();
-  await until(page, "cc.acceptedCategory('analytics')");
+  await ccUntil(page, "cc.acceptedCategory('analytics')");
   // The next page view under the same config: a decision stands, no banner to wait for.
   await page.reload();
-  await until(page, "cc.validConsent()");
+  await ccUntil(page, "cc.validConsent()");
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -353,7 +353,7 @@ test("auto_show false on a checked config: no banner, and an API decision is car
   const decider = page.waitForResponse(/leptos-consent-decide\.js$/);
   await page.goto(new URL("/dropin.html", env.server.url).href);
   await decider;
-  await page.waitForTimeout(200);
+  await quiet(page);
   assert.equal(await page.getByTestId("lcc-banner").count(), 0);
   const now = await page.evaluate(() => {
     const cc = window.CookieConsent;
@@ -362,7 +362,7 @@ test("auto_show false on a checked config: no banner, and an API decision is car
   });
   assert.deepEqual(now, [true, true, false]);
   assert.equal(JSON.parse(await page.evaluate(() => localStorage.getItem("lcc_consent"))).via, "api");
-  await page.waitForTimeout(300);
+  await quiet(page);
   assert.deepEqual(ui, [], "neither the banner nor the UI fetched");
   assert.deepEqual(errors, []);
   await context.close();
@@ -417,8 +417,11 @@ test("an API decision on its way to the UI, then Reject all on the early banner:
     window.CookieConsent.acceptCategory(["analytics", "nope"]); // (a name the config lacks: the UI's)
     document.querySelector("#lcc-boot [data-testid=lcc-reject-all]").click();
   });
-  await page.waitForFunction(() => document.querySelector("#lcc-root") && JSON.parse(localStorage.getItem("lcc_consent") || "{}").categories?.analytics === false, null, { timeout: 15000 });
-  await page.waitForLoadState("networkidle");
+  // (The refusal comes after the call's grant: a withdrawal, so the page starts again once.)
+  const refused = () => page.evaluate(() => JSON.parse(localStorage.getItem("lcc_consent") || "{}").categories?.analytics === false).catch(() => false);
+  await until(refused, { what: "the refusal stored" });
+  await page.waitForLoadState("load");
+  await quiet(page);
   assert.deepEqual(await page.evaluate(() => [window.CookieConsent.validConsent(), window.CookieConsent.acceptedCategory("analytics")]), [true, false]);
   assert.equal(JSON.parse(await page.evaluate(() => localStorage.getItem("lcc_consent"))).categories.analytics, false);
   assert.deepEqual(errors, []);

@@ -3,7 +3,7 @@
 // until the visitor asks for it or something changes.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { TAG_PATH, bannerVisible, launch, openDemo, ready, reload, routeUnchecked, settleRuns, tagRuns, trackerCookies, unchecked, watchUi, withoutDecider } from "./harness.mjs";
+import { TAG_PATH, bannerVisible, launch, openDemo, quiet, ready, reload, routeUnchecked, settleRuns, tagRuns, timePasses, trackerCookies, unchecked, watchUi, withoutDecider } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -29,7 +29,7 @@ test("a returning visitor's tags run in order without the UI being fetched", asy
   // Algolia is configured on its service, not in the page: it may start first.
   assert.deepEqual(runs.filter((r) => r !== "algolia"), ["ga", "ga-config", "mixpanel", "reading-list"]);
   assert.equal(await bannerVisible(page), false);
-  await page.waitForTimeout(500);
+  await quiet(page);
   assert.deepEqual(ui, [], "no UI file requested");
   assert.equal(await page.locator("#lcc-root").count(), 0, "no UI mounted");
   assert.deepEqual(v.errors, []);
@@ -135,7 +135,7 @@ test("a returning visitor's tags start downloading when the boot script runs, le
   assert.equal(await page.evaluate(() => window.__lccBoot), "returning");
   assert.deepEqual([...(await settleRuns(page, 4))].sort(), ["algolia", "ga", "ga-config", "reading-list"]);
   assert.deepEqual(await early(), [["/tags/gtag-standin.js", true], ["/tags/mixpanel-standin.js", false]], "what this record grants was learned again");
-  await page.waitForTimeout(300);
+  await quiet(page);
   assert.ok(!v.tagRequests.some((p) => p.includes("mixpanel")), `requested: ${v.tagRequests}`);
   assert.deepEqual(v.errors, []);
   await context.close();
@@ -194,7 +194,7 @@ test("a withdrawal in another tab tears down a tab the boot script ran alone", a
   await aReloaded;
   await ready(a);
   assert.deepEqual(await settleRuns(a, 1), ["no-analytics"]);
-  await a.waitForTimeout(2500);
+  await timePasses(a, 2500, "the stand-ins rewrite their cookies every second: two rounds");
   assert.deepEqual(await trackerCookies(context), [], "tab A's trackers did not write again");
   assert.deepEqual(v.errors, []);
   await context.close();
@@ -239,7 +239,7 @@ test("the first layer paints before the UI arrives, and a press made meanwhile i
   assert.deepEqual(tagRequests, [], "no tag is fetched before the press");
   await page.getByTestId("lcc-accept-all").click();
   assert.equal(await page.getByTestId("lcc-accept-all").getAttribute("aria-busy"), "true");
-  await page.waitForTimeout(300);
+  await quiet(page);
   assert.deepEqual(await tagRuns(page), [], "nothing runs before the UI has validated the config");
   // The press starts the granted tags' downloads while the UI is still on its way.
   assert.deepEqual([...tagRequests].sort(), ["algolia-standin.js", "gtag-standin.js", "mixpanel-standin.js"]);
@@ -259,7 +259,7 @@ test("with Global Privacy Control, Accept all on the early banner never fetches 
   const { context, page, errors, release, tagRequests } = await slowUiVisit(60_000, { init: GPC_ON });
   await page.getByTestId("lcc-banner").waitFor({ state: "visible" });
   await page.getByTestId("lcc-accept-all").click();
-  await page.waitForTimeout(300);
+  await quiet(page);
   assert.deepEqual([...tagRequests].sort(), ["algolia-standin.js", "gtag-standin.js"], "mixpanel (marketing) is locked off");
   release();
   const runs = await settleRuns(page, 4);
@@ -300,7 +300,7 @@ test("under a config the UI refuses, the early banner gives way to a notice and 
   const notice = page.getByTestId("lcc-unavailable");
   await notice.waitFor({ state: "visible" });
   assert.match(await notice.textContent(), /only strictly necessary cookies are used/);
-  await page.waitForTimeout(500);
+  await quiet(page);
   assert.deepEqual(await tagRuns(page), []);
   assert.equal(await page.evaluate(() => localStorage.getItem("lcc_consent")), null);
   assert.equal(await page.evaluate(() => window.CookieConsent.acceptedCategory("necessary")), false);
@@ -323,7 +323,7 @@ test("if the UI cannot load, the early banner goes, nothing runs and the site ow
   await page.goto(env.server.url + "/");
   await page.waitForFunction(() => window.__lccErrors.some((m) => m.includes("could not load")), null, { timeout: 10000 });
   assert.equal(await page.getByTestId("lcc-banner").count(), 0);
-  await page.waitForTimeout(500);
+  await quiet(page);
   assert.deepEqual(await tagRuns(page), []);
   // "Cookie settings" still leads somewhere: where its own link points (here, the page's privacy section).
   await page.getByTestId("footer-cookie-settings").click();

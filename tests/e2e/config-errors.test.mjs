@@ -3,7 +3,7 @@
 // nothing optional granted.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { launch, tagRuns } from "./harness.mjs";
+import { launch, quiet, tagRuns } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -46,7 +46,7 @@ for (const [name, mutate, expected] of CASES) {
     await page.getByTestId("lcc-unavailable").waitFor({ state: "visible", timeout: 15000 });
     const named = console.filter((m) => expected.test(m));
     assert.equal(named.length, 1, `exactly one console error naming the field:\n${console.join("\n")}`);
-    await page.waitForTimeout(300);
+    await quiet(page);
     assert.deepEqual(await tagRuns(page), []);
     assert.equal(await page.evaluate(() => window.CookieConsent.validConsent()), false);
     assert.deepEqual(errors, []);

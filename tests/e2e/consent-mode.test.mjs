@@ -5,7 +5,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
-import { launch, withoutDecider } from "./harness.mjs";
+import { launch, quiet, withoutDecider } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -62,7 +62,7 @@ test("default first, one update per decision before config, denied after withdra
   // Withdrawal: exactly one more update, everything denied (no second update from the GA opt-out).
   await page.evaluate(() => window.CookieConsent.acceptCategory([]));
   await page.waitForFunction(() => window.dataLayer.filter((e) => e[0] === "consent" && e[1] === "update").length >= 2);
-  await page.waitForTimeout(300);
+  await quiet(page);
   cmds = await commands(page);
   const after = cmds.filter(([c, a]) => c === "consent" && a === "update");
   assert.equal(after.length, 2, JSON.stringify(after));
@@ -106,7 +106,7 @@ test("a returning visitor's update comes from the boot script: right after the d
   // The visitor opens the settings: the UI arrives and does not push the same update again.
   await page.evaluate(() => window.CookieConsent.showPreferences());
   await page.getByTestId("lcc-preferences").waitFor({ state: "visible" });
-  await page.waitForTimeout(300);
+  await quiet(page);
   cmds = await commands(page);
   assert.equal(cmds.filter(([c, a]) => c === "consent" && a === "update").length, 1, JSON.stringify(cmds));
   await context.close();

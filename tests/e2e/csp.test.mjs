@@ -6,7 +6,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
-import { launch, ready, settleRuns } from "./harness.mjs";
+import { launch, quiet, ready, settleRuns } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -94,7 +94,7 @@ test("under a strict CSP, placeholders without the page's nonce never run: not t
     await page.getByTestId("lcc-manage").click();
     await page.getByTestId("lcc-preferences").waitFor({ state: "visible" });
     await page.getByTestId("lcc-prefs-reject-all").click();
-    await page.waitForTimeout(500);
+    await quiet(page);
     assert.equal(await page.evaluate(() => window.__injected), undefined, `${policy || "strict-dynamic"}: first visit`);
     assert.ok(warnings.some((w) => w.includes("lacks the nonce of the page's scripts")), warnings.join("\n"));
     // A returning visit: the boot script alone, refusal stored (so "!marketing" would be due).
@@ -102,7 +102,7 @@ test("under a strict CSP, placeholders without the page's nonce never run: not t
     await page.reload();
     await ready(page);
     assert.equal(await page.evaluate(() => window.__lccBoot), "returning");
-    await page.waitForTimeout(500);
+    await quiet(page);
     assert.equal(await page.evaluate(() => window.__injected), undefined, `${policy || "strict-dynamic"}: returning visit`);
     assert.deepEqual(await settleRuns(page, 0), [], "the demo's tags without the nonce do not run either");
     assert.ok(warnings.some((w) => w.includes("lacks the nonce of the page's scripts")), warnings.join("\n"));

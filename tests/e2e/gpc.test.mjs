@@ -4,7 +4,7 @@
 // as a browser with GPC switched on does.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { goto, launch, ready, settleRuns, stored, tagRuns, trackerCookies } from "./harness.mjs";
+import { goto, launch, quiet, ready, settleRuns, stored, tagRuns, trackerCookies } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -78,7 +78,7 @@ test("with GPC: the API cannot grant the locked category or its services", async
   await page.evaluate(() => window.CookieConsent.acceptCategory(["marketing", "performance"]));
   await page.waitForFunction(() => window.CookieConsent.validConsent());
   await page.evaluate(() => window.CookieConsent.acceptService("mixpanel", "marketing"));
-  await page.waitForTimeout(300);
+  await quiet(page);
   const answers = await page.evaluate(() => [
     window.CookieConsent.acceptedCategory("marketing"),
     window.CookieConsent.acceptedService("mixpanel", "marketing"),

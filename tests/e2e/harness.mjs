@@ -1,5 +1,6 @@
 // Shared helpers for the end-to-end tests: one Chromium, one static server over dist/,
 // a fresh browser context per test, and a page object for the demo.
+import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -145,12 +146,71 @@ export const watchUi = (page) => watchRequests(page, /\/dist\/leptos-consent(\.j
 /// Which demo tags ran on this page view, in order.
 export const tagRuns = (page) => page.evaluate(() => (window.lccDemoRuns || []).slice());
 
-/// Waits for `n` tag runs, then a little longer to catch any extra (duplicate) run.
+/// Waits for `n` tag runs, then for the page to go quiet, to catch any extra (duplicate) run.
 export async function settleRuns(page, n) {
   if (n > 0) await page.waitForFunction((n) => (window.lccDemoRuns || []).length >= n, n, { timeout: 10000 });
-  await page.waitForTimeout(400);
+  await quiet(page);
   return tagRuns(page);
 }
+
+/**
+ * Resolves once the page has gone quiet: no request started since the call under way and
+ * no request started or finished for 500 ms (one held by the test for longer than 2 s
+ * counts as held, not under way), then a frame drawn and a task run. For a test that
+ * checks something did not happen (nothing ran, nothing was fetched or written again): the
+ * page having nothing left to do is the condition. A page that never goes quiet fails.
+ */
+export async function quiet(page, { idleMs = 500 } = {}) {
+  const started = new Map();
+  let last = Date.now();
+  const start = (r) => (started.set(r, Date.now()), (last = Date.now()));
+  const end = (r) => (started.delete(r), (last = Date.now()));
+  page.on("request", start);
+  page.on("requestfinished", end);
+  page.on("requestfailed", end);
+  try {
+    const busy = () => [...started.values()].some((t) => Date.now() - t < 2000);
+    const deadline = Date.now() + 15000;
+    while (busy() || Date.now() - last < idleMs) {
+      if (Date.now() > deadline) throw new Error("the page did not go quiet within 15 s");
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  } finally {
+    page.off("request", start);
+    page.off("requestfinished", end);
+    page.off("requestfailed", end);
+  }
+  await frames(page, 1);
+}
+
+/// Resolves once the page has drawn `n` frames (and run a task after the last); a page that
+/// draws none (hidden) fails after 5 s instead of hanging.
+export const frames = (page, n) =>
+  page.evaluate(
+    (n) =>
+      new Promise((r, no) => {
+        const t = setTimeout(() => no(new Error("no frame drawn within 5 s")), 5000);
+        const f = (k) => (k ? requestAnimationFrame(() => f(k - 1)) : setTimeout(() => (clearTimeout(t), r())));
+        f(n);
+      }),
+    n,
+  );
+
+/// Polls `condition` (which may be async) until it holds; fails after `timeout` ms.
+export async function until(condition, { timeout = 15000, what = String(condition) } = {}) {
+  const deadline = Date.now() + timeout;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`not met within ${timeout} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * For a test about time passing: waits `ms`, and `why` says what needs that time (a
+ * stand-in that rewrites its cookies every second must have had its rounds). The only
+ * fixed waits in the end-to-end tests go through here.
+ */
+export const timePasses = (page, ms, why) => (assert.ok(why), page.waitForTimeout(ms));
 
 export const stored = (page) => page.evaluate(() => {
   try { return window.localStorage.getItem("lcc_consent"); } catch { return "storage blocked"; }

@@ -3,7 +3,7 @@
 // that are not http(s) or relative are refused with an error naming the field.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { launch, ready } from "./harness.mjs";
+import { launch, quiet, ready } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -110,7 +110,7 @@ async function throughPreferences(page, shown) {
   for (const s of shown) assert.ok(text.includes(s), `shown as text: ${s}`);
   await page.getByTestId("lcc-prefs-accept-all").click();
   await page.waitForFunction(() => window.CookieConsent.validConsent());
-  await page.waitForTimeout(300);
+  await quiet(page);
   return state(page);
 }
 
@@ -204,7 +204,7 @@ test("input nested far deeper than any parser allows (stored record, config, API
     window.CookieConsent.acceptCategory(a);
     window.CookieConsent.acceptService(a, a);
   });
-  await page.waitForTimeout(300);
+  await quiet(page);
   assert.deepEqual(errors, []);
   assert.deepEqual(await page.evaluate(() => window.lccDemoRuns || []), [], "nothing ran");
   assert.equal(await page.evaluate(() => localStorage.getItem("lcc_consent").length > 1000), true, "the bad record is left alone until a choice replaces it");
@@ -227,7 +227,7 @@ test("input nested far deeper than any parser allows (stored record, config, API
   });
   await p2.goto(env.server.url + "/");
   await p2.waitForFunction(() => document.querySelector("[data-testid=lcc-config-error], #lcc-root") !== null, null, { timeout: 15000 }).catch(() => {});
-  await p2.waitForTimeout(1500);
+  await quiet(p2);
   assert.deepEqual(errs, []);
   assert.ok(said.some((m) => /consent config: translations/.test(m)), said.join("\n"));
   assert.deepEqual(await p2.evaluate(() => window.lccDemoRuns || []), [], "nothing ran");

@@ -3,7 +3,7 @@
 // with document.cookie disabled the widget still works for the page view.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openDemo, ready, settleRuns, stored, tagRuns } from "./harness.mjs";
+import { launch, openDemo, quiet, ready, settleRuns, stored, tagRuns } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch({ bfcache: true }); });
@@ -160,7 +160,7 @@ test("in a sandboxed iframe (no storage at all): the widget works for the page v
   await page.reload();
   frame = await frameOf();
   await frame.getByTestId("lcc-banner").waitFor({ state: "visible" });
-  await page.waitForTimeout(300);
+  await quiet(page);
   assert.deepEqual(await frame.evaluate(() => window.lccDemoRuns.slice()), []);
   assert.deepEqual(errors.filter((e) => !e.includes("Failed to set the 'cookie' property")), [], "only the stand-ins' own errors");
   await context.close();

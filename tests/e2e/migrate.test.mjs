@@ -7,7 +7,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { launch } from "./harness.mjs";
+import { launch, quiet } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -46,7 +46,7 @@ async function look(page) {
   });
 }
 
-const settle = (page, f, arg) => page.waitForFunction(f, arg, { timeout: 15000 }).then(() => page.waitForTimeout(300));
+const settle = (page, f, arg) => page.waitForFunction(f, arg, { timeout: 15000 }).then(() => quiet(page));
 
 async function visit(file) {
   const context = await env.browser.newContext();

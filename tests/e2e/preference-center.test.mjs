@@ -2,7 +2,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { bannerVisible, launch, openDemo, settleRuns, stored, trackerCookies } from "./harness.mjs";
+import { bannerVisible, launch, openDemo, quiet, settleRuns, stored, trackerCookies, until } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -92,7 +92,8 @@ test("withdrawing on the preference center removes the cookies and reports nothi
   assert.ok((await trackerCookies(context)).length >= 5);
   await Promise.all([page.waitForEvent("load"), page.getByTestId("lcc-pc-reject-all").click()]);
   await page.getByTestId("lcc-preference-center").waitFor();
-  await page.waitForTimeout(2000);
+  await until(async () => (await trackerCookies(context)).length === 0, { what: "the tracker cookies gone" });
+  await quiet(page);
   assert.deepEqual(await trackerCookies(context), []);
   assert.equal(await page.locator("#lcc-pc-cat-performance").isChecked(), false);
   assert.equal(await page.getByTestId("lcc-pc-cleanup").count(), 0, "nothing reported as left behind");

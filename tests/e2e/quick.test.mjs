@@ -6,7 +6,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { launch, openDemo, openWith, routeUnchecked, settleRuns, stamp, stored, trackerCookies, unchecked, watchUi } from "./harness.mjs";
+import { frames, launch, openDemo, openWith, quiet, routeUnchecked, settleRuns, stamp, stored, trackerCookies, unchecked, watchUi } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -38,7 +38,7 @@ test("Accept all on a first visit runs the tags, stores the core's record and ne
   assert.deepEqual(r.services, { algolia: true, "google-analytics": true, mixpanel: true });
   assert.deepEqual(await page.evaluate(() => window.__ev), ["lcc:consent", "lcc:change", "cc:onFirstConsent", "cc:onConsent", "cc:onModalHide"]);
   assert.equal(await page.evaluate(() => CookieConsent.acceptedCategory("marketing") && CookieConsent.validConsent()), true);
-  await page.waitForTimeout(300);
+  await quiet(page);
   assert.deepEqual(ui, [], "no UI file fetched");
   assert.deepEqual(v.errors, []);
   assert.deepEqual(v.warnings.filter((w) => w.includes("leptos-consent")), []);
@@ -76,7 +76,8 @@ test("Accept all while a granted tag still downloads: the record is stored at on
   await page.locator("#lcc-boot[data-quick]").waitFor({ state: "attached" });
   await page.getByTestId("lcc-accept-all").click();
   await page.waitForFunction(() => (window.lccDemoRuns || []).includes("ga-config"));
-  await page.waitForTimeout(300);
+  // (Released already: ga-config ran. Two frames, well inside the decision's one-second fallback.)
+  await frames(page, 2);
   assert.equal(JSON.parse(await stored(page)).via, "banner", "stored before any tag ran");
   assert.equal(await page.getByTestId("lcc-banner").isVisible(), false, "the banner went at the press");
   assert.equal(await page.evaluate(() => CookieConsent.acceptedCategory("marketing")), true, "the API answers from the new record");
@@ -154,7 +155,7 @@ test("the decision code is fetched once the banner shows: a press before it arri
   const ui = watchUi(page);
   await page.getByTestId("lcc-accept-all").click();
   await page.getByTestId("lcc-accept-all").click(); // a second press while waiting counts once
-  await page.waitForTimeout(300);
+  await quiet(page);
   assert.equal(await stored(page), null, "nothing stored before the decision code is there");
   assert.equal(await page.getByTestId("lcc-banner").isVisible(), true);
   release();
@@ -315,7 +316,7 @@ test("the early banner's file cannot load: the site owner is told, nothing runs,
   page.on("request", (r) => /\/tags\/(?!monitor)/.test(new URL(r.url()).pathname) && tags.push(r.url()));
   await page.waitForFunction(() => window.__lccErrors.some((m) => m.includes("leptos-consent-banner.js")), null, { timeout: 10000 });
   assert.equal(await page.getByTestId("lcc-banner").count(), 0);
-  await page.waitForTimeout(300);
+  await quiet(page);
   assert.deepEqual(await page.evaluate(() => (window.lccDemoRuns || []).slice()), [], "no tag ran");
   assert.deepEqual(tags, [], "no tag requested");
   await page.getByTestId("footer-cookie-settings").click();

@@ -3,7 +3,7 @@
 // scripts that fail to load, and gated scripts a single-page app adds later.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { ensureUi, launch, ready, settleRuns, stored, tagRuns, trackerCookies } from "./harness.mjs";
+import { ensureUi, launch, quiet, ready, settleRuns, stored, tagRuns, trackerCookies } from "./harness.mjs";
 
 /// Accept all on the demo: the page's gated scripts in document order (and the configured
 /// service script, Algolia, in no order with them).
@@ -76,7 +76,7 @@ test("withdrawal while a granted script downloads: it never runs, the rest of th
   slow.release();
   // (The withdrawal brings the UI, which runs what still stands once it is there.)
   await page.waitForFunction(() => (window.lccDemoRuns || []).includes("reading-list"), null, { timeout: 15000 });
-  await page.waitForTimeout(400);
+  await quiet(page);
   assert.deepEqual(pageTags(await tagRuns(page)), ["ga", "ga-config", "reading-list"], "mixpanel never ran");
   assert.equal(await liveScripts(page, "mixpanel-standin.js"), 0);
   assert.ok(!(await trackerCookies(context)).some((n) => n.startsWith("mp_")), "no Mixpanel cookie");
@@ -111,7 +111,7 @@ test("a returning page: a withdrawal in another tab while a granted script downl
   // The first tab hands over to the UI, which takes the withdrawal on.
   await page.waitForFunction(() => window.CookieConsent.acceptedCategory("marketing") === false, null, { timeout: 15000 });
   slow.release();
-  await page.waitForTimeout(800);
+  await quiet(page);
   assert.ok(!(await tagRuns(page)).includes("mixpanel"), "mixpanel never ran");
   assert.equal(await liveScripts(page, "mixpanel-standin.js"), 0);
   assert.deepEqual(await mixpanel(), ["complete", "text/plain"], "its placeholder is back, the page parsed on");
@@ -201,7 +201,7 @@ test("single-page app: gated scripts added after start wait for consent and run 
   const { page, context, errors } = await open();
   // Under the UI, before a choice: held.
   await addGated(page, "performance", "spa-1");
-  await page.waitForTimeout(300);
+  await quiet(page);
   assert.deepEqual(await tagRuns(page), []);
   await page.getByTestId("lcc-accept-all").click();
   const first = await settleRuns(page, 6);
@@ -240,7 +240,7 @@ test("vendor globals missing or broken: withdrawal's opt-out calls do not throw,
   });
   assert.equal(await page.evaluate(() => typeof window.mixpanel), "undefined");
   await page.evaluate(() => window.CookieConsent.acceptCategory([]));
-  await page.waitForTimeout(300);
+  await quiet(page);
   assert.deepEqual(await trackerCookies(context), [], "cookies erased all the same");
   assert.deepEqual(
     Object.entries(JSON.parse(await stored(page)).categories).filter(([, on]) => on).map(([c]) => c),

@@ -6,7 +6,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { bannerVisible, launch, openWith, ready, settleRuns, stored, tagRuns } from "./harness.mjs";
+import { bannerVisible, launch, openWith, quiet, ready, settleRuns, stored, tagRuns, until } from "./harness.mjs";
 import { fingerprint } from "../../boot/logic.mjs";
 
 let env;
@@ -87,7 +87,7 @@ for (const checked of [true, false]) {
       requests.length = 0;
       await page.reload();
       await page.getByTestId("lcc-banner").waitFor({ state: "visible", timeout: 15000 });
-      await page.waitForTimeout(600);
+      await quiet(page);
       assert.notEqual(await page.evaluate(() => window.__lccBoot), "returning", "the boot script did not decide alone");
       assert.equal(await page.evaluate(() => window.CookieConsent.validConsent()), false);
       if (keeps) {
@@ -203,7 +203,7 @@ test("a config that comes late: an injected <div id=cc-config> with a stamp is n
   // The refusal holds on the next view, where the div comes first again.
   await p.reload();
   await p.waitForFunction(() => window.CookieConsent && window.CookieConsent.validConsent());
-  await p.waitForTimeout(400);
+  await quiet(p);
   assert.equal(await p.evaluate(() => window.__ran), undefined);
   assert.equal(await p.evaluate(() => window.__evil), undefined);
   assert.deepEqual(asked, []);
@@ -232,7 +232,7 @@ test("a stored record with mistyped fields and a forged attestation: asked again
   }, [forged, `${fingerprint(text)} ${fingerprint(forged)}`]);
   const { page: p, errors } = await page(context, "/sec/record.html", html);
   await p.getByTestId("lcc-banner").waitFor({ state: "visible", timeout: 15000 });
-  await p.waitForTimeout(400);
+  await quiet(p);
   assert.equal(await p.evaluate(() => window.__ran), undefined);
   assert.deepEqual(await state(p), { valid: false, granted: [] });
   assert.equal(await p.evaluate(() => JSON.stringify(window.CookieConsent.getCookie())), "{}");
@@ -298,13 +298,13 @@ test("a message on the BroadcastChannel or a page-dispatched lcc:consent grants 
   const refused = { valid: true, granted: [] };
   // Before the UI is there (the early banner decided), then with it.
   await forge(grantAll(Date.now()));
-  await p.waitForTimeout(300);
+  await quiet(p);
   assert.deepEqual(await state(p), refused);
   await p.getByTestId("settings").click();
   await p.getByTestId("lcc-preferences").waitFor({ state: "visible", timeout: 15000 });
   await p.keyboard.press("Escape");
   await forge(grantAll(Date.now()));
-  await p.waitForTimeout(500);
+  await quiet(p);
   assert.deepEqual(await state(p), refused);
   assert.equal(await p.evaluate(() => window.__ran), undefined, "no tag ran on the forged message");
   assert.equal(await p.locator("#lcc-cat-marketing").isChecked(), false);
@@ -326,7 +326,7 @@ test("under a nonce, an injected JSON config is never the UI's either: a click b
     <script nonce="${NONCE}" src="/dist/leptos-consent-boot.js"></script>
     </head><body><p>A comment: <script type="application/json" id="cc-config">${evil}</script></p>
     <a href="#" data-cc="show-preferencesModal" data-testid="settings">Cookie settings</a>
-    <script nonce="${NONCE}">addEventListener("load", () => setTimeout(() => CookieConsent.run(${JSON.stringify(CONFIG)}), 2000))</script></body></html>`;
+    <script nonce="${NONCE}">addEventListener("load", () => setTimeout(() => (CookieConsent.run(${JSON.stringify(CONFIG)}), (window.__ranConfig = 1)), 2000))</script></body></html>`;
   const p = await context.newPage();
   const warnings = [];
   p.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
@@ -339,7 +339,9 @@ test("under a nonce, an injected JSON config is never the UI's either: a click b
   await p.goto(env.server.url + "/sec/nonce.html");
   await p.getByTestId("settings").click();
   await p.getByTestId("lcc-unavailable").waitFor({ state: "visible", timeout: 15000 });
-  await p.waitForTimeout(2500);
+  // The page's own run(), two seconds after load, must not take the injected config either.
+  await p.waitForFunction(() => window.__ranConfig, null, { timeout: 15000 });
+  await quiet(p);
   assert.ok(warnings.some((w) => w.includes("#cc-config ignored: it lacks the boot script's nonce")), warnings.join("\n"));
   assert.equal(await p.evaluate(() => window.__evil), undefined);
   assert.deepEqual(asked, []);
@@ -353,7 +355,7 @@ test("an <img name=cookie> in the page: a refusal still erases the refused servi
   await context.addCookies([{ name: "_ga", value: "GA1.1.123", url: env.server.url }]);
   await page.getByTestId("lcc-reject-all").click();
   await page.waitForFunction(() => window.CookieConsent.validConsent());
-  for (let i = 0; i < 50 && (await context.cookies()).some((c) => c.name === "_ga"); i++) await page.waitForTimeout(100);
+  await until(async () => !(await context.cookies()).some((c) => c.name === "_ga"), { what: "_ga erased" });
   assert.deepEqual((await context.cookies()).map((c) => c.name).filter((n) => n === "_ga"), []);
   assert.deepEqual(v.errors, []);
   await context.close();

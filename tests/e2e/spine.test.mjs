@@ -1,9 +1,7 @@
 // The consent spine, as a visitor experiences it, against the release build in real Chromium.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  bannerVisible, launch, openDemo, reload, settleRuns, stored, tagRuns, trackerCookies,
-} from "./harness.mjs";
+import { bannerVisible, launch, openDemo, quiet, reload, settleRuns, stored, tagRuns, trackerCookies } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -21,7 +19,7 @@ test("first visit shows the banner, runs no tag and sets no tracker cookie", asy
     assert.equal(await banner.getByRole("button", { name }).isVisible(), true, name);
   }
   await page.waitForLoadState("networkidle");
-  await page.waitForTimeout(1000);
+  await quiet(page);
   assert.deepEqual(v.tagRequests, [], "no request to any tag script");
   assert.deepEqual(await tagRuns(page), []);
   assert.deepEqual(await trackerCookies(context), []);
@@ -138,7 +136,7 @@ test("a revision bump shows the banner again and granted tags wait for the new c
   await reload(v);
   assert.equal(await bannerVisible(page), true);
   await page.waitForLoadState("networkidle");
-  await page.waitForTimeout(500);
+  await quiet(page);
   assert.deepEqual(await tagRuns(page), [], "nothing runs on the old consent");
   assert.deepEqual(v.tagRequests, []);
   await page.getByTestId("lcc-accept-all").click();
@@ -154,7 +152,7 @@ test("a corrupted stored record shows the banner and runs nothing", async () => 
     });
     const { page, context } = v;
     assert.equal(await bannerVisible(page), true, bad);
-    await page.waitForTimeout(300);
+    await quiet(page);
     assert.deepEqual(await tagRuns(page), [], bad);
     assert.deepEqual(v.errors, [], bad);
     assert.ok(v.warnings.some((w) => w.includes("ignoring stored consent")), `reported: ${bad}`);
@@ -219,7 +217,7 @@ test("Escape, the close button and scrolling store nothing and run nothing", asy
   await page.getByTestId("lcc-close").click();
   await modal.waitFor({ state: "hidden" });
 
-  await page.waitForTimeout(300);
+  await quiet(page);
   assert.equal(await stored(page), null);
   assert.deepEqual(await tagRuns(page), []);
   assert.equal(await bannerVisible(page), true);

@@ -1,7 +1,7 @@
 // Two tabs of the same site stay in step without a reload.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { bannerVisible, launch, settleRuns, trackerCookies, ready } from "./harness.mjs";
+import { bannerVisible, launch, ready, settleRuns, timePasses, trackerCookies } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -38,7 +38,7 @@ test("accept in tab A closes tab B's banner and runs its scripts; withdraw in B 
   await ready(a.page);
   assert.equal(await bannerVisible(a.page), false);
   assert.deepEqual(await settleRuns(a.page, 1), ["no-analytics"]);
-  await a.page.waitForTimeout(2500);
+  await timePasses(a.page, 2500, "the stand-ins rewrite their cookies every second: two rounds");
   assert.deepEqual(await trackerCookies(context), []);
   assert.deepEqual([...a.errors, ...b.errors], []);
   await context.close();

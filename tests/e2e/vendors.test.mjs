@@ -2,7 +2,7 @@
 // and the gtag stand-in, on www.shop.example.test under a nested path.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { launch, settleRuns, ready } from "./harness.mjs";
+import { launch, ready, settleRuns, timePasses } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch({ args: ["--host-resolver-rules=MAP *.example.test 127.0.0.1"] }); });
@@ -55,7 +55,7 @@ test("real vendor cookies on their real domains are all removed on withdrawal an
   await ready(page);
   assert.deepEqual(await trackers(context), []);
   assert.deepEqual(await vendorKeys(page), []);
-  await page.waitForTimeout(10_000);
+  await timePasses(page, 10_000, "gtag's and Algolia's stand-ins would write again within seconds: ten rounds");
   assert.deepEqual(await trackers(context), [], "10 seconds later nothing came back");
   // mixpanel-browser keeps its own opt-out marker in localStorage: proof opt_out_tracking() ran.
   assert.equal(await page.evaluate(() => localStorage.getItem("__mp_opt_in_out_demotoken")), "0");
@@ -75,7 +75,7 @@ test("without the reload, the vendor opt-outs stop the trackers writing again", 
   assert.deepEqual(report.remaining_cookies, []);
   assert.ok(report.removed_cookies.includes("_ga") && report.removed_cookies.includes("_ALGOLIA"), JSON.stringify(report));
   // gtag kept rewriting its cookies every second until Consent Mode said denied.
-  await page.waitForTimeout(10_000);
+  await timePasses(page, 10_000, "gtag's stand-in rewrites its cookies every second: ten rounds");
   assert.deepEqual(await trackers(context), []);
   assert.equal(loads, 0);
   const state = await page.evaluate(() => ({

@@ -1,7 +1,7 @@
 // Withdrawal in the same page: vendor opt-outs, cookies removed, one reload, nothing comes back.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { bannerVisible, launch, openDemo, settleRuns, stored, tagRuns, trackerCookies, ready } from "./harness.mjs";
+import { bannerVisible, launch, openDemo, ready, settleRuns, stored, tagRuns, timePasses, trackerCookies } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -23,7 +23,7 @@ test("withdrawing everything removes the tracker cookies, reloads once, and they
   assert.equal(await bannerVisible(page), false);
   assert.deepEqual(await settleRuns(page, 1), ["no-analytics"], "only the refusal script runs after the reload");
   assert.deepEqual(await trackerCookies(context), []);
-  await page.waitForTimeout(3000);
+  await timePasses(page, 3000, "the stand-ins rewrite their cookies every second: three rounds");
   assert.deepEqual(await trackerCookies(context), [], "nothing came back");
   assert.equal(loads, 1, "reloaded exactly once");
   const record = JSON.parse(await stored(page));
