@@ -156,6 +156,11 @@ lint: tool-target
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --all-targets --features embed -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings
+	# The library in each of Leptos's modes, as an app builds it: ssr on the server, hydrate
+	# and csr in the browser (issue "Leptos apps, server-rendered").
+	cargo clippy --lib --features ssr -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --features hydrate -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --features csr -- -D warnings
 	@! grep -rnE 'inner_html|innerHTML' src || { echo "no inner_html in src: config text is rendered as text"; exit 1; }
 	@! grep -rnE '\b(leptos|web_sys|wasm_bindgen|js_sys|gloo_[a-z]+)::' src/core || { echo "src/core must stay plain Rust"; exit 1; }
 

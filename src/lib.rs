@@ -24,7 +24,6 @@
 pub mod core;
 #[cfg(all(target_arch = "wasm32", feature = "embed"))]
 pub mod embed;
-#[cfg(all(target_arch = "wasm32", feature = "ui"))]
+#[cfg(feature = "ui")]
 pub mod ui;
-#[cfg(target_arch = "wasm32")]
 pub mod web;
