@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use super::config::{ConsentConfig, TextLanguages, Texts, Words, DEFAULT_LANGUAGE};
+use super::config::{ConsentConfig, TextLanguages, Texts, Translation, Words, DEFAULT_LANGUAGE};
 use super::map_from;
 
 /// Languages whose interface words ship with the distribution.
@@ -109,7 +109,16 @@ impl ConsentConfig {
         lang == normalize_language(&self.default_language)
             || lang == DEFAULT_LANGUAGE
             || has_built_in_words
-            || self.translations.keys().any(|k| normalize_language(k) == lang)
+            || self.translation(&lang).is_some()
+    }
+
+    /// The site's own words for `lang` (a normalised tag), whatever case or
+    /// separator its key in `translations` was written with.
+    pub fn translation(&self, lang: &str) -> Option<&Translation> {
+        self.translations
+            .iter()
+            .find(|(k, _)| normalize_language(k) == lang)
+            .map(|(_, t)| t)
     }
 
     /// This config with its words in `lang`. `default_words` are the built-in
@@ -160,12 +169,7 @@ impl ConsentConfig {
                 merge(&mut texts, &left, &default);
             }
         }
-        let site = |l: &str| {
-            self.translations
-                .iter()
-                .find(|(k, _)| normalize_language(k) == l)
-                .map(|(_, t)| t)
-        };
+        let site = |l: &str| self.translation(l);
         if let Some(t) = site(&default) {
             merge(&mut texts, &t.texts, &default);
         }
@@ -235,6 +239,11 @@ impl ConsentConfig {
         }
     }
 
+    /// [`ConsentConfig::text_language`] of the interface word `word` (`"accept_all"`).
+    pub fn word_language(&self, word: &str) -> (Option<String>, Option<&'static str>) {
+        self.text_language(&format!("texts.{word}"))
+    }
+
     /// The categories and services whose title or description (purpose) has
     /// no translation into `lang`: shown in the default language there.
     /// Empty for the default language.
@@ -243,11 +252,7 @@ impl ConsentConfig {
         if lang == normalize_language(&self.default_language) {
             return (Vec::new(), Vec::new());
         }
-        let t = self
-            .translations
-            .iter()
-            .find(|(k, _)| normalize_language(k) == lang)
-            .map(|(_, t)| t);
+        let t = self.translation(&lang);
         let has = |v: Option<&Option<String>>| v.and_then(Option::as_ref).is_some_and(|v| !v.trim().is_empty());
         let categories = self
             .categories

@@ -142,6 +142,12 @@ pub fn check_url(path: &str, url: &str) -> Result<(), ConfigError> {
     Ok(())
 }
 
+/// A domain a cookie attribute can carry: letters, digits, '-' and '.', nothing that
+/// could end the attribute or add another.
+fn is_domain_name(d: &str) -> bool {
+    !d.is_empty() && d.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+}
+
 fn check_pattern(path: &str, pattern: &str) -> Check {
     if pattern.is_empty() || pattern.bytes().all(|b| b == b'*') {
         return fail(path, "empty pattern");
@@ -204,7 +210,7 @@ pub fn validate_config(cfg: &ConsentConfig) -> Result<(), ConfigError> {
             );
         }
         if let Some(d) = &m.domain {
-            if d.is_empty() || !d.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-') {
+            if !is_domain_name(d) {
                 out.push("cookie_mirror.domain", "must be a domain name such as \"example.com\"");
             }
         }
@@ -288,7 +294,7 @@ pub fn validate_config(cfg: &ConsentConfig) -> Result<(), ConfigError> {
                 }
                 if let Some(domain) = &cookie.domain {
                     let d = domain.trim_start_matches('.');
-                    if d.is_empty() || !d.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.') {
+                    if !is_domain_name(d) {
                         out.push(format!("{at}.domain"), format!("{domain:?} is not a domain name"));
                     }
                 }

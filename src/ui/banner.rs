@@ -34,7 +34,7 @@ pub fn ConsentBanner(
     let node = NodeRef::<leptos::html::Section>::new();
     keep_clear(node);
     // A word with no translation in the language shown says its own (WCAG 3.1.2).
-    let word = |k: &str| cfg.text_language(&format!("texts.{k}"));
+    let word = |k: &str| cfg.word_language(k);
     let [(title_lang, title_dir), (text_lang, text_dir), (accept_lang, accept_dir), (reject_lang, reject_dir), (manage_lang, manage_dir)] =
         [
             "banner_title",

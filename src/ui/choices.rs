@@ -34,8 +34,7 @@ pub fn choice_actions(
     let cfg = ctx.config();
     let t = cfg.texts.clone();
     // A word with no translation in the language shown says its own (WCAG 3.1.2).
-    let [(l0, d0), (l1, d1), (l2, d2)] =
-        ["accept_all", "reject_all", "save"].map(|k| cfg.text_language(&format!("texts.{k}")));
+    let [(l0, d0), (l1, d1), (l2, d2)] = ["accept_all", "reject_all", "save"].map(|k| cfg.word_language(k));
     view! {
         <div class=class>
             <button type="button" class="lcc-btn" data-testid=ids[0] lang=l0 dir=d0

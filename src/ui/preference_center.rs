@@ -91,7 +91,7 @@ pub fn PreferenceCenter(
         None => look.clone(),
     };
     // A word with no translation in the language shown says its own (WCAG 3.1.2).
-    let (title_lang, title_dir) = cfg.text_language("texts.center_title");
+    let (title_lang, title_dir) = cfg.word_language("center_title");
     view! {
         <section lang=lang dir=dir class=class aria-labelledby="lcc-pc-title" data-testid="lcc-preference-center">
             <h2 id="lcc-pc-title" class="lcc-center__title" lang=title_lang dir=title_dir>{t.center_title.clone()}</h2>

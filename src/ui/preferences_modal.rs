@@ -92,7 +92,7 @@ pub fn PreferencesModal(
     };
     // A word with no translation in the language shown says its own (WCAG 3.1.2).
     let [(title_lang, title_dir), (text_lang, text_dir)] =
-        ["preferences_title", "preferences_description"].map(|k| cfg.text_language(&format!("texts.{k}")));
+        ["preferences_title", "preferences_description"].map(|k| cfg.word_language(k));
     view! {
         <div class="lcc-root">
             <dialog lang=lang dir=dir

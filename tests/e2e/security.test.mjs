@@ -211,6 +211,20 @@ test("a config that comes late: an injected <div id=cc-config> with a stamp is n
   await context.close();
 });
 
+/**
+ * Stores `forged` as the decision on the first page view of `context`, with an attestation
+ * under the config `text`: whatever wrote storage wrote the attestation too (both are plain
+ * localStorage entries).
+ */
+const seedForged = (context, text, forged) =>
+  context.addInitScript(([r, marker]) => {
+    if (!sessionStorage.getItem("seeded")) {
+      sessionStorage.setItem("seeded", "1");
+      localStorage.setItem("lcc_consent", r);
+      localStorage.setItem("lcc_consent_config", marker);
+    }
+  }, [forged, `${fingerprint(text)} ${fingerprint(forged)}`]);
+
 test("a stored record with mistyped fields and a forged attestation: asked again, no error", async () => {
   const context = await env.browser.newContext();
   const text = JSON.stringify(CONFIG);
@@ -222,14 +236,7 @@ test("a stored record with mistyped fields and a forged attestation: asked again
     v: 9, id: "0b6d1c43-3f5e-4a8b-9c2d-1e2f3a4b5c6d", first: 1, last: "99", rev: 77,
     categories: { analytics: true, marketing: true, necessary: true }, services: {}, via: "banner",
   });
-  // Whatever wrote storage wrote the attestation too (both are plain localStorage entries).
-  await context.addInitScript(([r, marker]) => {
-    if (!sessionStorage.getItem("seeded")) {
-      sessionStorage.setItem("seeded", "1");
-      localStorage.setItem("lcc_consent", r);
-      localStorage.setItem("lcc_consent_config", marker);
-    }
-  }, [forged, `${fingerprint(text)} ${fingerprint(forged)}`]);
+  await seedForged(context, text, forged);
   const { page: p, errors } = await page(context, "/sec/record.html", html);
   await p.getByTestId("lcc-banner").waitFor({ state: "visible", timeout: 15000 });
   await quiet(p);
@@ -257,13 +264,7 @@ for (const [what, data] of [
     </head><body><p>An article.</p></body></html>`;
     const now = Date.now();
     const forged = grantAll(now).slice(0, -1) + `,"data":${JSON.stringify(data)}}`;
-    await context.addInitScript(([r, marker]) => {
-      if (!sessionStorage.getItem("seeded")) {
-        sessionStorage.setItem("seeded", "1");
-        localStorage.setItem("lcc_consent", r);
-        localStorage.setItem("lcc_consent_config", marker);
-      }
-    }, [forged, `${fingerprint(text)} ${fingerprint(forged)}`]);
+    await seedForged(context, text, forged);
     const { page: p, errors } = await page(context, `/sec/data-${what.replace(/\W/g, "")}.html`, html);
     await p.getByTestId("lcc-banner").waitFor({ state: "visible", timeout: 15000 });
     assert.equal(await p.evaluate(() => window.__ran), undefined);
