@@ -56,6 +56,10 @@ $(TOOLS)/bin/wasm-opt:
 
 # esbuild bundles the boot script and the early banner (boot/*.mjs), and bundles and minifies
 # the wasm-bindgen glue.
+# twiggy (what takes the bytes of a wasm), for the benchmark only.
+tool-twiggy:
+	@command -v twiggy >/dev/null || cargo install twiggy --version 0.8.0 --locked
+
 tool-esbuild: $(TOOLS)/bin/esbuild
 $(TOOLS)/bin/esbuild:
 	mkdir -p $(TOOLS)/esbuild $(TOOLS)/bin
@@ -149,6 +153,47 @@ demo: build
 	@echo "serving the demo on http://127.0.0.1:8080 (Ctrl-C to stop)"
 	$(MAKE) --no-print-directory serve
 
+# The server-rendered example app (examples/ssr-app), built as cargo-leptos 0.3.11 would build
+# it, with cargo and wasm-bindgen directly: cargo-leptos fetches its own wasm-opt and
+# wasm-bindgen at build time, which a machine without internet cannot (docs/leptos-ssr.md).
+# `make ssr-example-serve` runs it on 127.0.0.1:3000.
+SSR_SITE := target/ssr-site
+SSR_PROFILE ?= debug
+SSR_FLAGS := $(if $(filter release,$(SSR_PROFILE)),--release,)
+ssr-example: tools
+	cargo build -p lcc-ssr-example --lib --target wasm32-unknown-unknown --features hydrate $(SSR_FLAGS)
+	cargo build -p lcc-ssr-example --bin lcc-ssr-example --features ssr $(SSR_FLAGS)
+	rm -rf $(SSR_SITE) && mkdir -p $(SSR_SITE)/pkg
+	wasm-bindgen --target web --no-typescript --out-dir $(SSR_SITE)/pkg --out-name lcc-ssr-example \
+	  target/wasm32-unknown-unknown/$(SSR_PROFILE)/lcc_ssr_example.wasm
+	cp style/consent.css $(SSR_SITE)/pkg/lcc-ssr-example.css
+	cp -r examples/ssr-app/public/. $(SSR_SITE)/
+
+# The example for the benchmark: release builds with and without the consent components
+# (feature `bare`, the control), each wasm-opt'd as the drop-in's; the named wasm kept for twiggy.
+SSR_BENCH := target/ssr-bench
+WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int \
+  --enable-reference-types --enable-multivalue --strip-debug --strip-producers
+ssr-bench-build: tools tool-twiggy
+	cargo build -p lcc-ssr-example --bin lcc-ssr-example --features ssr --profile ssr-server
+	rm -rf $(SSR_BENCH) && mkdir -p $(SSR_BENCH)
+	for v in consent bare; do \
+	  cargo build -p lcc-ssr-example --lib --target wasm32-unknown-unknown --release \
+	    --features "hydrate $$([ $$v = bare ] && echo bare)" || exit 1; \
+	  mkdir -p $(SSR_BENCH)/$$v/pkg target/ssr-bindgen-$$v; \
+	  wasm-bindgen --target web --no-typescript --out-dir target/ssr-bindgen-$$v --out-name lcc-ssr-example \
+	    target/wasm32-unknown-unknown/release/lcc_ssr_example.wasm || exit 1; \
+	  cp target/ssr-bindgen-$$v/lcc-ssr-example_bg.wasm $(SSR_BENCH)/$$v-named.wasm; \
+	  esbuild target/ssr-bindgen-$$v/lcc-ssr-example.js --minify --log-level=warning --outfile=$(SSR_BENCH)/$$v/pkg/lcc-ssr-example.js; \
+	  wasm-opt $(WASM_OPT_FLAGS) target/ssr-bindgen-$$v/lcc-ssr-example_bg.wasm -o $(SSR_BENCH)/$$v/pkg/lcc-ssr-example_bg.wasm || exit 1; \
+	  cp -r examples/ssr-app/public/. $(SSR_BENCH)/$$v/; \
+	done
+	esbuild style/consent.css --minify --log-level=warning --outfile=$(SSR_BENCH)/consent/pkg/lcc-ssr-example.css
+
+ssr-example-serve: ssr-example
+	LEPTOS_OUTPUT_NAME=lcc-ssr-example LEPTOS_SITE_ROOT=$(SSR_SITE) LEPTOS_SITE_PKG_DIR=pkg \
+	  LEPTOS_SITE_ADDR=127.0.0.1:3000 target/$(SSR_PROFILE)/lcc-ssr-example
+
 ## ---- tests ----
 
 lint: tool-target
@@ -161,6 +206,9 @@ lint: tool-target
 	cargo clippy --lib --features ssr -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib --features hydrate -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib --features csr -- -D warnings
+	# The server-rendered example app: its server, and its hydrating browser side.
+	cargo clippy -p lcc-ssr-example --features ssr -- -D warnings
+	cargo clippy -p lcc-ssr-example --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
 	@! grep -rnE 'inner_html|innerHTML' src || { echo "no inner_html in src: config text is rendered as text"; exit 1; }
 	@! grep -rnE '\b(leptos|web_sys|wasm_bindgen|js_sys|gloo_[a-z]+)::' src/core || { echo "src/core must stay plain Rust"; exit 1; }
 
@@ -171,9 +219,11 @@ test-native:
 	node --test tests/mirror/*.test.mjs
 
 test-browser: tools browser
-	cargo test --target wasm32-unknown-unknown --features embed --test web_storage --test web_scripts --test ui_gate
+	cargo test --target wasm32-unknown-unknown --features embed --lib
+	# The Leptos API as an app builds it (csr), not as the drop-in does.
+	cargo test --target wasm32-unknown-unknown --features csr --test ui_gate
 
-test-e2e: build browser node-deps
+test-e2e: build ssr-example browser node-deps
 	cd $(E2E) && node --test --test-concurrency=1 *.test.mjs
 
 # The peers the benchmark measures (pinned npm packages, served locally).
@@ -184,8 +234,9 @@ bench/node_modules/.installed: bench/package.json bench/package-lock.json
 
 # The benchmark: ours, the page without a consent manager and four peers, three
 # profiles; writes bench/results/<date>.md. Timings live here, never in tests.
-bench: build browser node-deps bench-deps
+bench: build ssr-bench-build browser node-deps bench-deps
 	node bench/run.mjs site 7
+	node bench/ssr.mjs 7
 
 # The long fuzz run (tests/fuzz.rs): ten million stored records and configs, mutated
 # and random; prints the count. A short round of the same runs in `make test`.

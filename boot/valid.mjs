@@ -186,6 +186,7 @@ const CONFIG = shape(
       scheme: oneOf("light", "dark", "auto"),
     }),
     cookie_mirror: opt(shape({ name: str, domain: opt(str), path: opt(str) }, "name")),
+    server_cookie: opt(shape({ name: str, domain: opt(str), path: opt(str) }, "name")),
   },
   "categories",
 );
@@ -210,8 +211,9 @@ function rules(cfg) {
   const days = cfg.expires_after_days ?? 182;
   if (days < 1 || days > 395 || !/^[A-Za-z0-9_.-]+$/.test(key)) return false;
   if (cfg.privacy_policy_url != null && !url(cfg.privacy_policy_url)) return false;
-  const m = cfg.cookie_mirror;
-  if (m && (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(m.name) || (m.domain != null && !/^[A-Za-z0-9.-]+$/.test(m.domain)) || (m.path != null && !/^\/[!-+--:<-~]*$/.test(m.path)))) return false;
+  for (const m of [cfg.cookie_mirror, cfg.server_cookie])
+    if (m && (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(m.name) || (m.domain != null && !/^[A-Za-z0-9.-]+$/.test(m.domain)) || (m.path != null && !/^\/[!-+--:<-~]*$/.test(m.path)))) return false;
+  if (cfg.server_cookie?.domain != null || (cfg.cookie_mirror && cfg.server_cookie && cfg.cookie_mirror.name == cfg.server_cookie.name)) return false;
   if (!cfg.categories.length) return false;
   const cats = [];
   const services = [];

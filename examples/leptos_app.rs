@@ -7,24 +7,21 @@
 #[cfg(target_arch = "wasm32")]
 mod app {
     use leptos::prelude::*;
-    use leptos_consent::core::ConsentConfig;
     use leptos_consent::ui::{use_consent, ConsentBanner, ConsentGate, ConsentProvider, GpcNotice, PreferencesModal};
 
     /// The demo site's config: categories, services and their cookies.
     const CONFIG: &str = include_str!("../consent-config.json");
 
     pub fn start() {
-        match ConsentConfig::from_json(CONFIG) {
-            Ok(config) => leptos::mount::mount_to_body(move || view! { <App config=config.clone()/> }),
-            // A broken config: say which field, grant nothing.
-            Err(e) => web_sys::console::error_1(&format!("consent config: {e}").into()),
-        }
+        leptos::mount::mount_to_body(App);
     }
 
     #[component]
-    fn App(config: ConsentConfig) -> impl IntoView {
+    fn App() -> impl IntoView {
+        // A config that cannot be read does not take the app down: it renders,
+        // nothing optional is granted, and the console names the field.
         view! {
-            <ConsentProvider config=config>
+            <ConsentProvider config=CONFIG>
                 <main>
                     <h1>"A Leptos shop"</h1>
                     <AnalyticsStatus/>
@@ -51,11 +48,12 @@ mod app {
     #[component]
     fn AnalyticsStatus() -> impl IntoView {
         let consent = use_consent();
+        let analytics = consent.category("performance");
         view! {
             <p>
-                {move || if consent.category("performance") { "Analytics: on" } else { "Analytics: off" }}
+                {move || if analytics.get() { "Analytics: on" } else { "Analytics: off" }}
                 " "
-                <button on:click=move |_| consent.open_preferences()>"Change"</button>
+                <button on:click=move |_| consent.open_preferences.run(())>"Change"</button>
             </p>
         }
     }

@@ -24,6 +24,8 @@
 pub mod core;
 #[cfg(all(target_arch = "wasm32", feature = "embed"))]
 pub mod embed;
+#[cfg(feature = "ssr")]
+pub mod server;
 #[cfg(feature = "ui")]
 pub mod ui;
-pub mod web;
+pub(crate) mod web;

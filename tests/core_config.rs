@@ -334,3 +334,11 @@ fn every_problem_of_a_config_is_named_at_once_with_its_path() {
         "{text}"
     );
 }
+
+#[test]
+fn the_necessary_only_config_passes_its_own_checks_and_grants_nothing_optional() {
+    let cfg = ConsentConfig::necessary_only();
+    assert!(leptos_consent::core::validate_config(&cfg).is_ok());
+    assert_eq!(cfg.categories.len(), 1);
+    assert!(!leptos_consent::core::category_granted(&cfg, None, "marketing"));
+}

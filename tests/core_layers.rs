@@ -6,7 +6,7 @@
 
 /// The config's types at the bottom; reading, localising and checking them;
 /// the record; decisions; the plans on top of them; the boot protocol last.
-const ORDER: [&str; 15] = [
+const ORDER: [&str; 16] = [
     "pattern",
     "json_path",
     "appearance",
@@ -21,6 +21,7 @@ const ORDER: [&str; 15] = [
     "gate",
     "history",
     "stamp",
+    "server",
     "mod",
 ];
 

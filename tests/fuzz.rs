@@ -9,6 +9,9 @@
 //!   (`encode()` gives back the very input), checked, current (revision,
 //!   expiry, clock) and explicit: every optional category or service it grants
 //!   holds an explicit `true`; without a record nothing optional is granted;
+//! - the server's cookie copy (`decode_cookie`, `server_decision`) holds the
+//!   same: a copy counts only when it is exactly what this library writes and
+//!   its record holds every invariant above;
 //! - a config is accepted only when it validates: no optional category on by
 //!   default, expiry within 13 months, every URL http(s) or relative.
 //!
@@ -24,8 +27,8 @@ use std::time::Instant;
 
 use common::{demo_config_json, DAY, T0};
 use leptos_consent::core::{
-    assess, category_granted, check_url, record_decision, service_granted, Choice, ConsentConfig, Method,
-    MAX_EXPIRES_AFTER_DAYS,
+    assess, category_granted, check_url, decode_cookie, encode_cookie, record_decision, server_decision,
+    service_granted, Choice, ConsentConfig, ConsentRecord, CookieMirror, Method, MAX_EXPIRES_AFTER_DAYS,
 };
 
 /// xorshift64*: deterministic, so a failure reproduces from its seed.
@@ -192,6 +195,31 @@ fn check_record(cfg: &ConsentConfig, stored: &str, now: u64) -> Result<bool, Str
     }
 }
 
+/// The record invariant for one cookie copy at `now`, through the core's reader
+/// and through a server's view of a request carrying it.
+fn check_copy(cfg: &ConsentConfig, copy: &str, now: u64) -> Result<bool, String> {
+    let trusted = match decode_cookie(copy) {
+        Ok(r) if encode_cookie(&r) != copy => return Err("a copy was read from text it would not write".into()),
+        Ok(r) => check_record(cfg, &r.encode(), now)?,
+        Err(_) => false,
+    };
+    let mut server = cfg.clone();
+    server.server_cookie = Some(CookieMirror {
+        name: "lcc".into(),
+        domain: None,
+        path: None,
+    });
+    let seen = server_decision(&server, Some(&format!("theme=dark; lcc={copy}")), None, now);
+    match &seen.record {
+        Some(r) if !trusted || encode_cookie(r) != copy => Err("the server trusted a copy the core refuses".into()),
+        Some(_) => Ok(true),
+        None if cfg.categories.iter().any(|c| !c.read_only && seen.category(&c.id)) => {
+            Err("the server granted without a decision".into())
+        }
+        None => Ok(false),
+    }
+}
+
 /// The config invariant for one config text.
 fn check_config(text: &str) -> Result<bool, String> {
     let Ok(cfg) = ConsentConfig::from_json(text) else {
@@ -220,6 +248,9 @@ fn check_config(text: &str) -> Result<bool, String> {
 struct Round {
     records: u64,
     trusted: u64,
+    /// Cookie copies tried, and those a server relied on.
+    copies: u64,
+    copies_trusted: u64,
     configs: u64,
     valid_configs: u64,
 }
@@ -249,6 +280,8 @@ fn run(inputs: u64, seed: u64) -> Round {
     let mut round = Round {
         records: 0,
         trusted: 0,
+        copies: 0,
+        copies_trusted: 0,
         configs: 0,
         valid_configs: 0,
     };
@@ -279,6 +312,25 @@ fn run(inputs: u64, seed: u64) -> Round {
             }
         };
         let now = T0 + rng.next() % (400 * DAY);
+        // One record in four is tried as the server's cookie copy instead.
+        if rng.below(4) == 0 {
+            let copy = match ConsentRecord::decode(&stored) {
+                Ok(r) => encode_cookie(&r),
+                Err(_) => stored.clone(),
+            };
+            let copy = if rng.below(2) == 0 {
+                mutate(&mut rng, &copy, &records)
+            } else {
+                copy
+            };
+            match catch_unwind(AssertUnwindSafe(|| check_copy(&cfg, &copy, now))) {
+                Ok(Ok(trusted)) => round.copies_trusted += u64::from(trusted),
+                Ok(Err(e)) => panic!("copy invariant broken: {e}\ninput: {copy:?} at {now}"),
+                Err(_) => panic!("panic on copy input: {copy:?}"),
+            }
+            round.copies += 1;
+            continue;
+        }
         let outcome = catch_unwind(AssertUnwindSafe(|| check_record(&cfg, &stored, now)));
         match outcome {
             Ok(Ok(trusted)) => round.trusted += u64::from(trusted),
@@ -299,6 +351,12 @@ fn a_short_round_holds_the_invariants() {
     let round = run(200_000, 0x5eed_f00d);
     // The mutations must reach both sides of each decision, or the round proves little.
     assert!(round.trusted > 100, "{} records trusted", round.trusted);
+    assert!(
+        round.copies_trusted > 100 && round.copies - round.copies_trusted > 10_000,
+        "{} of {} copies trusted",
+        round.copies_trusted,
+        round.copies
+    );
     assert!(round.records - round.trusted > 100_000);
     assert!(
         round.valid_configs > 50 && round.configs - round.valid_configs > 1_000,
@@ -322,11 +380,13 @@ fn the_long_run() {
     let started = Instant::now();
     let round = run(inputs, seed);
     println!(
-        "fuzz: {} inputs in {:.1} s (seed {seed:#x}): {} stored records ({} trusted, each exact, checked, current and explicit), {} configs ({} valid); no panic, no invariant broken",
-        round.records + round.configs,
+        "fuzz: {} inputs in {:.1} s (seed {seed:#x}): {} stored records ({} trusted, each exact, checked, current and explicit), {} cookie copies ({} trusted), {} configs ({} valid); no panic, no invariant broken",
+        round.records + round.copies + round.configs,
         started.elapsed().as_secs_f64(),
         round.records,
         round.trusted,
+        round.copies,
+        round.copies_trusted,
         round.configs,
         round.valid_configs,
     );

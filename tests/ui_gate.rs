@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_consent::core::ConsentConfig;
-use leptos_consent::ui::{use_consent, ConsentBanner, ConsentGate, ConsentProvider};
+use leptos_consent::ui::{try_use_consent, use_consent, ConsentBanner, ConsentGate, ConsentProvider};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -44,8 +44,8 @@ async fn tick() {
 
 #[component]
 fn Status() -> impl IntoView {
-    let consent = use_consent();
-    view! { <p data-testid="status">{move || if consent.service("video") { "video on" } else { "video off" }}</p> }
+    let video = use_consent().service("video");
+    view! { <p data-testid="status">{move || if video.get() { "video on" } else { "video off" }}</p> }
 }
 
 #[wasm_bindgen_test]
@@ -106,4 +106,100 @@ async fn gate_shows_a_placeholder_until_load_content_grants_exactly_that_service
     drop(handle);
     storage.remove_item("lcc_gate_test").unwrap();
     storage.remove_item("lcc_gate_test_history").unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_config_that_cannot_be_read_leaves_the_app_running_and_grants_nothing() {
+    let root: web_sys::HtmlElement = doc().create_element("div").unwrap().unchecked_into();
+    doc().body().unwrap().append_child(&root).unwrap();
+    // A category id with a capital letter: the config is refused as a whole.
+    let bad = CONFIG.replace("\"third-party\"", "\"Third-party\"");
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        #[component]
+        fn Reads() -> impl IntoView {
+            let consent = use_consent();
+            let marketing = consent.category("marketing");
+            let error = consent.error().map(|e| e.to_string()).unwrap_or_default();
+            view! { <p data-testid="app">"the app; marketing " {move || marketing.get()} "; " {error}</p> }
+        }
+        view! {
+            <ConsentProvider config=bad.clone()>
+                <Reads/>
+                <ConsentGate category="marketing"><span>"ads"</span></ConsentGate>
+                <ConsentBanner/>
+            </ConsentProvider>
+        }
+    });
+    tick().await;
+    let all = text(&root);
+    assert!(all.contains("the app; marketing false"), "{all}");
+    assert!(all.contains("categories[1].id"), "the error names the field: {all}");
+    assert!(!all.contains("ads"), "{all}");
+    assert!(
+        root.query_selector("[data-testid=lcc-banner]").unwrap().is_none(),
+        "nothing is asked"
+    );
+    drop(handle);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn outside_a_provider_try_use_consent_is_none_and_the_app_still_renders() {
+    let root: web_sys::HtmlElement = doc().create_element("div").unwrap().unchecked_into();
+    doc().body().unwrap().append_child(&root).unwrap();
+    let handle = leptos::mount::mount_to(root.clone(), || {
+        let here = try_use_consent().is_some();
+        view! { <p>{format!("provider: {here}")}</p> }
+    });
+    assert_eq!(text(&root), "provider: false");
+    drop(handle);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_language_switch_redraws_the_consent_ui_and_leaves_the_app_alone() {
+    let root: web_sys::HtmlElement = doc().create_element("div").unwrap().unchecked_into();
+    doc().body().unwrap().append_child(&root).unwrap();
+    let cfg = CONFIG.replacen(
+        "\"revision\": 1,",
+        r#""revision": 1, "storage_key": "lcc_lang_test", "translations": { "sv": { "texts": { "accept_all": "Godkänn alla" } } },"#,
+        1,
+    );
+    let cfg = cfg.replacen("\"storage_key\": \"lcc_gate_test\",", "", 1);
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        #[component]
+        fn Switch() -> impl IntoView {
+            let consent = use_consent();
+            view! { <button data-testid="app" on:click=move |_| consent.set_language.run("sv".into())>"app"</button> }
+        }
+        view! {
+            <ConsentProvider config=cfg.clone()>
+                <Switch/>
+                <ConsentBanner/>
+            </ConsentProvider>
+        }
+    });
+    tick().await;
+    let accept = || {
+        root.query_selector("[data-testid=lcc-accept-all]")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap()
+    };
+    assert_eq!(accept(), "Accept all");
+    // The app's own element, marked: a redraw of the app would replace it.
+    let app = root.query_selector("[data-testid=app]").unwrap().unwrap();
+    js_sys::Reflect::set(&app, &"__mark".into(), &true.into()).unwrap();
+    app.unchecked_ref::<web_sys::HtmlElement>().click();
+    tick().await;
+    assert_eq!(accept(), "Godkänn alla");
+    let now = root.query_selector("[data-testid=app]").unwrap().unwrap();
+    assert_eq!(
+        js_sys::Reflect::get(&now, &"__mark".into()).unwrap(),
+        true,
+        "the app was not drawn again"
+    );
+    drop(handle);
+    root.remove();
 }

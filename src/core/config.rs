@@ -83,13 +83,22 @@ pub struct ConsentConfig {
     /// one in localStorage).
     #[serde(default)]
     pub cookie_mirror: Option<CookieMirror>,
+    /// A compact first-party cookie copy of the decision for this site's own
+    /// server (`{ "name": "lcc" }`): server-rendered pages and server functions
+    /// read it through [`crate::core::server_decision`]. Written by the Leptos
+    /// session whenever the decision in force changes, expiring with it,
+    /// removed with it. localStorage stays the store; the copy is never read
+    /// back in the browser.
+    #[serde(default)]
+    pub server_cookie: Option<CookieMirror>,
     /// After [`ConsentConfig::localized`]: the language each text is in, where
     /// it is not the one shown. Never part of the config's JSON.
     #[serde(skip)]
     pub text_languages: TextLanguages,
 }
 
-/// Where the decision's cookie copy goes ([`ConsentConfig::cookie_mirror`]).
+/// Where a cookie copy of the decision goes ([`ConsentConfig::cookie_mirror`],
+/// [`ConsentConfig::server_cookie`]).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CookieMirror {

@@ -17,7 +17,8 @@
 //! - `api`, `consent_mode`, `erase`, `gate`, `history`: the plans carried out
 //!   by the web layer (API calls, Consent Mode updates, clean-up, script gating,
 //!   the visitor's history);
-//! - `stamp`: the boot protocol, what this crate vouches for to the boot script.
+//! - `stamp`: the boot protocol, what this crate vouches for to the boot script;
+//! - `server`: what a site's own server may know of the choice (the cookie copy).
 
 mod api;
 mod appearance;
@@ -31,6 +32,7 @@ mod i18n;
 mod json_path;
 mod pattern;
 mod record;
+mod server;
 mod stamp;
 mod validate;
 
@@ -45,6 +47,7 @@ pub use history::*;
 pub use i18n::*;
 pub use pattern::*;
 pub use record::*;
+pub use server::*;
 pub use stamp::*;
 pub use validate::*;
 

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use super::config::{ConsentConfig, Texts, MAX_EXPIRES_AFTER_DAYS, NECESSARY};
+use super::config::{ConsentConfig, CookieMirror, Texts, MAX_EXPIRES_AFTER_DAYS, NECESSARY};
 
 /// A config that cannot be used, with the path of the offending field: the
 /// first problem found, and every other one the same check found (`also`), so
@@ -196,31 +196,28 @@ pub fn validate_config(cfg: &ConsentConfig) -> Result<(), ConfigError> {
     if let Some(url) = &cfg.privacy_policy_url {
         out.add(check_url("privacy_policy_url", url));
     }
-    if let Some(m) = &cfg.cookie_mirror {
-        // (Written into `document.cookie` as given: nothing in them may end or add an attribute.)
-        if m.name.is_empty()
-            || !m
-                .name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+.^_`|~-".contains(&b))
-        {
+    for (key, m) in [
+        ("cookie_mirror", &cfg.cookie_mirror),
+        ("server_cookie", &cfg.server_cookie),
+    ] {
+        if let Some(m) = m {
+            check_cookie_place(&mut out, key, m);
+        }
+    }
+    if cfg.server_cookie.as_ref().is_some_and(|c| c.domain.is_some()) {
+        // Each host keeps its own decision in its own storage: a copy shared with
+        // other hosts would tell their servers of a decision their pages do not hold.
+        out.push(
+            "server_cookie.domain",
+            "not allowed: the copy stays with the host whose storage holds the decision",
+        );
+    }
+    if let (Some(a), Some(b)) = (&cfg.cookie_mirror, &cfg.server_cookie) {
+        if a.name == b.name {
             out.push(
-                "cookie_mirror.name",
-                "must be a cookie name: A-Z, a-z, 0-9 and !#$%&'*+.^_`|~-",
+                "server_cookie.name",
+                "must differ from cookie_mirror.name: they hold different shapes",
             );
-        }
-        if let Some(d) = &m.domain {
-            if !is_domain_name(d) {
-                out.push("cookie_mirror.domain", "must be a domain name such as \"example.com\"");
-            }
-        }
-        if let Some(p) = &m.path {
-            if !p.starts_with('/') || !p.bytes().all(|b| b.is_ascii_graphic() && b != b';' && b != b',') {
-                out.push(
-                    "cookie_mirror.path",
-                    "must be a path starting with \"/\", without spaces or ';'",
-                );
-            }
         }
     }
     if cfg.categories.is_empty() {
@@ -421,5 +418,44 @@ impl ConsentConfig {
             .map_err(|e| ConfigError::new(super::json_path::path_at(json, e.line(), e.column()), e.to_string()))?;
         validate_config(&cfg)?;
         Ok(cfg)
+    }
+
+    /// A config with the necessary category alone: what an app whose own
+    /// config cannot be read runs under, so that nothing optional can be
+    /// granted and nothing is asked.
+    pub fn necessary_only() -> Self {
+        const NECESSARY_ONLY: &str =
+            r#"{"revision":1,"categories":[{"id":"necessary","title":"Necessary","read_only":true}]}"#;
+        // A constant the crate's tests read: it cannot fail.
+        serde_json::from_str(NECESSARY_ONLY).unwrap_or_else(|_| unreachable!("the necessary-only config reads"))
+    }
+}
+
+/// A cookie copy's name, domain and path: written into `document.cookie` as
+/// given, so nothing in them may end or add an attribute.
+fn check_cookie_place(out: &mut Problems, key: &str, m: &CookieMirror) {
+    if m.name.is_empty()
+        || !m
+            .name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+.^_`|~-".contains(&b))
+    {
+        out.push(
+            format!("{key}.name"),
+            "must be a cookie name: A-Z, a-z, 0-9 and !#$%&'*+.^_`|~-",
+        );
+    }
+    if let Some(d) = &m.domain {
+        if !is_domain_name(d) {
+            out.push(format!("{key}.domain"), "must be a domain name such as \"example.com\"");
+        }
+    }
+    if let Some(p) = &m.path {
+        if !p.starts_with('/') || !p.bytes().all(|b| b.is_ascii_graphic() && b != b';' && b != b',') {
+            out.push(
+                format!("{key}.path"),
+                "must be a path starting with \"/\", without spaces or ';'",
+            );
+        }
     }
 }

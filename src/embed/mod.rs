@@ -188,7 +188,8 @@ fn start_session(doc: &web_sys::Document, text: &str, cfg: Arc<ConsentConfig>, h
         Some(previous) => ConsentSession::start_after(cfg, previous),
         None => ConsentSession::start(cfg),
     };
-    listen(&session);
+    // The drop-in's listeners live as long as the page.
+    std::mem::forget(listen(&session));
     let Some(root) = new_root(doc) else { return };
     let center = doc
         .query_selector(&format!("[{PREFERENCE_CENTER_ATTR}]"))
@@ -202,7 +203,7 @@ fn start_session(doc: &web_sys::Document, text: &str, cfg: Arc<ConsentConfig>, h
     let ctx = owner.with(|| {
         let ctx = ConsentContext::new(session);
         provide_context(ctx);
-        install_page_triggers(ctx);
+        std::mem::forget(install_page_triggers(ctx));
         ctx
     });
     std::mem::forget(owner.clone());

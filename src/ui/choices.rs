@@ -8,11 +8,11 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::core::{Category, Choice, ConsentConfig, Method, Service, Texts};
-use crate::ui::ConsentContext;
+use crate::ui::{erase, ConsentContext};
 
 /// One section per category, each with its switch, description and services.
 /// `prefix` keeps element ids unique when several lists share a page.
-pub fn choice_list(cfg: &Arc<ConsentConfig>, draft: RwSignal<Choice>, prefix: &str) -> impl IntoView {
+pub(crate) fn choice_list(cfg: &Arc<ConsentConfig>, draft: RwSignal<Choice>, prefix: &str) -> impl IntoView {
     let t = &cfg.texts;
     cfg.categories
         .iter()
@@ -21,11 +21,11 @@ pub fn choice_list(cfg: &Arc<ConsentConfig>, draft: RwSignal<Choice>, prefix: &s
 }
 
 /// Test ids of the three second-layer buttons: accept all, reject all, save.
-pub type ActionIds = [&'static str; 3];
+pub(crate) type ActionIds = [&'static str; 3];
 
 /// Accept all, Reject all and Save (the draft), with equal weight, in a row
 /// with class `class`. Shared by the preferences modal and the preference center.
-pub fn choice_actions(
+pub(crate) fn choice_actions(
     ctx: ConsentContext,
     draft: RwSignal<Choice>,
     class: &'static str,
@@ -35,7 +35,7 @@ pub fn choice_actions(
     let t = cfg.texts.clone();
     // A word with no translation in the language shown says its own (WCAG 3.1.2).
     let [(l0, d0), (l1, d1), (l2, d2)] = ["accept_all", "reject_all", "save"].map(|k| cfg.word_language(k));
-    view! {
+    erase(view! {
         <div class=class>
             <button type="button" class="lcc-btn" data-testid=ids[0] lang=l0 dir=d0
                 on:click=move |_| ctx.accept_all(Method::Preferences)>{t.accept_all.clone()}</button>
@@ -44,7 +44,7 @@ pub fn choice_actions(
             <button type="button" class="lcc-btn" data-testid=ids[2] lang=l2 dir=d2
                 on:click=move |_| ctx.save(&draft.get_untracked(), Method::Preferences)>{t.save.clone()}</button>
         </div>
-    }
+    })
 }
 
 fn category_view(
@@ -96,7 +96,7 @@ fn category_view(
     // A text with no words in the language shown says its own (WCAG 3.1.2).
     let (title_lang, title_dir) = cfg.text_language(&format!("categories.{}.title", cat.id));
     let (text_lang, text_dir) = cfg.text_language(&format!("categories.{}.description", cat.id));
-    view! {
+    erase(view! {
         <section class="lcc-category" data-category=cat.id.clone()>
             <div class="lcc-category__head">
                 <input type="checkbox" role="switch" class="lcc-switch" id=input_id.clone()
@@ -111,7 +111,7 @@ fn category_view(
             <p id=desc_id class="lcc-category__text" lang=text_lang dir=text_dir>{cat.description.clone()}</p>
             {services}
         </section>
-    }
+    })
 }
 
 fn service_view(
@@ -168,7 +168,7 @@ fn service_view(
             </table>
         }
     });
-    view! {
+    erase(view! {
         <li class="lcc-service" data-service=svc.id.clone()>
             <div class="lcc-service__head">
                 <input type="checkbox" role="switch" class="lcc-switch" id=input_id.clone()
@@ -188,7 +188,7 @@ fn service_view(
             </div>
             {cookies}
         </li>
-    }
+    })
 }
 
 fn target_checked(e: &ev::Event) -> bool {

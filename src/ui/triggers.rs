@@ -1,21 +1,19 @@
 //! Page elements that open the consent UI: `data-cc="show-preferencesModal"` and friends,
 //! with vanilla-cookieconsent v3's names.
 
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use crate::core::Method;
 use crate::ui::ConsentContext;
+use crate::web::Listener;
 
-/// Listens for clicks on `[data-cc]` elements anywhere in the document, for
-/// the life of the page: `show-preferencesModal`, `show-consentModal`,
+/// Listens for clicks on `[data-cc]` elements anywhere in the document while
+/// the returned handle lives: `show-preferencesModal`, `show-consentModal`,
 /// `accept-all`, `accept-necessary` and `accept-custom` (saves the
 /// preferences modal's switches).
-pub fn install_page_triggers(ctx: ConsentContext) {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let handler = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |e: web_sys::MouseEvent| {
+pub(crate) fn install_page_triggers(ctx: ConsentContext) -> Option<Listener> {
+    let doc = web_sys::window().and_then(|w| w.document())?;
+    Listener::add(&doc, "click", move |e: web_sys::Event| {
         let Some(el) = e
             .target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
@@ -50,8 +48,5 @@ pub fn install_page_triggers(ctx: ConsentContext) {
         if handled {
             e.prevent_default();
         }
-    });
-    let _ = doc.add_event_listener_with_callback("click", handler.as_ref().unchecked_ref());
-    // Page-lifetime listener: intentionally never removed.
-    handler.forget();
+    })
 }

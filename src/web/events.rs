@@ -1,6 +1,6 @@
 //! Window events that tell the host page what happened.
 
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Event fired after every decision, with the stored record as `detail`.
 pub const EVENT_CONSENT: &str = "lcc:consent";
@@ -60,4 +60,38 @@ fn tell(message: &str, log: fn(&JsValue)) {
     let detail = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&detail, &"message".into(), &JsValue::from_str(message));
     dispatch(EVENT_ERROR, &detail);
+}
+
+/// An event listener that is removed when this handle is dropped.
+pub struct Listener {
+    target: web_sys::EventTarget,
+    kind: &'static str,
+    closure: wasm_bindgen::closure::Closure<dyn Fn(web_sys::Event)>,
+}
+
+impl Listener {
+    /// Adds `f` as a `kind` listener on `target`; `None` if the target refused it.
+    pub fn add(
+        target: &web_sys::EventTarget,
+        kind: &'static str,
+        f: impl Fn(web_sys::Event) + 'static,
+    ) -> Option<Self> {
+        let closure = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(f);
+        target
+            .add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref())
+            .ok()?;
+        Some(Listener {
+            target: target.clone(),
+            kind,
+            closure,
+        })
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self
+            .target
+            .remove_event_listener_with_callback(self.kind, self.closure.as_ref().unchecked_ref());
+    }
 }

@@ -1,6 +1,13 @@
 //! Browser adapters that carry out what [`crate::core`] decides: storage,
 //! script activation, events, time and randomness. No decision is made here.
 
+// Crate-private: all of it is used by the drop-in's build (wasm32, `embed`), where clippy
+// checks for dead code; a build with less (a Leptos app's, the core alone) uses a part.
+#![cfg_attr(
+    not(all(target_arch = "wasm32", feature = "embed")),
+    allow(dead_code, unused_imports)
+)]
+
 mod cleanup;
 mod clock;
 mod dom;
@@ -12,8 +19,10 @@ mod space;
 mod storage;
 mod sync;
 
+#[cfg(all(test, target_arch = "wasm32"))]
+mod browser_tests;
+
 pub use cleanup::*;
-pub use clock::*;
 pub use dom::*;
 pub use events::*;
 pub use scripts::*;

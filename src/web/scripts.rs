@@ -397,7 +397,7 @@ pub fn set_page_nonce(nonce: &str) {
 /// The page's nonce: the boot script's, else that of the first script of the
 /// page that has one (a module or a classic script: a placeholder or a JSON
 /// element, which anyone can write into the page, is not asked).
-fn page_nonce(doc: &web_sys::Document) -> Option<String> {
+pub(crate) fn page_nonce(doc: &web_sys::Document) -> Option<String> {
     let nonce = match BOOT_NONCE.with(|n| n.borrow().clone()) {
         Some(n) => n,
         None => {

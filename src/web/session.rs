@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use crate::core::{
     assess, consent_mode_update, decode_history, denied_services, diff, encode_history, gpc_conflict, plan_erase,
-    plan_erase_cookies, plan_http_only_probe, plan_opt_outs, push_history, record_decision, Changes, Choice,
-    ConsentConfig, ConsentRecord, HistoryEntry, Method, PromptReason,
+    plan_erase_cookies, plan_http_only_probe, plan_opt_outs, push_history, record_decision, server_cookie_line,
+    Changes, Choice, ConsentConfig, ConsentRecord, HistoryEntry, Method, PromptReason,
 };
 use crate::web::cleanup::{
     apply_erase, call_opt_outs, cookie_names, location, probe_http_only as probe_http_only_cookies,
@@ -134,6 +134,8 @@ impl ConsentSession {
             watch: RefCell::default(),
         });
         session.report_storage_errors();
+        // (Also for a decision made before the site kept a copy, or one whose copy was cleared.)
+        session.mirror_for_server();
         // Before any tag runs: a gated inline `gtag('config')` must find the update first
         // (unless the boot script pushed this very one while the page parsed).
         if session.record.borrow().is_some() && !stored.is_some_and(boot_pushed_consent_mode) {
@@ -147,6 +149,34 @@ impl ConsentSession {
             }
         }));
         session
+    }
+
+    /// Keeps the server's cookie copy ([`ConsentConfig::server_cookie`]) equal
+    /// to the decision in force: written, refreshed, or removed.
+    fn mirror_for_server(&self) {
+        let https = web_sys::window().and_then(|w| w.location().protocol().ok()).as_deref() == Some("https:");
+        // A decision kept for this page view only (storage blocked or full) is not
+        // one the server may act on at the next request.
+        let kept = self.record.borrow().clone().filter(|_| self.storage.is_persistent());
+        let line = server_cookie_line(&self.cfg, kept.as_ref(), now_ms(), https);
+        if let (Some(line), Some(doc)) = (line, web_sys::window().and_then(|w| w.document())) {
+            crate::web::dom::set_cookie(&doc, &line);
+        }
+    }
+
+    /// Takes back what a page rendered under `shown` (the server's view of the
+    /// visitor) granted beyond the decision in force here: the refused services'
+    /// cookies and storage go and their opt-outs run. Returns whether anything
+    /// was taken back. (A copy this browser does not hold: storage cleared, or a
+    /// cookie planted by another host.)
+    pub fn settle(&self, shown: Option<&ConsentRecord>) -> bool {
+        let changes = diff(&self.cfg, shown, self.record().as_ref());
+        if !changes.has_revocation() {
+            return false;
+        }
+        call_opt_outs(&plan_opt_outs(&self.cfg, &changes.revoked_services));
+        self.clean_up(false);
+        true
     }
 
     /// Google Consent Mode v2, when the config turns it on: one `consent
@@ -173,11 +203,6 @@ impl ConsentSession {
     /// Why the banner must show, or `None` when the stored decision stands.
     pub fn prompt(&self) -> Option<PromptReason> {
         self.prompt.borrow().clone()
-    }
-
-    /// Whether decisions are kept beyond this page view.
-    pub fn is_persistent(&self) -> bool {
-        self.storage.is_persistent()
     }
 
     /// Scans for gated scripts added since the last call and runs those now allowed.
@@ -307,6 +332,7 @@ impl ConsentSession {
         let decided = record.is_some();
         self.record.replace(record);
         self.prompt.replace(prompt);
+        self.mirror_for_server();
         self.update_consent_mode();
         self.refresh_scripts();
         call_opt_outs(&plan_opt_outs(&self.cfg, &changes.revoked_services));

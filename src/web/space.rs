@@ -13,8 +13,11 @@ use wasm_bindgen::JsCast;
 /// The id of the spacer element appended to `<body>` while a bottom banner shows.
 pub const SPACER_ID: &str = "lcc-space";
 
+/// The page's one observer, with the callback it calls (kept here, not leaked).
+type Observer = (web_sys::ResizeObserver, Closure<dyn Fn()>);
+
 thread_local! {
-    static OBSERVER: RefCell<Option<web_sys::ResizeObserver>> = const { RefCell::new(None) };
+    static OBSERVER: RefCell<Option<Observer>> = const { RefCell::new(None) };
 }
 
 /// Watches `banner` (shown, hidden, resized) and keeps the page's scroll
@@ -24,12 +27,12 @@ pub fn keep_clear(banner: &web_sys::Element) {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
             let on_resize = Closure::<dyn Fn()>::new(fit);
-            *slot = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok();
-            // One observer for the page's lifetime.
-            on_resize.forget();
+            *slot = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref())
+                .ok()
+                .map(|o| (o, on_resize));
         }
         // Its first report comes after the next layout: no layout forced here.
-        if let Some(observer) = slot.as_ref() {
+        if let Some((observer, _)) = slot.as_ref() {
             observer.observe(banner);
         }
     });
@@ -38,7 +41,7 @@ pub fn keep_clear(banner: &web_sys::Element) {
 /// Stops watching `banner` (it is being removed) and fits the page to what is left.
 pub fn let_go(banner: &web_sys::Element) {
     OBSERVER.with(|cell| {
-        if let Some(observer) = cell.borrow().as_ref() {
+        if let Some((observer, _)) = cell.borrow().as_ref() {
             observer.unobserve(banner);
         }
     });

@@ -13,6 +13,7 @@ use std::rc::{Rc, Weak};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
+use crate::web::events::Listener;
 use crate::web::session::ConsentSession;
 
 /// The channel name for a storage key: one channel per consent record.
@@ -29,9 +30,11 @@ pub fn broadcast(storage_key: &str, encoded: &str) {
     }
 }
 
-/// Listens for decisions made in other tabs for the life of the page.
-pub fn listen(session: &Rc<ConsentSession>) {
-    let Some(window) = web_sys::window() else { return };
+/// Listens for decisions made in other tabs while the returned handle lives:
+/// dropping it removes both listeners and closes the channel.
+pub fn listen(session: &Rc<ConsentSession>) -> Listening {
+    let mut out = Listening::default();
+    let Some(window) = web_sys::window() else { return out };
     let key = session.config().storage_key.clone();
 
     let weak: Weak<ConsentSession> = Rc::downgrade(session);
@@ -42,13 +45,14 @@ pub fn listen(session: &Rc<ConsentSession>) {
             }
         });
         ch.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        // Both live as long as the page.
-        on_message.forget();
-        std::mem::forget(ch);
+        out.channel = Some((ch, on_message));
     }
 
     let weak: Weak<ConsentSession> = Rc::downgrade(session);
-    let on_storage = Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |e: web_sys::StorageEvent| {
+    out.storage = Listener::add(&window, "storage", move |e: web_sys::Event| {
+        let Some(e) = e.dyn_ref::<web_sys::StorageEvent>() else {
+            return;
+        };
         if e.key().as_deref() != Some(key.as_str()) {
             return;
         }
@@ -56,6 +60,23 @@ pub fn listen(session: &Rc<ConsentSession>) {
             session.reread();
         }
     });
-    let _ = window.add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref());
-    on_storage.forget();
+    out
+}
+
+type OnMessage = Closure<dyn Fn(web_sys::MessageEvent)>;
+
+/// The listeners [`listen`] added; dropping it removes them.
+#[derive(Default)]
+pub struct Listening {
+    channel: Option<(web_sys::BroadcastChannel, OnMessage)>,
+    storage: Option<Listener>,
+}
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        if let Some((ch, _)) = self.channel.take() {
+            ch.set_onmessage(None);
+            ch.close();
+        }
+    }
 }

@@ -1,13 +1,10 @@
 //! Script activation in a real browser: document order, run-once, `!category`,
 //! configured service scripts, and a failing script that does not stop the others.
-#![cfg(target_arch = "wasm32")]
 
-use leptos_consent::core::{record_decision, Choice, ConsentConfig, ConsentRecord, Method};
-use leptos_consent::web::ScriptGate;
+use crate::core::{record_decision, Choice, ConsentConfig, ConsentRecord, Method};
+use crate::web::ScriptGate;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 const CONFIG: &str = r#"{
   "revision": 1,

@@ -1,11 +1,8 @@
 //! Storage probing in a real browser: blocked, throwing and working localStorage.
-#![cfg(target_arch = "wasm32")]
 
-use leptos_consent::web::{ConsentStorage, LocalStore, StorageError};
+use crate::web::{ConsentStorage, LocalStore, StorageError};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 /// Runs JS in the page (test setup only).
 fn js(code: &str) {
