@@ -119,7 +119,9 @@ function bytes() {
       for (const line of csv.split("\n").slice(1)) {
         const m = line.match(/^"?(.*?)"?,(\d+),/);
         if (!m || m[1].startsWith('"') || m[1].includes("subsection")) continue;
-        const crate = (m[1].match(/^[<&(]*([a-z_][a-z0-9_]*)/) || [, "other"])[1];
+        // A generic's code counts for the crate of the trait or function it instantiates.
+        const name = m[1].replace(/^(?:[<&(]|mut |dyn |const |[A-Z][A-Za-z0-9_]* as )+/, "");
+        const crate = name.startsWith("data segment") ? "(data)" : (name.match(/^([a-z_][a-z0-9_]*)(::|\[)/) || [, "(other)"])[1];
         by.set(crate, (by.get(crate) || 0) + Number(m[2]));
       }
       return by;

@@ -64,10 +64,10 @@ type Held = (Listening, Option<Listener>);
 /// What the server knew of the visitor when it rendered the page, shared with
 /// the browser so that hydration starts from the same state.
 #[derive(Clone, Default, Serialize, Deserialize)]
-struct Known {
-    record: Option<ConsentRecord>,
-    asking: bool,
-    gpc: bool,
+pub(crate) struct Known {
+    pub(crate) record: Option<ConsentRecord>,
+    pub(crate) asking: bool,
+    pub(crate) gpc: bool,
 }
 
 impl ConsentContext {
@@ -633,7 +633,7 @@ impl ConsentContext {
 /// and the error (naming the field) is logged and offered by
 /// [`UseConsent::error`].
 #[derive(Clone)]
-pub struct ConfigInput(Result<Arc<ConsentConfig>, ConfigError>);
+pub struct ConfigInput(pub(crate) Result<Arc<ConsentConfig>, ConfigError>);
 
 impl From<ConsentConfig> for ConfigInput {
     fn from(cfg: ConsentConfig) -> Self {
@@ -766,7 +766,7 @@ pub(crate) fn erase<V: IntoView + 'static>(view: V) -> V {
 
 /// What the server knows of this request's visitor (`ssr`: the request's
 /// `Cookie` and `Sec-GPC` headers, through [`crate::core::server_decision`]).
-fn server_known(cfg: &ConsentConfig) -> Known {
+pub(crate) fn server_known(cfg: &ConsentConfig) -> Known {
     #[cfg(feature = "ssr")]
     if let Some(parts) = use_context::<http::request::Parts>() {
         let seen = crate::server::request_decision(&parts.headers, cfg);

@@ -82,6 +82,9 @@ test("first visit: the banner is in the server's HTML and shown before any scrip
   assert.match(html, /<section[^>]*data-testid="lcc-banner"/);
   assert.doesNotMatch(html.match(/<section[^>]*data-testid="lcc-banner"[^>]*>/)[0], /\bhidden\b/);
   assert.ok(!html.includes('data-testid="picks"'), "gated content is not in the HTML before consent");
+  // The first layer's rules are inline; the whole stylesheet blocks nothing (media=print until loaded).
+  assert.match(html, /<style[^>]*>[^<]*\.lcc-banner/);
+  assert.match(html, /<link rel="stylesheet" href="\/pkg\/lcc-ssr-example\.css" media="print" data-lcc-css/);
   const v = await visit({ hold: true });
   await v.page.goto(base + "/", { waitUntil: "domcontentloaded" });
   // The wasm is held: what shows is the server's HTML with the stylesheet of the head.
@@ -92,6 +95,7 @@ test("first visit: the banner is in the server's HTML and shown before any scrip
   v.release();
   await live(v.page);
   assert.ok(await v.page.getByTestId("lcc-banner").isVisible());
+  await until(() => v.page.evaluate(() => document.querySelector("link[data-lcc-css]").media === "all"), { what: "the whole stylesheet applied" });
   // Nothing gated ran, was requested or set a cookie, and nothing was stored.
   assert.deepEqual(v.requests.filter((p) => p.startsWith("/tags/")), []);
   assert.equal(await v.page.evaluate(() => window.__shopAnalytics), undefined);
@@ -123,6 +127,7 @@ test("Accept all: the tag runs, the server's copy is set, and the next page is r
   const html = await serverHtml(`${COOKIE}=${c.value}`);
   assert.match(html.match(/<section[^>]*data-testid="lcc-banner"[^>]*>/)[0], /\bhidden\b/);
   assert.ok(html.includes('data-testid="picks"'), "granted gated content is server-rendered");
+  assert.doesNotMatch(html, /<style/, "no first-layer rules for a visitor who is not asked");
   assert.ok(html.includes("This visit was counted."));
   assert.equal((await counted()).length, before + 1, "the server function counted the view");
   await v.page.reload({ waitUntil: "domcontentloaded" });

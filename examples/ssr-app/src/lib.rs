@@ -28,12 +28,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <title>"A Leptos shop"</title>
                 <link rel="icon" href="data:,"/>
-                // The consent stylesheet in the head: the banner is painted with the page.
-                // A press on the banner before the app hydrates is kept, then carried out.
-                {(!bare).then(|| view! {
-                    <link rel="stylesheet" href="/pkg/lcc-ssr-example.css"/>
-                    <ConsentHead/>
-                })}
+                // The first layer's rules inline (the banner is painted with the page, and
+                // nothing waits for a stylesheet), the whole stylesheet loaded without blocking,
+                // and a press on the banner before the app hydrates kept.
+                {(!bare).then(|| view! { <ConsentHead config=CONSENT_CONFIG stylesheet="/pkg/lcc-ssr-example.css"/> })}
                 <HydrationScripts options/>
             </head>
             <body>
@@ -48,6 +46,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     view! {
         <ConsentProvider config=CONSENT_CONFIG>
+            // First in the page's HTML, so that it is in the first frame however the
+            // response arrives; drawn at the bottom of the viewport by the stylesheet.
+            <ConsentBanner/>
             <Router>
                 <nav>
                     <A href="/">"Shop"</A>
@@ -61,7 +62,6 @@ pub fn App() -> impl IntoView {
                     </Routes>
                 </main>
             </Router>
-            <ConsentBanner/>
             <PreferencesModal/>
             <GpcNotice/>
         </ConsentProvider>
@@ -164,9 +164,12 @@ pub fn BareApp() -> impl IntoView {
 
 #[component]
 fn BareShop() -> impl IntoView {
+    // The same server function as the shop's (its bytes are the app's, not the consent manager's).
+    let counted = Resource::new(|| (), |_| count_view("shop".to_owned()));
     view! {
         <h1>"A Leptos shop"</h1>
         <p data-testid="analytics">"Analytics: on"</p>
+        <Suspense fallback=|| ()>{move || counted.get().map(|_| ())}</Suspense>
         <script src="/tags/analytics.js" nonce=use_nonce()></script>
         <h2>"Recommended for you"</h2>
         <ul data-testid="picks"><li>"Espresso cups"</li><li>"Milk jug"</li></ul>
