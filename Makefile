@@ -153,10 +153,11 @@ demo: build
 	@echo "serving the demo on http://127.0.0.1:8080 (Ctrl-C to stop)"
 	$(MAKE) --no-print-directory serve
 
-# The server-rendered example app (examples/ssr-app), built as cargo-leptos 0.3.11 would build
-# it, with cargo and wasm-bindgen directly: cargo-leptos fetches its own wasm-opt and
-# wasm-bindgen at build time, which a machine without internet cannot (docs/leptos-ssr.md).
-# `make ssr-example-serve` runs it on 127.0.0.1:3000.
+# The server-rendered example app (examples/ssr-app), built the way cargo-leptos builds it, with
+# cargo and the pinned wasm-bindgen directly. cargo-leptos 0.3.11 cannot be installed with
+# Rust 1.95 (its locked cargo-util-schemas needs 1.96); 0.3.7 can, in about 12 minutes, and
+# builds the example offline with the tools below on PATH (`make ssr-example-cargo-leptos`).
+# That is kept out of `make test`. `make ssr-example-serve` runs the example on 127.0.0.1:3000.
 SSR_SITE := target/ssr-site
 SSR_PROFILE ?= debug
 SSR_FLAGS := $(if $(filter release,$(SSR_PROFILE)),--release,)
@@ -189,6 +190,13 @@ ssr-bench-build: tools tool-twiggy
 	  cp -r examples/ssr-app/public/. $(SSR_BENCH)/$$v/; \
 	done
 	esbuild style/consent.css --minify --log-level=warning --outfile=$(SSR_BENCH)/consent/pkg/lcc-ssr-example.css
+
+# The example as a Leptos developer builds it: cargo-leptos (installed once), which uses the
+# wasm-bindgen and wasm-opt on PATH instead of downloading its own.
+CARGO_LEPTOS_VERSION := 0.3.7
+ssr-example-cargo-leptos: tools
+	@cargo leptos --version 2>/dev/null | grep -q ' $(CARGO_LEPTOS_VERSION)$$' || cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
+	cd examples/ssr-app && cargo leptos build
 
 ssr-example-serve: ssr-example
 	LEPTOS_OUTPUT_NAME=lcc-ssr-example LEPTOS_SITE_ROOT=$(SSR_SITE) LEPTOS_SITE_PKG_DIR=pkg \

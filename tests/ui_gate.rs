@@ -203,3 +203,39 @@ async fn a_language_switch_redraws_the_consent_ui_and_leaves_the_app_alone() {
     drop(handle);
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_controlled_open_opens_the_preferences_and_follows_their_closing() {
+    let root: web_sys::HtmlElement = doc().create_element("div").unwrap().unchecked_into();
+    doc().body().unwrap().append_child(&root).unwrap();
+    let open = RwSignal::new(false);
+    let cfg = ConsentConfig::from_json(CONFIG).unwrap();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <ConsentProvider config=cfg.clone()>
+                <leptos_consent::ui::PreferencesModal open=open/>
+            </ConsentProvider>
+        }
+    });
+    tick().await;
+    let dialog = || -> web_sys::HtmlDialogElement {
+        root.query_selector("[data-testid=lcc-preferences]")
+            .unwrap()
+            .unwrap()
+            .unchecked_into()
+    };
+    assert!(!dialog().open());
+    open.set(true);
+    tick().await;
+    assert!(dialog().open(), "the signal opened it");
+    root.query_selector("[data-testid=lcc-close]")
+        .unwrap()
+        .unwrap()
+        .unchecked_ref::<web_sys::HtmlElement>()
+        .click();
+    tick().await;
+    assert!(!dialog().open());
+    assert!(!open.get_untracked(), "closing it set the signal back");
+    drop(handle);
+    root.remove();
+}

@@ -13,13 +13,57 @@ use crate::ui::{choice_actions, choice_list, in_language, ConsentContext};
 /// The preferences modal. A real modal dialog: focus moves in and is kept
 /// inside; Escape or the close button close it without saving and return
 /// focus to whatever opened it. It opens showing the stored choice.
+///
+/// It opens through the context (`use_consent().open_preferences`, the
+/// banner's Manage, a `data-cc` trigger), or through `open` when given:
+///
+/// ```
+/// use leptos::prelude::*;
+/// use leptos_consent::ui::PreferencesModal;
+///
+/// #[component]
+/// fn Settings() -> impl IntoView {
+///     let open = RwSignal::new(false);
+///     view! {
+///         <button on:click=move |_| open.set(true)>"Cookie settings"</button>
+///         <PreferencesModal open=open/>
+///     }
+/// }
+/// # let _ = Settings;
+/// ```
 #[component]
 pub fn PreferencesModal(
     /// Extra classes for the dialog element.
     #[prop(optional, into)]
     class: MaybeProp<String>,
+    /// Whether the modal is open, controlled: setting it opens or closes the
+    /// modal, and it is set back whenever the modal opens or closes otherwise
+    /// (Escape, a save, a trigger).
+    #[prop(optional, into)]
+    open: Option<RwSignal<bool>>,
 ) -> impl IntoView {
     let ctx = ConsentContext::expect();
+    if let Some(open) = open {
+        // The signal drives the modal (from its first change, or at once if it starts open).
+        Effect::new(move |was: Option<bool>| {
+            let now = open.get();
+            if was.is_some() || now {
+                if now {
+                    ctx.open_preferences();
+                } else {
+                    ctx.close_preferences();
+                }
+            }
+            now
+        });
+        // And follows it, however it opened or closed.
+        Effect::new(move |_| {
+            let now = ctx.preferences_open().get();
+            if open.get_untracked() != now {
+                open.set(now);
+            }
+        });
+    }
     in_language(ctx, move || {
         let (lang, dir) = ctx.lang_dir();
         let cfg = ctx.config();
