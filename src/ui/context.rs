@@ -195,6 +195,13 @@ impl ConsentContext {
         let Some(window) = web_sys::window() else { return };
         let key = |k: &str| wasm_bindgen::JsValue::from_str(k);
         let _ = js_sys::Reflect::set(&window, &key("__lccLive"), &wasm_bindgen::JsValue::TRUE);
+        // The whole stylesheet, applied even where ConsentHead's script could not run.
+        if let Some(link) = window
+            .document()
+            .and_then(|d| d.query_selector("link[data-lcc-css]").ok().flatten())
+        {
+            let _ = link.set_attribute("media", "all");
+        }
         let press = js_sys::Reflect::get(&window, &key("__lccPress"))
             .ok()
             .and_then(|v| v.as_string());

@@ -11,8 +11,9 @@ use crate::ui::ConfigInput;
 /// - the first layer's rules inline (`style/consent.css` up to the end of the
 ///   first layer's rules): no request stands between the HTML and the banner,
 ///   and no stylesheet holds up the page's first paint or its scripts;
-/// - the whole stylesheet (`stylesheet`, for the preferences and the rest),
-///   loaded without blocking anything and applied once it is there;
+/// - the whole consent stylesheet (`stylesheet`: the consent rules alone, not
+///   the site's own, which would then paint late), loaded without blocking
+///   anything and applied once it is there;
 /// - a press on the banner made before the app has hydrated, kept for the
 ///   provider to carry out once the page is live.
 ///
@@ -57,8 +58,13 @@ pub fn ConsentHead(
     };
     let first_layer = asking.then(|| view! { <style nonce=nonce.clone()>{first_layer_css()}</style> });
     let sheet = stylesheet.map(|href| {
-        // `media="print"` loads it without blocking the page; the script below applies it.
-        view! { <link rel="stylesheet" href=href media="print" data-lcc-css="" nonce=nonce.clone()/> }
+        // `media="print"` loads it without blocking the page; the script below applies it, and
+        // the provider again once the page is live (a script a CSP refused); without scripts,
+        // the <noscript> copy applies.
+        view! {
+            <link rel="stylesheet" href=href.clone() media="print" data-lcc-css="" nonce=nonce.clone()/>
+            <noscript><link rel="stylesheet" href=href/></noscript>
+        }
     });
     view! {
         {first_layer}

@@ -85,6 +85,7 @@ test("first visit: the banner is in the server's HTML and shown before any scrip
   // The first layer's rules are inline; the whole stylesheet blocks nothing (media=print until loaded).
   assert.match(html, /<style[^>]*>[^<]*\.lcc-banner/);
   assert.match(html, /<link rel="stylesheet" href="\/pkg\/lcc-ssr-example\.css" media="print" data-lcc-css/);
+  assert.match(html, /<noscript><link rel="stylesheet" href="\/pkg\/lcc-ssr-example\.css"/, "without scripts, the stylesheet applies");
   const v = await visit({ hold: true });
   await v.page.goto(base + "/", { waitUntil: "domcontentloaded" });
   // The wasm is held: what shows is the server's HTML with the stylesheet of the head.
