@@ -50,11 +50,7 @@ pub fn App() -> impl IntoView {
             // response arrives; drawn at the bottom of the viewport by the stylesheet.
             <ConsentBanner/>
             <Router>
-                <nav>
-                    <A href="/">"Shop"</A>
-                    " "
-                    <A href="/privacy">"Privacy"</A>
-                </nav>
+                <Nav/>
                 <main>
                     <Routes fallback=|| "Not found.">
                         <Route path=path!("/") view=Shop/>
@@ -65,6 +61,18 @@ pub fn App() -> impl IntoView {
             <PreferencesModal/>
             <GpcNotice/>
         </ConsentProvider>
+    }
+}
+
+/// The shop's links, the same with and without the consent manager.
+#[component]
+fn Nav() -> impl IntoView {
+    view! {
+        <nav>
+            <A href="/">"Shop"</A>
+            " "
+            <A href="/privacy">"Privacy"</A>
+        </nav>
     }
 }
 
@@ -147,11 +155,7 @@ pub mod server {
 pub fn BareApp() -> impl IntoView {
     view! {
         <Router>
-            <nav>
-                <A href="/">"Shop"</A>
-                " "
-                <A href="/privacy">"Privacy"</A>
-            </nav>
+            <Nav/>
             <main>
                 <Routes fallback=|| "Not found.">
                     <Route path=path!("/") view=BareShop/>
