@@ -187,6 +187,7 @@ const CONFIG = shape(
     }),
     cookie_mirror: opt(shape({ name: str, domain: opt(str), path: opt(str) }, "name")),
     server_cookie: opt(shape({ name: str, domain: opt(str), path: opt(str) }, "name")),
+    log_url: opt(str),
   },
   "categories",
 );
@@ -211,6 +212,7 @@ function rules(cfg) {
   const days = cfg.expires_after_days ?? 182;
   if (days < 1 || days > 395 || !/^[A-Za-z0-9_.-]+$/.test(key)) return false;
   if (cfg.privacy_policy_url != null && !url(cfg.privacy_policy_url)) return false;
+  if (cfg.log_url != null && !url(cfg.log_url)) return false;
   for (const m of [cfg.cookie_mirror, cfg.server_cookie])
     if (m && (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(m.name) || (m.domain != null && !/^[A-Za-z0-9.-]+$/.test(m.domain)) || (m.path != null && !/^\/[!-+--:<-~]*$/.test(m.path)))) return false;
   if (cfg.server_cookie?.domain != null || (cfg.cookie_mirror && cfg.server_cookie && cfg.cookie_mirror.name == cfg.server_cookie.name)) return false;

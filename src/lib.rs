@@ -24,6 +24,8 @@
 pub mod core;
 #[cfg(all(target_arch = "wasm32", feature = "embed"))]
 pub mod embed;
+#[cfg(feature = "log-server")]
+pub mod log_server;
 #[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ui")]

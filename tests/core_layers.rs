@@ -5,8 +5,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 /// The config's types at the bottom; reading, localising and checking them;
-/// the record; decisions; the plans on top of them; the boot protocol last.
-const ORDER: [&str; 16] = [
+/// the record; decisions; the plans on top of them; the boot protocol, the server's
+/// cookie copy and the consent log last.
+const ORDER: [&str; 17] = [
     "pattern",
     "json_path",
     "appearance",
@@ -22,6 +23,7 @@ const ORDER: [&str; 16] = [
     "history",
     "stamp",
     "server",
+    "log",
     "mod",
 ];
 

@@ -91,6 +91,12 @@ pub struct ConsentConfig {
     /// back in the browser.
     #[serde(default)]
     pub server_cookie: Option<CookieMirror>,
+    /// The site's consent-log endpoint (`lcc-server`'s `/v1/decisions`, or
+    /// the same routes mounted in the site's own server): when set, each
+    /// decision is posted there for the site's records and the server's
+    /// signed receipt kept for the visitor. Unset: nothing leaves the browser.
+    #[serde(default)]
+    pub log_url: Option<String>,
     /// After [`ConsentConfig::localized`]: the language each text is in, where
     /// it is not the one shown. Never part of the config's JSON.
     #[serde(skip)]

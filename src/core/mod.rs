@@ -18,7 +18,8 @@
 //!   by the web layer (API calls, Consent Mode updates, clean-up, script gating,
 //!   the visitor's history);
 //! - `stamp`: the boot protocol, what this crate vouches for to the boot script;
-//! - `server`: what a site's own server may know of the choice (the cookie copy).
+//! - `server`: what a site's own server may know of the choice (the cookie copy);
+//! - `log`: a decision as posted to the site's consent log, its checks and receipt.
 
 mod api;
 mod appearance;
@@ -30,6 +31,7 @@ mod gate;
 mod history;
 mod i18n;
 mod json_path;
+mod log;
 mod pattern;
 mod record;
 mod server;
@@ -45,6 +47,7 @@ pub use erase::*;
 pub use gate::*;
 pub use history::*;
 pub use i18n::*;
+pub use log::*;
 pub use pattern::*;
 pub use record::*;
 pub use server::*;

@@ -260,7 +260,7 @@ pub fn uuid_v4(mut random: [u8; 16]) -> String {
 
 /// Deserialises a string-to-bool map, refusing duplicate keys: with a
 /// duplicate, which value was meant is unknowable, so the record is invalid.
-fn unique_map<'de, D: Deserializer<'de>>(de: D) -> Result<BTreeMap<String, bool>, D::Error> {
+pub(crate) fn unique_map<'de, D: Deserializer<'de>>(de: D) -> Result<BTreeMap<String, bool>, D::Error> {
     struct UniqueMap;
     impl<'de> Visitor<'de> for UniqueMap {
         type Value = BTreeMap<String, bool>;

@@ -193,6 +193,9 @@ pub fn validate_config(cfg: &ConsentConfig) -> Result<(), ConfigError> {
             "must be non-empty and use only A-Z, a-z, 0-9, '_', '-' and '.'",
         );
     }
+    if let Some(url) = &cfg.log_url {
+        out.add(check_url("log_url", url));
+    }
     if let Some(url) = &cfg.privacy_policy_url {
         out.add(check_url("privacy_policy_url", url));
     }
