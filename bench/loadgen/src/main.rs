@@ -60,6 +60,9 @@ enum Part {
     Lit(String),
     /// `{{uuid}}`: the request's random UUIDv4, the same at every occurrence within the request.
     Uuid,
+    /// `{{uuid_b58}}`: the same 16 bytes in base58 (Bitcoin alphabet), for servers whose ids
+    /// allow no `-` or `0` (c15t's `sub_…` subject ids).
+    UuidB58,
     /// `{{now_ms}}`: Unix time in milliseconds when the request is built.
     NowMs,
     /// `{{n}}`: the request's global index (warmup first, then the measured run).
@@ -81,9 +84,14 @@ fn parse_parts(s: &str) -> Result<Vec<Part>, String> {
             .ok_or_else(|| format!("unclosed placeholder in {s:?}"))?;
         parts.push(match &after[..close] {
             "uuid" => Part::Uuid,
+            "uuid_b58" => Part::UuidB58,
             "now_ms" => Part::NowMs,
             "n" => Part::N,
-            other => return Err(format!("unknown placeholder {{{{{other}}}}} (known: uuid, now_ms, n)")),
+            other => {
+                return Err(format!(
+                    "unknown placeholder {{{{{other}}}}} (known: uuid, uuid_b58, now_ms, n)"
+                ))
+            }
         });
         rest = &after[close + 2..];
     }
@@ -96,6 +104,8 @@ fn parse_parts(s: &str) -> Result<Vec<Part>, String> {
 /// The values substituted into one request.
 struct Fill<'a> {
     uuid: &'a str,
+    /// The UUID's 128 bits, for `{{uuid_b58}}`.
+    bits: u128,
     now_ms: u64,
     n: u64,
 }
@@ -106,11 +116,26 @@ fn render(parts: &[Part], fill: &Fill, out: &mut String) {
         match part {
             Part::Lit(s) => out.push_str(s),
             Part::Uuid => out.push_str(fill.uuid),
+            Part::UuidB58 => base58(fill.bits, out),
             // Writing into a String cannot fail.
             Part::NowMs => write!(out, "{}", fill.now_ms).unwrap(),
             Part::N => write!(out, "{}", fill.n).unwrap(),
         }
     }
+}
+
+/// Appends `bits` in base58 (the Bitcoin alphabet: no 0, O, I or l).
+fn base58(mut bits: u128, out: &mut String) {
+    const ALPHABET: &[u8; 58] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    let mut digits = Vec::with_capacity(22);
+    loop {
+        digits.push(ALPHABET[(bits % 58) as usize]);
+        bits /= 58;
+        if bits == 0 {
+            break;
+        }
+    }
+    out.extend(digits.iter().rev().map(|&d| d as char));
 }
 
 /// The parsed template: everything about a request except the placeholder values.
@@ -125,7 +150,10 @@ struct Template {
 impl Template {
     /// Whether `{{uuid}}` appears anywhere, i.e. whether a verify log can identify the writes.
     fn uses_uuid(&self) -> bool {
-        self.path.iter().chain(&self.body).any(|p| *p == Part::Uuid)
+        self.path
+            .iter()
+            .chain(&self.body)
+            .any(|p| matches!(p, Part::Uuid | Part::UuidB58))
     }
 
     /// Builds request number `n` with `uuid`, rendering into the caller's reused buffers.
@@ -190,6 +218,7 @@ fn load_template(file: &str, default_path: &str) -> Result<Template, String> {
     // valid request every rendering does: check it now rather than fail every request later.
     let fill = Fill {
         uuid: "00000000-0000-4000-8000-000000000000",
+        bits: 0,
         now_ms: 0,
         n: 0,
     };
@@ -486,6 +515,7 @@ impl Worker {
             format_uuid(uuid, &mut self.uuid);
             let fill = Fill {
                 uuid: &self.uuid,
+                bits: uuid,
                 now_ms: now_ms(),
                 n: n_offset + i,
             };
