@@ -24,7 +24,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 E2E := tests/e2e
 
 .PHONY: help demo test build dist serve tools tool-target tool-trunk tool-wasm-bindgen tool-wasm-opt tool-esbuild tool-terser check-config \
-	browser node-deps bench-deps lint test-native test-browser test-e2e size bench fuzz clean
+	browser tool-postgres log-server-bin node-deps bench-deps lint test-native test-browser test-e2e size bench fuzz clean
 
 help:
 	@echo "make demo   build the release demo and serve it on http://127.0.0.1:8080"
@@ -74,6 +74,12 @@ $(TOOLS)/bin/terser:
 	mkdir -p $(TOOLS)/terser $(TOOLS)/bin
 	cd $(TOOLS)/terser && npm install --no-audit --no-fund --silent terser@$(TERSER_VERSION)
 	ln -sf $(TOOLS)/terser/node_modules/.bin/terser $@
+
+# Postgres for the consent log's tests and benchmark: tests/support/pg.sh makes a throwaway
+# cluster per test from the binaries this finds (the machine image's, or Debian's package).
+tool-postgres:
+	@tests/support/pg.sh bin >/dev/null 2>&1 || { $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q postgresql; }
 
 browser:
 	@if [ ! -x "$(CHROMIUM)" ] || [ ! -x "$(CHROMEDRIVER)" ]; then \
@@ -207,6 +213,8 @@ ssr-example-serve: ssr-example
 lint: tool-target
 	cargo fmt --all -- --check
 	cargo clippy --all-targets -- -D warnings
+	cargo clippy --features log-server --all-targets -- -D warnings
+	cargo clippy -p lcc-loadgen -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --all-targets --features embed -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings
 	# The library in each of Leptos's modes, as an app builds it: ssr on the server, hydrate
@@ -222,8 +230,12 @@ lint: tool-target
 
 # The native tests, then the JS that mirrors the core against the tables they just wrote
 # (tests/mirror: Node, no wasm, no browser) and the check that every twin names the other.
-test-native:
+test-native: tool-postgres
 	cargo test
+	# The consent log (lcc-server): its routes in process on a SQLite file; a million hostile
+	# bodies through them; kill -9, Postgres stopped and two instances, as processes on real
+	# SQLite and Postgres.
+	LCC_LOG_FUZZ_INPUTS=1000000 cargo test --features log-server --test log_server --test log_fuzz --test log_faults
 	node --test tests/mirror/*.test.mjs
 
 test-browser: tools browser
@@ -231,7 +243,11 @@ test-browser: tools browser
 	# The Leptos API as an app builds it (csr), not as the drop-in does.
 	cargo test --target wasm32-unknown-unknown --features csr --test ui_gate
 
-test-e2e: build ssr-example browser node-deps
+# The consent-log server the end-to-end tests start (tests/e2e/consent-log.test.mjs).
+log-server-bin:
+	cargo build --features log-server --bin lcc-server
+
+test-e2e: build ssr-example log-server-bin tool-postgres browser node-deps
 	cd $(E2E) && node --test --test-concurrency=1 *.test.mjs
 
 # The peers the benchmark measures (pinned npm packages, served locally).

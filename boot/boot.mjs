@@ -409,6 +409,10 @@ function boot(cfgEl) {
   if (!record) return stored === null || handOver();
   active = stored;
   standing = cfg;
+  // Decisions the consent log has not acknowledged yet go now, by the decision code.
+  try {
+    if (cfg.log_url && localStorage.getItem(key + "_log").includes('"queue":["')) import(base + "leptos-consent-decide.js").then((m) => m.sendLog(cfg, text));
+  } catch {}
   win.__lccBoot = "returning";
   // The tags the last page view ran under this record start downloading now, before the
   // parser reaches them (each runs only when its placeholder is found and its turn comes).

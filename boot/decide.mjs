@@ -16,9 +16,9 @@
 // here (`foresee`): answered at once from the record the UI will store, its
 // clean-up done at once.
 import { listen } from "./events.mjs";
-import { changes, denied, eraseCookiesPlan, eraseNeeded, expire, historyText, planErase, probePlan, recordText, storageKeys } from "./plans.mjs";
+import { changes, denied, eraseCookiesPlan, eraseNeeded, expire, historyText, logEntry, planErase, probePlan, recordText, storageKeys } from "./plans.mjs";
 import { apiChoice, uniform } from "./choices.mjs";
-import { fingerprint, own, ownSet, settled, stampOf, warn } from "./logic.mjs";
+import { chooseLanguage, fingerprint, own, ownSet, settled, stampOf, warn } from "./logic.mjs";
 
 const win = window;
 const doc = document;
@@ -251,7 +251,59 @@ function carry(cfg, ch, via, quick, closed) {
       listen(h);
     });
     step(() => localStorage.setItem(key.history, historyText(r, ch, [...new Set(left)].sort())));
+    step(() => logFirst(cfg, r, via, text));
     step(closed);
   }, quick.beforeUi);
   return true;
+}
+
+/**
+ * The consent log (`log_url`), as the UI's src/web/log.rs: the first decision is queued in
+ * storage (`<storage_key>_log`, the core's `LogOutbox`), then posted in the background;
+ * what the server does not acknowledge stays queued for a later page view (the boot script
+ * calls `sendLog` when the queue is not empty).
+ */
+function logFirst(cfg, r, via, text) {
+  if (!cfg.log_url) return;
+  const lang = chooseLanguage(cfg, doc.documentElement.getAttribute("lang"), navigator.languages || [navigator.language]);
+  const entry = logEntry(r, 1, fingerprint(text), via, lang, navigator.globalPrivacyControl === true, location.origin, location.pathname);
+  localStorage.setItem(logKey(cfg), JSON.stringify({ id: r.id, seq: 1, queue: [entry], receipts: [], dropped: 0 }));
+  sendLog(cfg, text);
+}
+
+const logKey = (cfg) => (cfg.storage_key || "lcc_consent") + "_log";
+
+/** One post: the status (0: the network failed), the error code, the receipt's text. */
+const post = (url, body) =>
+  fetch(url, { method: "POST", body, keepalive: true, credentials: "omit", mode: "cors" }).then(
+    async (res) => {
+      const t = await res.text();
+      let e;
+      try {
+        e = JSON.parse(t).error;
+      } catch {}
+      return { s: res.status, e, r: res.ok && t };
+    },
+    () => ({ s: 0 }),
+  );
+
+/** Sends the queued decisions, oldest first; stops at the first the server cannot take now. */
+export async function sendLog(cfg, text) {
+  const key = logKey(cfg);
+  try {
+    for (let box; (box = JSON.parse(localStorage.getItem(key))).queue[0]; ) {
+      const d = box.queue[0];
+      let a = await post(cfg.log_url, d);
+      // The first decision under this config on this server: it asks for the text.
+      if (a.s == 409 && a.e == "config_unknown") a = await post(cfg.log_url, d.slice(0, -1) + ',"config_text":' + JSON.stringify(text) + "}");
+      if (a.s == 0 || a.s == 429 || a.s >= 500) return;
+      if (a.s >= 300) warn(`the consent log refused a decision (${a.s} ${a.e}); it is not sent again`);
+      box = JSON.parse(localStorage.getItem(key));
+      box.queue = box.queue.filter((q) => q != d);
+      if (a.r) box.receipts = [...box.receipts, a.r].slice(-10);
+      localStorage.setItem(key, JSON.stringify(box));
+    }
+  } catch {
+    /* storage blocked or a value this code did not write: nothing more to send */
+  }
 }

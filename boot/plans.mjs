@@ -206,3 +206,24 @@ export function eraseCookiesPlan(names, path, domain, present, host, current) {
   }
   return [forms, matched];
 }
+
+/** A page path as the consent log keeps it: no query string or fragment, at most 512 bytes. */
+// Twin: src/core/log.rs logged_path
+export function logPath(path) {
+  let p = path.split(/[?#]/)[0];
+  const b = new TextEncoder().encode(p);
+  if (b.length > 512) {
+    let n = 512;
+    while (n > 0 && (b[n] & 0xc0) == 0x80) n--;
+    p = new TextDecoder().decode(b.slice(0, n));
+  }
+  return p[0] == "/" ? p : "/" + p;
+}
+
+/** A first decision as posted to the consent log: the core's exact text (`LoggedDecision::encode`). */
+// Twin: src/core/log.rs for_record
+export function logEntry(r, seq, fp, source, lang, gpc, origin, path) {
+  const q = JSON.stringify;
+  const map = (o) => byId(Object.entries(o));
+  return `{"v":1,"id":"${r.id}","seq":${seq},"first":${r.first},"at":${r.last},"rev":${r.rev},"config":"${fp}","categories":${map(r.categories)},"services":${map(r.services)},"source":"${source}","lang":${q(lang)},"gpc":${gpc},"origin":${q(origin)},"path":${q(logPath(path))}}`;
+}

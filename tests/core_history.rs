@@ -49,7 +49,7 @@ fn receipt_carries_the_record_and_history() {
     let cfg = demo_config();
     let r = record_decision(&cfg, None, &Choice::accept_all(&cfg), Method::Banner, T0, SEED);
     let h = vec![HistoryEntry::new(&r, &diff(&cfg, None, Some(&r)))];
-    let v: serde_json::Value = serde_json::from_str(&receipt_json(&r, &h)).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&receipt_json(&r, &h, &[])).unwrap();
     assert_eq!(v["consent_id"], r.consent_id.as_str());
     assert_eq!(v["revision"], 1);
     assert_eq!(v["last_decision"], T0);

@@ -5,8 +5,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 /// The config's types at the bottom; reading, localising and checking them;
-/// the record; decisions; the plans on top of them; the boot protocol, the server's
-/// cookie copy and the consent log last.
+/// the record, the boot protocol's stamps and the consent log's wire format;
+/// decisions; the plans on top of them; the server's cookie copy last.
 const ORDER: [&str; 17] = [
     "pattern",
     "json_path",
@@ -15,15 +15,15 @@ const ORDER: [&str; 17] = [
     "i18n",
     "validate",
     "record",
+    "stamp",
+    "log",
     "decision",
     "api",
     "consent_mode",
     "erase",
     "gate",
     "history",
-    "stamp",
     "server",
-    "log",
     "mod",
 ];
 

@@ -16,8 +16,8 @@ use common::{demo_config_json, DAY, T0};
 use leptos_consent::core::{
     assess, category_granted, check_url, config_fingerprint, consent_mode_update, decode_history, denied_services,
     diff, encode_history, gpc_conflict, granted_service_scripts, plan_activation, plan_erase, plan_http_only_probe,
-    push_history, record_decision, service_granted, Choice, ConsentConfig, ConsentRecord, HistoryEntry, Method,
-    PageScript,
+    push_history, record_decision, service_granted, Choice, ConsentConfig, ConsentRecord, HistoryEntry, LoggedDecision,
+    Method, PageScript, Source,
 };
 use serde_json::{json, Value};
 
@@ -562,6 +562,7 @@ fn first_layer_decisions_are_written_for_the_js_side() {
         "",
     ];
     let paths = ["/", "/a", "/a/b", "/a/b/", "/index.html", "/ab", "//a"];
+    let long_path = format!("/{}", "é".repeat(300));
     let mut rng = Rng(0x5eed_dec1_de00_0002);
     let mut cases = Vec::new();
     let (mut erasing, mut probing) = (0, 0);
@@ -600,7 +601,31 @@ fn first_layer_decisions_are_written_for_the_js_side() {
             .collect();
         erasing += usize::from(erase);
         probing += usize::from(probe.len() > 2);
+        // What the consent log is sent: the language and page vary, the path with
+        // what must not leave the page (a query string, a fragment) and what is cut.
+        let lang = rng.pick(&["en", "de", "pt-BR", "fr\"x"]);
+        let page = rng.pick(&[
+            "/",
+            "/a?email=x@y.z",
+            "/b#top",
+            "shop/é",
+            "/\u{2028}?q",
+            long_path.as_str(),
+        ]);
+        let origin = rng.pick(&["https://shop.example", "http://127.0.0.1:8080"]);
+        let log = LoggedDecision::for_record(
+            &record,
+            1,
+            &config_fingerprint(&configs[which].to_string()),
+            Source::Banner,
+            lang,
+            gpc,
+            origin,
+            page,
+        )
+        .encode();
         cases.push(json!({
+            "log": log, "log_in": { "lang": lang, "page": page, "origin": origin, "fp": config_fingerprint(&configs[which].to_string()) },
             "config": which, "gpc": gpc, "accept": accept, "now": now, "bytes": bytes.to_vec(),
             "record": record.encode(), "changes": changes, "left_behind": left, "history": history,
             "denied": denied, "cookies": cookies, "keys": keys, "host": host, "path": path,

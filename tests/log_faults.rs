@@ -147,7 +147,7 @@ fn http(port: u16, method: &str, path: &str, body: &str) -> Option<(u16, String)
 fn decision(id_seed: u64) -> LoggedDecision {
     let cfg = demo_config();
     let mut choice = Choice::reject_all(&cfg);
-    choice.set_category(&cfg, "marketing", id_seed % 2 == 0);
+    choice.set_category(&cfg, "marketing", id_seed.is_multiple_of(2));
     let mut random = [0u8; 16];
     random[..8].copy_from_slice(&id_seed.to_le_bytes());
     random[8..].copy_from_slice(&(std::process::id() as u64).to_le_bytes());
@@ -304,6 +304,9 @@ fn postgres_down_answers_503_and_the_same_post_succeeds_when_it_is_back() {
     assert_eq!(stored_ids(&pg.url(), &pg.dir.0).len(), 2);
 }
 
+/// Each decision's id and the two instances' answers (status, body).
+type Answers = HashMap<String, Vec<(u16, String)>>;
+
 #[test]
 fn two_instances_on_one_postgres_take_concurrent_writes_without_loss_or_duplicate() {
     let pg = Postgres::start("pg-two", 55503);
@@ -312,7 +315,7 @@ fn two_instances_on_one_postgres_take_concurrent_writes_without_loss_or_duplicat
     let ports = [a.port, b.port];
     // Every decision goes to both instances at once (a browser's retry that
     // reached another instance): one stores it, the other answers with its receipt.
-    let receipts: Arc<Mutex<HashMap<String, Vec<(u16, String)>>>> = Arc::default();
+    let receipts: Arc<Mutex<Answers>> = Arc::default();
     let next = Arc::new(AtomicU64::new(1));
     let clients: Vec<_> = (0..16)
         .map(|_| {

@@ -97,6 +97,11 @@ pub struct ConsentConfig {
     /// signed receipt kept for the visitor. Unset: nothing leaves the browser.
     #[serde(default)]
     pub log_url: Option<String>,
+    /// The JSON text this config was read from ([`ConsentConfig::from_json`]):
+    /// what the consent log stores as shown to the visitor. `None` for a
+    /// config built in code. Never part of the config's JSON.
+    #[serde(skip)]
+    pub text: Option<std::sync::Arc<str>>,
     /// After [`ConsentConfig::localized`]: the language each text is in, where
     /// it is not the one shown. Never part of the config's JSON.
     #[serde(skip)]

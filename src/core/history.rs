@@ -82,10 +82,15 @@ struct Receipt<'a> {
     categories: &'a std::collections::BTreeMap<String, bool>,
     services: &'a std::collections::BTreeMap<String, bool>,
     history: &'a [HistoryEntry],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    server_receipts: Vec<&'a serde_json::value::RawValue>,
 }
 
-/// The visitor's consent receipt: the stored record and its history, as JSON.
-pub fn receipt_json(record: &ConsentRecord, history: &[HistoryEntry]) -> String {
+/// The visitor's consent receipt: the stored record and its history, as JSON,
+/// with the receipts the site's consent log signed for these decisions
+/// (each as the server wrote it; `lcc-server verify` checks them; a text that
+/// is not JSON is left out).
+pub fn receipt_json(record: &ConsentRecord, history: &[HistoryEntry], server_receipts: &[String]) -> String {
     let r = Receipt {
         receipt: "leptos-consent/1",
         consent_id: &record.consent_id,
@@ -96,6 +101,10 @@ pub fn receipt_json(record: &ConsentRecord, history: &[HistoryEntry]) -> String 
         categories: &record.categories,
         services: &record.services,
         history,
+        server_receipts: server_receipts
+            .iter()
+            .filter_map(|r| serde_json::from_str(r).ok())
+            .collect(),
     };
     serde_json::to_string_pretty(&r).unwrap_or_default()
 }

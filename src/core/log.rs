@@ -63,6 +63,17 @@ impl Source {
         }
     }
 
+    /// The source of a decision known only by its record's method (a
+    /// decision in the preferences is taken as made in the modal).
+    pub const fn from_method(method: Method) -> Self {
+        match method {
+            Method::Banner => Source::Banner,
+            Method::Preferences => Source::Modal,
+            Method::Api => Source::Api,
+            Method::Gpc => Source::Gpc,
+        }
+    }
+
     /// The record's method this source is recorded as.
     pub const fn method(self) -> Method {
         match self {
@@ -75,8 +86,6 @@ impl Source {
 }
 
 /// One decision as posted to the consent log.
-///
-/// Twin: boot/plans.mjs logEntry
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LoggedDecision {
@@ -193,6 +202,8 @@ fn is_language_tag(lang: &str) -> bool {
 
 impl LoggedDecision {
     /// The decision to log for `record`, just stored in the browser.
+    ///
+    /// Twin: boot/plans.mjs logEntry
     #[allow(clippy::too_many_arguments)]
     pub fn for_record(
         record: &ConsentRecord,
@@ -457,4 +468,97 @@ pub fn truncated_ip(ip: IpAddr) -> String {
             format!("{net}/48")
         }
     }
+}
+
+/// How many decisions the browser keeps while the log cannot be reached (the
+/// oldest goes first when one more comes).
+pub const LOG_QUEUE_LIMIT: usize = 10;
+/// How many server receipts the browser keeps for the visitor's download.
+pub const LOG_RECEIPTS_KEPT: usize = 10;
+
+/// What the browser keeps for the consent log (under `<storage_key>_log`):
+/// the sequence counter of the current consent id, the decisions not yet
+/// acknowledged (each the exact text posted) and the receipts of those that
+/// were (each the exact text the server answered). Kept as texts, the browser
+/// never reads a decision or a receipt back: it sends and shows them as they
+/// are. (The decision code, boot/decide.mjs `logFirst`, writes the same shape
+/// for a first decision.)
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogOutbox {
+    /// The consent id the counter belongs to.
+    pub id: String,
+    /// The last sequence number given under it.
+    pub seq: u32,
+    /// Decisions waiting to be acknowledged ([`LoggedDecision::encode`]), oldest first.
+    pub queue: Vec<String>,
+    /// The server's receipts ([`Receipt`] as JSON), oldest first.
+    pub receipts: Vec<String>,
+    /// Decisions dropped from a full queue.
+    #[serde(default)]
+    pub dropped: u32,
+}
+
+impl LogOutbox {
+    /// Reads the stored outbox; anything unreadable is an empty one (it
+    /// grants nothing: it only holds what is still to be sent).
+    pub fn decode(stored: Option<&str>) -> Self {
+        stored
+            .filter(|s| s.len() <= 256 * 1024)
+            .and_then(|s| serde_json::from_str(s).ok())
+            .unwrap_or_default()
+    }
+
+    /// The text stored.
+    pub fn encode(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The next sequence number under `consent_id` (1 for a new id).
+    pub fn next_seq(&mut self, consent_id: &str) -> u32 {
+        if self.id != consent_id {
+            self.id = consent_id.to_owned();
+            self.seq = 0;
+        }
+        self.seq = self.seq.saturating_add(1).min(MAX_LOGGED_SEQ);
+        self.seq
+    }
+
+    /// Queues a decision's text, dropping the oldest past [`LOG_QUEUE_LIMIT`].
+    pub fn enqueue(&mut self, entry: String) {
+        self.queue.push(entry);
+        while self.queue.len() > LOG_QUEUE_LIMIT {
+            self.queue.remove(0);
+            self.dropped = self.dropped.saturating_add(1);
+        }
+    }
+
+    /// Takes the decision `sent` off the queue, keeping the server's receipt
+    /// for it when there is one.
+    pub fn settle(&mut self, sent: &str, receipt: Option<String>) {
+        self.queue.retain(|q| q != sent);
+        if let Some(r) = receipt {
+            self.receipts.push(r);
+            let excess = self.receipts.len().saturating_sub(LOG_RECEIPTS_KEPT);
+            self.receipts.drain(..excess);
+        }
+    }
+}
+
+/// A queued decision's text with the config text added (the server asked for it).
+pub fn with_config_text(entry: &str, config_text: &str) -> String {
+    let body = entry.strip_suffix('}').unwrap_or(entry);
+    let text = serde_json::to_string(config_text).unwrap_or_default();
+    format!("{body},\"config_text\":{text}}}")
+}
+
+/// A queued decision's text under another sequence number (another tab took
+/// its number), or `None` when the text is not one [`LoggedDecision::encode`] wrote.
+pub fn renumbered(entry: &str, seq: u32) -> Option<(String, u32)> {
+    // `{"v":1,"id":"<36 characters>","seq":` comes first, always.
+    let start = entry.find(",\"seq\":")? + 7;
+    let end = start + entry[start..].find(',')?;
+    let old: u32 = entry[start..end].parse().ok()?;
+    let new = seq.max(old.saturating_add(1)).min(MAX_LOGGED_SEQ);
+    Some((format!("{}{new}{}", &entry[..start], &entry[end..]), new))
 }

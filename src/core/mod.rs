@@ -13,13 +13,14 @@
 //! - `i18n`: choosing the language and localising a config;
 //! - `validate`: reading a config from JSON and every rule serde cannot check;
 //! - `record`: the stored decision, its exact text and its checks;
+//! - `stamp`: the boot protocol, what this crate vouches for to the boot script;
+//! - `log`: a decision as posted to the site's consent log, its checks, its
+//!   receipt, and what the browser keeps until the log acknowledges it;
 //! - `decision`: what a record grants, choices, new records, what changed;
 //! - `api`, `consent_mode`, `erase`, `gate`, `history`: the plans carried out
 //!   by the web layer (API calls, Consent Mode updates, clean-up, script gating,
-//!   the visitor's history);
-//! - `stamp`: the boot protocol, what this crate vouches for to the boot script;
-//! - `server`: what a site's own server may know of the choice (the cookie copy);
-//! - `log`: a decision as posted to the site's consent log, its checks and receipt.
+//!   the visitor's history and receipt);
+//! - `server`: what a site's own server may know of the choice (the cookie copy).
 
 mod api;
 mod appearance;

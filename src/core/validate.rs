@@ -417,9 +417,10 @@ impl ConsentConfig {
     ///
     /// Twin: boot/valid.mjs usable
     pub fn from_json(json: &str) -> Result<Self, ConfigError> {
-        let cfg: ConsentConfig = serde_json::from_str(json)
+        let mut cfg: ConsentConfig = serde_json::from_str(json)
             .map_err(|e| ConfigError::new(super::json_path::path_at(json, e.line(), e.column()), e.to_string()))?;
         validate_config(&cfg)?;
+        cfg.text = Some(json.into());
         Ok(cfg)
     }
 

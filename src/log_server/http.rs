@@ -36,6 +36,8 @@ pub fn router<S: Clone + Send + Sync + 'static>(server: Arc<LogServer>) -> Route
 }
 
 /// A refusal: status, a stable code and a message naming what was wrong.
+/// The body starts `{"error":"<code>"` (json! keeps keys sorted): the
+/// browser reads the code from there without a JSON reader.
 fn refuse(status: StatusCode, code: &'static str, message: impl std::fmt::Display) -> Response {
     let body = serde_json::json!({ "error": code, "message": message.to_string() });
     (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
@@ -43,18 +45,25 @@ fn refuse(status: StatusCode, code: &'static str, message: impl std::fmt::Displa
 
 /// The request's `Origin`, when it is one the server allows: `Ok(Some)` to
 /// echo in CORS headers, `Ok(None)` when there is no `Origin` (not a browser's
-/// cross-origin request), `Err` when it is not allowed.
+/// cross-origin request), `Err` when it is not allowed. The server's own
+/// origin (the routes mounted in the site's app) is always allowed.
 fn allowed_origin(server: &LogServer, headers: &HeaderMap) -> Result<Option<HeaderValue>, ()> {
-    match headers.get(header::ORIGIN) {
-        None => Ok(None),
-        Some(o) => {
-            let text = o.to_str().map_err(|_| ())?;
-            if server.settings.allowed_origins.iter().any(|a| a == text) {
-                Ok(Some(o.clone()))
-            } else {
-                Err(())
-            }
-        }
+    let Some(o) = headers.get(header::ORIGIN) else {
+        return Ok(None);
+    };
+    let text = o.to_str().map_err(|_| ())?;
+    let own = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|host| {
+            text.strip_prefix("https://")
+                .or_else(|| text.strip_prefix("http://"))
+                .is_some_and(|authority| authority.eq_ignore_ascii_case(host))
+        });
+    if own || server.settings.allowed_origins.iter().any(|a| a == text) {
+        Ok(Some(o.clone()))
+    } else {
+        Err(())
     }
 }
 

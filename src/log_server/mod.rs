@@ -316,9 +316,16 @@ impl LogServer {
     }
 }
 
-/// The log's routes for a site's own axum app, from the `LCC_*` variables:
-/// `app.merge(leptos_consent::log_server::routes().await?)`.
-pub async fn routes<S: Clone + Send + Sync + 'static>() -> Result<axum::Router<S>, LogServerError> {
+/// The log's routes for a site's own axum app, settings from the `LCC_*`
+/// variables, with the app's config texts registered (so that no browser has
+/// to send one): `app.merge(log_server::routes(&[CONSENT_CONFIG]).await?)`.
+pub async fn routes<S: Clone + Send + Sync + 'static>(configs: &[&str]) -> Result<axum::Router<S>, LogServerError> {
     let server = LogServer::open(Settings::from_env()?).await?;
+    for text in configs {
+        server
+            .register_config(text)
+            .await
+            .map_err(|e| LogServerError::Config(format!("the app's consent config: {e}")))?;
+    }
     Ok(router(server))
 }

@@ -7,7 +7,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::core::{Category, Choice, ConsentConfig, Method, Service, Texts};
+use crate::core::{Category, Choice, ConsentConfig, Service, Source, Texts};
 use crate::ui::{erase, ConsentContext};
 
 /// One section per category, each with its switch, description and services.
@@ -30,6 +30,7 @@ pub(crate) fn choice_actions(
     draft: RwSignal<Choice>,
     class: &'static str,
     ids: ActionIds,
+    source: Source,
 ) -> impl IntoView {
     let cfg = ctx.config();
     let t = cfg.texts.clone();
@@ -38,11 +39,11 @@ pub(crate) fn choice_actions(
     erase(view! {
         <div class=class>
             <button type="button" class="lcc-btn" data-testid=ids[0] lang=l0 dir=d0
-                on:click=move |_| ctx.accept_all(Method::Preferences)>{t.accept_all.clone()}</button>
+                on:click=move |_| ctx.save_from(&Choice::accept_all(&ctx.config()), source)>{t.accept_all.clone()}</button>
             <button type="button" class="lcc-btn" data-testid=ids[1] lang=l1 dir=d1
-                on:click=move |_| ctx.reject_all(Method::Preferences)>{t.reject_all.clone()}</button>
+                on:click=move |_| ctx.save_from(&Choice::reject_all(&ctx.config()), source)>{t.reject_all.clone()}</button>
             <button type="button" class="lcc-btn" data-testid=ids[2] lang=l2 dir=d2
-                on:click=move |_| ctx.save(&draft.get_untracked(), Method::Preferences)>{t.save.clone()}</button>
+                on:click=move |_| ctx.save_from(&draft.get_untracked(), source)>{t.save.clone()}</button>
         </div>
     })
 }

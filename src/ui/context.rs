@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::core::{
     accept_categories, accept_services, category_granted, has_words_file, is_rtl, match_language, normalize_language,
     receipt_json, service_granted, ApiCommand, Choice, ConfigError, ConsentConfig, ConsentRecord, GateRule,
-    HistoryEntry, Method, Words, DEFAULT_LANGUAGE,
+    HistoryEntry, Method, Source, Words, DEFAULT_LANGUAGE,
 };
 use crate::ui::install_page_triggers;
 use crate::web::{
@@ -418,7 +418,8 @@ impl ConsentContext {
         let Some(record) = self.record.get_untracked() else {
             return;
         };
-        let json = receipt_json(&record, &self.history.get_untracked());
+        let receipts = self.live_session().map(|s| s.log_receipts()).unwrap_or_default();
+        let json = receipt_json(&record, &self.history.get_untracked(), &receipts);
         download_text(&format!("consent-receipt-{}.json", record.consent_id), &json);
     }
 
@@ -495,10 +496,19 @@ impl ConsentContext {
 
     /// Saves a choice: stores it, runs what it allows, closes the banner and modal.
     pub fn save(&self, choice: &Choice, method: Method) {
+        self.save_from(choice, Source::from_method(method));
+    }
+
+    /// [`ConsentContext::save`], naming where in the interface the choice was
+    /// made (the consent log tells the modal from the preference center).
+    pub fn save_from(&self, choice: &Choice, source: Source) {
         let Some(session) = self.live_session() else {
             return;
         };
-        session.decide(choice, method);
+        if let Some(lang) = self.language.get_untracked() {
+            session.set_language(&lang);
+        }
+        session.decide_from(choice, source);
         self.preferences_open.set(false);
         let saved = self.config().texts.saved.clone();
         self.announcement.set(saved);

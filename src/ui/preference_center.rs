@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::core::Source;
 use crate::core::{Choice, HistoryEntry, Texts};
 use crate::ui::{choice_actions, choice_list, in_language, ConsentContext};
 
@@ -102,7 +103,7 @@ pub fn PreferenceCenter(
                 {gpc}
                 {cleanup}
                 <div class="lcc-center__choices">{choice_list(&cfg, draft, "lcc-pc")}</div>
-                {choice_actions(ctx, draft, "lcc-center__actions", ["lcc-pc-accept-all", "lcc-pc-reject-all", "lcc-pc-save"])}
+                {choice_actions(ctx, draft, "lcc-center__actions", ["lcc-pc-accept-all", "lcc-pc-reject-all", "lcc-pc-save"], Source::Center)}
                 <h3 class="lcc-center__subtitle">{t.history_title.clone()}</h3>
                 {history}
                 <button type="button" class="lcc-btn lcc-center__receipt" data-testid="lcc-pc-receipt"

@@ -8,6 +8,7 @@ use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
 
 use crate::core::Choice;
+use crate::core::Source;
 use crate::ui::{choice_actions, choice_list, in_language, ConsentContext};
 
 /// The preferences modal. A real modal dialog: focus moves in and is kept
@@ -161,7 +162,7 @@ pub fn PreferencesModal(
                         <p id="lcc-prefs-text" class="lcc-modal__text" lang=text_lang dir=text_dir>{t.preferences_description.clone()}</p>
                         {categories}
                     </div>
-                    {choice_actions(ctx, draft, "lcc-modal__actions", ["lcc-prefs-accept-all", "lcc-prefs-reject-all", "lcc-save"])}
+                    {choice_actions(ctx, draft, "lcc-modal__actions", ["lcc-prefs-accept-all", "lcc-prefs-reject-all", "lcc-save"], Source::Modal)}
                 </dialog>
             </div>
         }

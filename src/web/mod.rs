@@ -12,6 +12,7 @@ mod cleanup;
 mod clock;
 mod dom;
 mod events;
+pub(crate) mod log;
 mod scripts;
 mod session;
 mod signals;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::core::{
     assess, consent_mode_update, decode_history, denied_services, diff, encode_history, gpc_conflict, plan_erase,
     plan_erase_cookies, plan_http_only_probe, plan_opt_outs, push_history, record_decision, server_cookie_line,
-    Changes, Choice, ConsentConfig, ConsentRecord, HistoryEntry, Method, PromptReason,
+    Changes, Choice, ConsentConfig, ConsentRecord, HistoryEntry, PromptReason, Source,
 };
 use crate::web::cleanup::{
     apply_erase, call_opt_outs, cookie_names, location, probe_http_only as probe_http_only_cookies,
@@ -35,6 +35,8 @@ pub struct ConsentSession {
     gpc_applied: Cell<bool>,
     /// Picks up gated scripts the page adds later (single-page apps).
     watch: RefCell<Option<ScriptWatch>>,
+    /// The language the interface is shown in, for the consent log.
+    language: RefCell<String>,
 }
 
 impl std::fmt::Debug for ConsentSession {
@@ -90,7 +92,7 @@ impl ConsentSession {
             return false;
         }
         // The locked scripts never ran on this page view: no reload needed.
-        self.store(&Choice::from_record(&self.cfg, record.as_ref()), Method::Gpc, false);
+        self.store(&Choice::from_record(&self.cfg, record.as_ref()), Source::Gpc, false);
         self.gpc_applied.set(true);
         true
     }
@@ -121,6 +123,7 @@ impl ConsentSession {
                 _ => {}
             }
         }
+        let language = cfg.language.clone().unwrap_or_else(|| cfg.default_language.clone());
         let session = Rc::new(ConsentSession {
             cfg,
             storage,
@@ -132,6 +135,7 @@ impl ConsentSession {
             listeners: RefCell::default(),
             gpc_applied: Cell::new(false),
             watch: RefCell::default(),
+            language: RefCell::new(language),
         });
         session.report_storage_errors();
         // (Also for a decision made before the site kept a copy, or one whose copy was cleared.)
@@ -148,6 +152,9 @@ impl ConsentSession {
                 session.refresh_scripts();
             }
         }));
+        // What an earlier page view could not deliver to the consent log goes now,
+        // in the background.
+        crate::web::log::send_queued(&session.cfg);
         session
     }
 
@@ -213,17 +220,30 @@ impl ConsentSession {
         gate.activate(&self.cfg, record.as_ref());
     }
 
-    /// Saves the visitor's choice, runs what it newly allows, and tells the page.
-    pub fn decide(&self, choice: &Choice, method: Method) -> Changes {
-        self.store(choice, method, true)
+    /// Saves the visitor's choice made in `source`, runs what it newly allows,
+    /// and tells the page (and the consent log, where there is one).
+    pub fn decide_from(&self, choice: &Choice, source: Source) -> Changes {
+        self.store(choice, source, true)
     }
 
-    fn store(&self, choice: &Choice, method: Method, may_reload: bool) -> Changes {
+    /// The language the interface is shown in (what the consent log records).
+    pub fn set_language(&self, lang: &str) {
+        lang.clone_into(&mut self.language.borrow_mut());
+    }
+
+    /// The consent log's receipts for this visitor's decisions (the download includes them).
+    pub fn log_receipts(&self) -> Vec<String> {
+        crate::web::log::outbox(&self.cfg).receipts
+    }
+
+    fn store(&self, choice: &Choice, source: Source, may_reload: bool) -> Changes {
+        let method = source.method();
         let previous = self.record();
         let record = record_decision(&self.cfg, previous.as_ref(), choice, method, now_ms(), random_bytes());
         let encoded = record.encode();
         self.storage.save(&encoded);
         self.report_storage_errors();
+        crate::web::log::log_decision(&self.cfg, &record, source, &self.language.borrow(), gpc_signal());
         let mut entry = HistoryEntry::new(&record, &diff(&self.cfg, previous.as_ref(), Some(&record)));
         broadcast(&self.cfg.storage_key, &encoded);
         let changes = self.apply(previous.as_ref(), Some(record), None, &encoded, true);

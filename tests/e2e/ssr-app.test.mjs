@@ -1,11 +1,15 @@
 // The server-rendered Leptos app (examples/ssr-app: axum, leptos_axum, ssr + hydrate),
 // built by `make ssr-example`, run as its own server and driven in Chromium: the banner is
 // in the server's HTML, hydration is clean, a press before hydration counts, and the server
-// knows a decided visitor's choice through the cookie copy (tested both ways).
+// knows a decided visitor's choice through the cookie copy (tested both ways), and keeps
+// each decision in the consent log it mounts (/v1/decisions).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS, until } from "./harness.mjs";
 
@@ -23,12 +27,18 @@ const freePort = () =>
     });
   });
 
+const logDir = mkdtempSync(join(tmpdir(), "lcc-ssr-log-"));
+
 before(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   server = spawn(SERVER, [], {
     cwd: ROOT,
-    env: { ...process.env, LEPTOS_OUTPUT_NAME: "lcc-ssr-example", LEPTOS_SITE_ROOT: "target/ssr-site", LEPTOS_SITE_PKG_DIR: "pkg", LEPTOS_SITE_ADDR: `127.0.0.1:${port}` },
+    env: {
+      ...process.env, LEPTOS_OUTPUT_NAME: "lcc-ssr-example", LEPTOS_SITE_ROOT: "target/ssr-site", LEPTOS_SITE_PKG_DIR: "pkg", LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      // The app's own consent log, in a folder of this run.
+      LCC_DATABASE_URL: `sqlite://${logDir}/log.db`, LCC_KEY_FILE: `${logDir}/receipt.key`,
+    },
     stdio: ["ignore", "pipe", "inherit"],
   });
   await new Promise((done, fail) => {
@@ -41,6 +51,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   server?.kill();
+  rmSync(logDir, { recursive: true, force: true });
 });
 
 /**
@@ -122,6 +133,11 @@ test("Accept all: the tag runs, the server's copy is set, and the next page is r
   assert.ok(days > 181.9 && days <= 182, String(days));
   assert.match(c.value, /^1\.[0-9a-f-]{36}\.\d+\.\d+\.1\.banner\.marketing~necessary~performance\.shop-analytics$/);
   assert.equal(await v.page.evaluate((k) => JSON.parse(localStorage.getItem(k)).via, "shop_consent"), "banner");
+  // The decision is in the app's own consent log (same origin), with a receipt kept here.
+  const id = await v.page.evaluate((k) => JSON.parse(localStorage.getItem(k)).id, "shop_consent");
+  await until(async () => (await v.page.evaluate(() => JSON.parse(localStorage.getItem("shop_consent_log") || "{}").receipts?.length)) === 1, { what: "the log's receipt kept" });
+  const logged = (await (await fetch(`${base}/v1/consents/${id}`)).json()).decisions;
+  assert.deepEqual(logged.map((d) => [d.seq, d.source, d.path, d.categories.marketing]), [[1, "banner", "/", true]]);
 
   // The next page: the server knows. No banner in its HTML or in any frame after.
   const before = (await counted()).length;

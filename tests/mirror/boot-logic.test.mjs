@@ -19,7 +19,7 @@ import {
 } from "../../boot/logic.mjs";
 import { appearance } from "../../boot/appearance.mjs";
 import { acceptAll, apiChoice, uniform } from "../../boot/choices.mjs";
-import { changes, denied, eraseCookiesPlan, eraseNeeded, expire, historyText, planErase, probePlan, recordText, storageKeys } from "../../boot/plans.mjs";
+import { changes, denied, eraseCookiesPlan, eraseNeeded, expire, historyText, logEntry, planErase, probePlan, recordText, storageKeys } from "../../boot/plans.mjs";
 import { bannerWords } from "../../boot/words.mjs";
 import { TEXT_KEYS, usable } from "../../boot/valid.mjs";
 
@@ -145,6 +145,8 @@ test("the shared first-decision table: Accept all and Reject all on the early ba
     const ch = changes(cfg, r);
     assert.deepEqual(ch, c.changes, what);
     assert.equal(historyText(r, ch, c.left_behind), c.history, what);
+    const l = c.log_in;
+    assert.equal(logEntry(r, 1, l.fp, "banner", l.lang, c.gpc, l.origin, l.page), c.log, `${what} log ${JSON.stringify(l)}`);
     const no = denied(cfg, r);
     assert.deepEqual(no.map((s) => s.id), c.denied, what);
     assert.equal(eraseNeeded(cfg, r, c.cookies, c.keys), c.erase, `${what} ${c.cookies} ${c.keys}`);

@@ -1,5 +1,6 @@
 //! The shop's server: renders the app, answers its server functions, serves
-//! `/pkg` (the hydrating wasm and the stylesheet) and `/tags`.
+//! `/pkg` (the hydrating wasm and the stylesheet) and `/tags`, and keeps the
+//! consent log (`/v1/decisions`, the config's `log_url`) with its own routes.
 
 use axum::routing::get;
 use axum::Router;
@@ -26,14 +27,26 @@ async fn main() {
         })
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(options)
+        // The consent log, mounted in this app (settings from LCC_* variables; by default a
+        // SQLite file next to where it runs), with the app's config registered: each
+        // visitor's decision is kept with a receipt.
+        .merge(
+            leptos_consent::log_server::routes(&[lcc_ssr_example::CONSENT_CONFIG])
+                .await
+                .expect("the consent log opens"),
+        )
         // Pages are rendered from the visitor's consent cookie and Sec-GPC: no shared cache
         // may serve one visitor's page (with the tags their choice runs) to another.
         .layer(axum::middleware::map_response(private_pages));
     let listener = tokio::net::TcpListener::bind(&addr).await.expect("the address is free");
     println!("listening on http://{addr}");
-    axum::serve(listener, app.into_make_service())
-        .await
-        .expect("the server runs");
+    // With the peer's address: the consent log limits posts per client address.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .await
+    .expect("the server runs");
 }
 
 /// Marks every rendered page as depending on the consent cookie and `Sec-GPC`.
