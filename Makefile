@@ -1,5 +1,6 @@
 # leptos-consent: two commands for a newcomer.
 #   make demo   install what is missing, build the release demo, serve it on http://127.0.0.1:8080
+#               with its consent log (lcc-server, SQLite) on http://127.0.0.1:8790
 #   make test   install what is missing, then every test tier plus fmt and clippy
 # Each install step checks first, so a warm machine skips straight to the work.
 
@@ -24,7 +25,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 E2E := tests/e2e
 
 .PHONY: help demo test build dist serve tools tool-target tool-trunk tool-wasm-bindgen tool-wasm-opt tool-esbuild tool-terser check-config \
-	browser tool-postgres log-server-bin node-deps bench-deps lint test-native test-browser test-e2e size bench fuzz clean
+	browser tool-postgres log-server-bin bench-server node-deps bench-deps lint test-native test-browser test-e2e size bench fuzz clean
 
 help:
 	@echo "make demo   build the release demo and serve it on http://127.0.0.1:8080"
@@ -155,9 +156,11 @@ check-config:
 serve:
 	node $(E2E)/serve.mjs site 8080
 
-demo: build
+# The demo with its consent log: lcc-server on 127.0.0.1:8790 keeps each decision in
+# target/demo/consent-log.db (examples/demo-with-log.mjs).
+demo: build log-server-bin
 	@echo "serving the demo on http://127.0.0.1:8080 (Ctrl-C to stop)"
-	$(MAKE) --no-print-directory serve
+	node examples/demo-with-log.mjs
 
 # The server-rendered example app (examples/ssr-app), built the way cargo-leptos builds it, with
 # cargo and the pinned wasm-bindgen directly. cargo-leptos 0.3.11 cannot be installed with
@@ -261,6 +264,17 @@ bench/node_modules/.installed: bench/package.json bench/package-lock.json
 bench: build ssr-bench-build browser node-deps bench-deps
 	node bench/run.mjs site 7
 	node bench/ssr.mjs 7
+
+# The consent log's benchmark: lcc-server and @c15t/backend 2.2.1 (bench/c15t), each on SQLite
+# and Postgres, 64 clients on loopback; writes bench/results/<date>-server.md. The servers are
+# built for speed (profile ssr-server), not for size as the wasm is.
+bench/c15t/node_modules/.installed: bench/c15t/package.json bench/c15t/package-lock.json
+	cd bench/c15t && npm ci --no-audit --no-fund
+	touch $@
+bench-server: tool-postgres bench/c15t/node_modules/.installed
+	cargo build --profile ssr-server --features log-server --bin lcc-server
+	cargo build --profile ssr-server -p lcc-loadgen
+	node bench/server.mjs
 
 # The long fuzz run (tests/fuzz.rs): ten million stored records and configs, mutated
 # and random; prints the count. A short round of the same runs in `make test`.

@@ -37,6 +37,11 @@ declare namespace LeptosConsent {
      * shape, for server code written for it; written and removed with the decision, never read.
      */
     cookie_mirror?: { name: string; domain?: string; path?: string };
+    /**
+     * The site's consent log (lcc-server's `/v1/decisions`): each decision is posted there
+     * and the server's signed receipt kept for the visitor (docs/consent-log.md).
+     */
+    log_url?: string;
     /** Called on the visitor's very first decision. */
     onFirstConsent?: (param: { cookie: CookieValue }) => void;
     /** Called on the first decision and on every page view with a standing decision. */

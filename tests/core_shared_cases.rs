@@ -694,6 +694,7 @@ fn config_verdicts_are_written_for_the_js_side() {
     full["default_language"] = json!("en");
     full["gpc"] = json!("honour");
     full["reload_on_revoke"] = json!(false);
+    full["log_url"] = json!("https://log.example.test/v1/decisions");
     full["language"] = Value::Null;
     full["appearance"] = json!({ "layout": "box", "position": "top-left", "scheme": "auto" });
     full["translations"] = json!({

@@ -11,7 +11,7 @@ import { createPublicKey, verify } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { launch, openWith, settleRuns, stored, until } from "./harness.mjs";
+import { launch, openWith, quiet, settleRuns, stored, until } from "./harness.mjs";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const BIN = join(ROOT, "target/debug/lcc-server");
@@ -89,7 +89,7 @@ test("the early banner's Accept all is logged with a receipt the site's key veri
   page.on("request", (r) => /leptos-consent-decide\.js|_bg\.wasm/.test(r.url()) && scripts.push(r.url()));
   await page.reload();
   await settleRuns(page, 3);
-  await page.waitForTimeout(300);
+  await quiet(page);
   assert.deepEqual(posts, [], "a returning visitor posts nothing");
   assert.deepEqual(scripts, [], "and loads no consent code for the log");
   assert.deepEqual(v.errors, []);

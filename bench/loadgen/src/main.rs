@@ -124,16 +124,17 @@ fn render(parts: &[Part], fill: &Fill, out: &mut String) {
     }
 }
 
-/// Appends `bits` in base58 (the Bitcoin alphabet: no 0, O, I or l).
-fn base58(mut bits: u128, out: &mut String) {
+/// Appends the UUID's 16 bytes in base58 (the Bitcoin alphabet: no 0, O, I or l), as
+/// Bitcoin encodes bytes: each leading zero byte is a leading '1'.
+fn base58(bits: u128, out: &mut String) {
     const ALPHABET: &[u8; 58] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    let zero_bytes = (bits.leading_zeros() / 8) as usize;
+    out.extend(std::iter::repeat_n('1', zero_bytes));
     let mut digits = Vec::with_capacity(22);
-    loop {
-        digits.push(ALPHABET[(bits % 58) as usize]);
-        bits /= 58;
-        if bits == 0 {
-            break;
-        }
+    let mut rest = bits;
+    while rest > 0 {
+        digits.push(ALPHABET[(rest % 58) as usize]);
+        rest /= 58;
     }
     out.extend(digits.iter().rev().map(|&d| d as char));
 }
