@@ -267,11 +267,19 @@ function logFirst(cfg, r, via, text) {
   if (!cfg.log_url) return;
   const lang = chooseLanguage(cfg, doc.documentElement.getAttribute("lang"), navigator.languages || [navigator.language]);
   const entry = logEntry(r, 1, fingerprint(text), via, lang, navigator.globalPrivacyControl === true, location.origin, location.pathname);
-  localStorage.setItem(logKey(cfg), JSON.stringify({ id: r.id, seq: 1, queue: [entry], receipts: [], dropped: 0 }));
+  try {
+    // The receipts of an earlier consent id (before a reset) stay for the visitor.
+    let receipts = [];
+    try {
+      receipts = JSON.parse(localStorage.getItem(storageKeys(cfg).log)).receipts.slice(-10);
+    } catch {}
+    localStorage.setItem(storageKeys(cfg).log, JSON.stringify({ id: r.id, seq: 1, queue: [entry], receipts, dropped: 0 }));
+  } catch {
+    // Nowhere to keep it: sent once, as it is.
+    return post(cfg.log_url, entry);
+  }
   sendLog(cfg, text);
 }
-
-const logKey = (cfg) => (cfg.storage_key || "lcc_consent") + "_log";
 
 /** One post: the status (0: the network failed), the error code, the receipt's text. */
 const post = (url, body) =>
@@ -282,16 +290,19 @@ const post = (url, body) =>
       try {
         e = JSON.parse(t).error;
       } catch {}
-      return { s: res.status, e, r: res.ok && t };
+      // A receipt is a small JSON object; anything else a server answers is not kept.
+      return { s: res.status, e, r: res.ok && t.length < 16384 && t[0] == "{" && t };
     },
     () => ({ s: 0 }),
   );
 
 /** Sends the queued decisions, oldest first; stops at the first the server cannot take now. */
 export async function sendLog(cfg, text) {
-  const key = logKey(cfg);
+  const key = storageKeys(cfg).log;
   try {
-    for (let box; (box = JSON.parse(localStorage.getItem(key))).queue[0]; ) {
+    // At most as many posts as the queue can hold (and their config re-sends): a value
+    // that cannot be written back never makes this loop run on.
+    for (let box, n = 0; n++ < 10 && (box = JSON.parse(localStorage.getItem(key))).queue[0]; ) {
       const d = box.queue[0];
       let a = await post(cfg.log_url, d);
       // The first decision under this config on this server: it asks for the text.

@@ -36,7 +36,7 @@ export function globMatch(pattern, name) {
 /** Where the decision, its history and the attestation are stored (`storage_key`, `history_key`, `fingerprint_key`). */
 export function storageKeys(cfg) {
   const record = cfg.storage_key || "lcc_consent";
-  return { record, history: record + "_history", marker: record + "_config" };
+  return { record, history: record + "_history", marker: record + "_config", log: record + "_log" };
 }
 
 /** 16 random bytes as a UUIDv4 (src/core/record.rs `uuid_v4`). */
@@ -112,7 +112,7 @@ export function planErase(cfg, r, cookies, keys, host, path) {
     plan.names.push(n);
   }
   for (const k of keys)
-    if (k !== own.record && k !== own.history && !plan.keys.includes(k) && !rules(yes, "storage_keys", k).length && rules(no, "storage_keys", k).length) plan.keys.push(k);
+    if (k !== own.record && k !== own.history && k !== own.log && !plan.keys.includes(k) && !rules(yes, "storage_keys", k).length && rules(no, "storage_keys", k).length) plan.keys.push(k);
   return plan;
 }
 

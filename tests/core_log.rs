@@ -6,7 +6,7 @@ mod common;
 
 use common::{demo_config, demo_config_json, DAY, SEED, T0};
 use leptos_consent::core::{
-    config_fingerprint, logged_path, record_decision, truncated_ip, Choice, LogError, LoggedDecision, Method,
+    config_fingerprint, logged_path, record_decision, truncated_ip, uuid_v4, Choice, LogError, LoggedDecision, Method,
     ReceiptBody, Source,
 };
 
@@ -86,6 +86,7 @@ fn each_hostile_or_wrong_field_is_refused_with_its_name() {
         (r#""path":"/checkout""#, r#""path":"/checkout?email=a@b.c""#, "path"),
         (r#""path":"/checkout""#, r#""path":"checkout""#, "path"),
         (r#""path":"/checkout""#, r#""path":"/a\nb""#, "path"),
+        (r#""first":1704067200000"#, r#""first":9007199254740992"#, "times"),
     ];
     for (from, to, field) in invalid {
         match posted(from, to) {
@@ -107,11 +108,24 @@ fn each_hostile_or_wrong_field_is_refused_with_its_name() {
             other => panic!("{to}: {other:?}"),
         }
     }
-    let huge = format!(r#"{{"v":1,"id":"{}"}}"#, "x".repeat(80 * 1024));
+    let huge = format!(r#"{{"v":1,"id":"{}"}}"#, "x".repeat(400 * 1024));
     assert!(matches!(
         LoggedDecision::parse(huge.as_bytes()),
         Err(LogError::TooLarge(_))
     ));
+}
+
+#[test]
+fn one_spelling_of_the_id_and_the_config_s_own_language_tags() {
+    let mut d = decision(Source::Banner, false);
+    d.id = uuid_v4([0xab; 16]);
+    LoggedDecision::parse(d.encode().as_bytes()).unwrap();
+    let upper = d.encode().replace(&d.id, &d.id.to_uppercase());
+    assert!(matches!(LoggedDecision::parse(upper.as_bytes()), Err(LogError::Invalid(m)) if m.contains("lowercase")));
+    // A language tag the config accepts (pt_BR) is one the log accepts.
+    let mut pt = d.clone();
+    pt.lang = "pt_BR".into();
+    LoggedDecision::parse(pt.encode().as_bytes()).unwrap();
 }
 
 #[test]

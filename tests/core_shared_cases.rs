@@ -545,6 +545,7 @@ fn first_layer_decisions_are_written_for_the_js_side() {
         "lcc_consent",
         "lcc_consent_history",
         "lcc_consent_config",
+        "lcc_consent_log",
         "_ALGO",
         "algolia_1_q",
         "foo",
@@ -642,7 +643,7 @@ fn first_layer_decisions_are_written_for_the_js_side() {
     // Where each config keeps the decision, its history and the attestation.
     let keys: Vec<Value> = parsed
         .iter()
-        .map(|c| json!({ "record": c.storage_key, "history": c.history_key(), "marker": c.fingerprint_key() }))
+        .map(|c| json!({ "record": c.storage_key, "history": c.history_key(), "marker": c.fingerprint_key(), "log": c.log_key() }))
         .collect();
     let out = json!({ "configs": configs, "cases": cases, "keys": keys });
     std::fs::write(dir.join("decide.json"), out.to_string()).unwrap();

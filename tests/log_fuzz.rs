@@ -147,7 +147,10 @@ async fn hostile_bodies_never_panic_and_store_only_what_the_config_allows() {
     })
     .await
     .unwrap();
-    server.register_config(&demo_config_json()).await.unwrap();
+    server
+        .register_config(&demo_config_json(), leptos_consent::log_server::db::RegisteredBy::Site)
+        .await
+        .unwrap();
     let app: axum::Router = router(server.clone());
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ inputs as u64);
     let (mut acknowledged, mut refused) = (0u64, 0u64);

@@ -237,7 +237,7 @@ async fn hostile_requests_get_a_clear_4xx_and_nothing_is_stored() {
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
         ),
-        (post("x".repeat(200 * 1024)), StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+        (post("x".repeat(400 * 1024)), StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
     ];
     // Five tokens for this address (a refused origin spends none): two spent above,
     // three below, then refused.
@@ -367,7 +367,7 @@ async fn the_site_owner_exports_by_range_and_revision_as_csv_and_ndjson() {
     );
     assert!(lines[1].ends_with(",203.0.113.0/24"), "the /24 only: {}", lines[1]);
     let none = send(&log, get("rev=2")).await;
-    assert_eq!(none.body, "");
+    assert_eq!(none.body.lines().count(), 1, "the header alone: {}", none.body);
     let ndjson = send(&log, get("format=ndjson")).await;
     let rows: Vec<serde_json::Value> = ndjson.body.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(rows.len(), 2);
@@ -411,4 +411,29 @@ async fn health_metrics_and_retention() {
     send(&log, post(decision(1, 10, false).encode())).await;
     assert_eq!(log.server.purge_once().await, 1);
     assert_eq!(count(&log).await, 1);
+}
+
+#[tokio::test]
+async fn a_config_text_a_browser_sends_never_displaces_the_site_s() {
+    use leptos_consent::log_server::db::RegisteredBy;
+    let log = log().await;
+    log.server
+        .register_config(&demo_config_json(), RegisteredBy::Site)
+        .await
+        .unwrap();
+    // Another text with the same fingerprint would be checked against instead: refused.
+    let mut forged = decision(1, 11, false);
+    forged.config_text = Some(demo_config_json());
+    assert_eq!(send(&log, post(forged.encode())).await.status, StatusCode::CREATED);
+    let other = demo_config_json().replace("Marketing", "Ads");
+    let mut d = decision(1, 12, false);
+    d.config = config_fingerprint(&other);
+    d.config_text = Some(other);
+    // (A text of its own fingerprint is a new config, accepted within the limit.)
+    assert_eq!(send(&log, post(d.encode())).await.status, StatusCode::CREATED);
+    // Past the limit on texts from browsers, a new one is refused with a reason.
+    let limited = log_with(|s| s.max_browser_configs = 0).await;
+    let a = send(&limited, post(with_config(decision(1, 13, false)).encode())).await;
+    assert_eq!((a.status, a.error().as_str()), (StatusCode::CONFLICT, "config_limit"));
+    assert_eq!(count(&limited).await, 0);
 }

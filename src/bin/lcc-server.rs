@@ -127,15 +127,23 @@ async fn export_command(args: &[String]) -> Result<(), String> {
 async fn purge_command() -> Result<(), String> {
     let settings = Settings::from_env().map_err(|e| e.to_string())?;
     let days = settings.retention_days;
-    let server = LogServer::open(settings).await.map_err(|e| e.to_string())?;
-    let n = server.purge_once().await;
+    let db = leptos_consent::log_server::db::Db::open(&settings.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    let n = db
+        .purge(now - i64::from(days) * 86_400_000)
+        .await
+        .map_err(|e| e.to_string())?;
     eprintln!("lcc-server: purged {n} decisions older than {days} days");
     Ok(())
 }
 
 fn key_command() -> Result<(), String> {
     let settings = Settings::from_env().map_err(|e| e.to_string())?;
-    let keys = Keys::load_or_create(&settings.key_file).map_err(|e| e.to_string())?;
+    let keys = Keys::load(&settings.key_file).map_err(|e| e.to_string())?;
     print!("{}", public_pem(&keys.public()));
     Ok(())
 }

@@ -478,6 +478,12 @@ impl ConsentConfig {
         format!("{}_config", self.storage_key)
     }
 
+    /// The localStorage key of what the consent log has not acknowledged yet
+    /// and of its receipts (the consent log's outbox, `log.rs`).
+    pub fn log_key(&self) -> String {
+        format!("{}_log", self.storage_key)
+    }
+
     /// Lifetime of a decision in milliseconds.
     pub fn expiry_ms(&self) -> u64 {
         u64::from(self.expires_after_days) * 86_400_000

@@ -188,7 +188,7 @@ pub fn plan_erase(
         plan.cookie_names.push(name.clone());
     }
     for key in present_storage_keys {
-        let ours = key == &cfg.storage_key || key == &cfg.history_key();
+        let ours = key == &cfg.storage_key || key == &cfg.history_key() || key == &cfg.log_key();
         if ours || plan.storage_keys.contains(key) || claimed_key(key) {
             continue;
         }

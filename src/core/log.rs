@@ -22,9 +22,12 @@ use super::stamp::config_fingerprint;
 pub const LOG_FORMAT: u32 = 1;
 /// The largest body the log endpoint reads: a decision with the config text
 /// it was made under (sent once per config, when the server asks for it).
-pub const MAX_LOG_BODY_BYTES: usize = 72 * 1024;
-/// The largest config text a decision may carry.
-pub const MAX_LOGGED_CONFIG_BYTES: usize = 64 * 1024;
+pub const MAX_LOG_BODY_BYTES: usize = 320 * 1024;
+/// The largest config text a decision may carry (a larger one is registered
+/// by the site, `LCC_CONFIGS`). Escaped inside the body it may take more.
+pub const MAX_LOGGED_CONFIG_BYTES: usize = 128 * 1024;
+/// The latest time accepted (JavaScript's largest exact integer, in Unix ms).
+pub const MAX_LOGGED_TIME: u64 = (1 << 53) - 1;
 /// The longest page path kept (longer ones are cut, on a character boundary).
 pub const MAX_LOGGED_PATH: usize = 512;
 /// The longest page origin accepted (`https://` and a host name with a port).
@@ -191,13 +194,13 @@ fn is_origin(origin: &str) -> bool {
     })
 }
 
-/// Whether `lang` looks like a language tag (`en`, `pt-BR`, `zh-Hant-TW`).
+/// Whether `lang` is a language tag as the config accepts one (`en`,
+/// `pt-BR`, `pt_BR`, `zh-Hant-TW`): what the interface may be shown in.
 fn is_language_tag(lang: &str) -> bool {
-    !lang.is_empty()
-        && lang.len() <= 35
+    (1..=35).contains(&lang.len())
         && lang
-            .split('-')
-            .all(|part| (1..=8).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_alphanumeric()))
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 impl LoggedDecision {
@@ -253,6 +256,13 @@ impl LoggedDecision {
     fn check_fields(&self) -> Result<(), LogError> {
         if self.v != LOG_FORMAT {
             return Err(invalid(format!("unknown format version {}", self.v)));
+        }
+        // The id and sequence number make a post idempotent: one spelling of each.
+        if self.id.bytes().any(|b| b.is_ascii_uppercase()) {
+            return Err(invalid("id must be a lowercase UUIDv4"));
+        }
+        if self.first > MAX_LOGGED_TIME || self.at > MAX_LOGGED_TIME {
+            return Err(invalid("first and at must be Unix times in ms"));
         }
         if self.seq == 0 || self.seq > MAX_LOGGED_SEQ {
             return Err(invalid(format!("seq must be 1..={MAX_LOGGED_SEQ}")));

@@ -22,7 +22,7 @@ use super::LogServerError;
 /// well under both engines' limit on bound values, 32,766 and 65,535).
 const MAX_BATCH: usize = 256;
 /// The values bound per decision.
-const COLUMNS: usize = 17;
+const COLUMNS: usize = 18;
 
 /// Which engine a URL names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +63,8 @@ pub struct NewDecision {
     pub revision: i64,
     /// The fingerprint of the config text shown.
     pub config: String,
+    /// The SHA-256 of the config text the decision was checked against.
+    pub config_sha256: String,
     /// Category id to granted (JSON object).
     pub categories: String,
     /// Service id to granted (JSON object).
@@ -105,7 +107,7 @@ type Job = (NewDecision, oneshot::Sender<Result<Stored, String>>);
 /// The database and the writers in front of it.
 #[derive(Clone)]
 pub struct Db {
-    /// The connections.
+    /// The connections for reads (history, configs, exports) and the purge.
     pub pool: AnyPool,
     /// SQLite or Postgres.
     pub engine: Engine,
@@ -119,6 +121,26 @@ pub struct StoredConfig {
     pub sha256: String,
     /// The config text as shown.
     pub text: String,
+    /// Whether the site registered it (not a browser).
+    pub by_site: bool,
+}
+
+/// Who registered a config text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegisteredBy {
+    /// The site owner (`LCC_CONFIGS`, `routes(&[…])`): preferred for its fingerprint.
+    Site,
+    /// A browser, with a decision made under it.
+    Browser,
+}
+
+impl RegisteredBy {
+    fn as_str(self) -> &'static str {
+        match self {
+            RegisteredBy::Site => "site",
+            RegisteredBy::Browser => "browser",
+        }
+    }
 }
 
 fn sqlite_url(url: &str) -> String {
@@ -148,30 +170,29 @@ impl Db {
             Engine::Postgres => url.to_owned(),
         };
         let options = AnyConnectOptions::from_str(&url).map_err(|e| LogServerError::Database(e.to_string()))?;
-        let pool = AnyPoolOptions::new()
-            // SQLite has one writer at a time; readers (history, export) share the rest.
-            .max_connections(match engine {
-                Engine::Sqlite => 4,
-                Engine::Postgres => 12,
-            })
-            .acquire_timeout(std::time::Duration::from_secs(5))
-            .after_connect(move |conn, _| {
-                Box::pin(async move {
-                    if engine == Engine::Sqlite {
-                        // WAL: readers never block the writer. FULL: a commit is on disk
-                        // before it returns, so an acknowledged decision survives a crash
-                        // of the machine, not only of this process.
-                        conn.execute("PRAGMA journal_mode = WAL").await?;
-                        conn.execute("PRAGMA synchronous = FULL").await?;
-                        conn.execute("PRAGMA busy_timeout = 5000").await?;
-                        conn.execute("PRAGMA foreign_keys = ON").await?;
-                    }
-                    Ok(())
+        let connect = |max: u32| {
+            AnyPoolOptions::new()
+                .max_connections(max)
+                .acquire_timeout(std::time::Duration::from_secs(5))
+                .after_connect(move |conn, _| {
+                    Box::pin(async move {
+                        if engine == Engine::Sqlite {
+                            // WAL: readers never block the writer. FULL: a commit is on disk
+                            // before it returns, so an acknowledged decision survives a crash
+                            // of the machine, not only of this process.
+                            conn.execute("PRAGMA journal_mode = WAL").await?;
+                            conn.execute("PRAGMA synchronous = FULL").await?;
+                            conn.execute("PRAGMA busy_timeout = 5000").await?;
+                            conn.execute("PRAGMA foreign_keys = ON").await?;
+                        }
+                        Ok(())
+                    })
                 })
-            })
-            .connect_with(options)
-            .await
-            .map_err(|e| LogServerError::Database(e.to_string()))?;
+                .connect_with(options.clone())
+        };
+        // Readers (history, exports, configs, health) and the writers have pools of their
+        // own: a burst of reads never leaves the writers waiting for a connection.
+        let pool = connect(4).await.map_err(|e| LogServerError::Database(e.to_string()))?;
         let migrator = match engine {
             Engine::Sqlite => sqlx::migrate!("./migrations/sqlite"),
             Engine::Postgres => sqlx::migrate!("./migrations/postgres"),
@@ -180,16 +201,19 @@ impl Db {
             .run(&pool)
             .await
             .map_err(|e| LogServerError::Database(format!("migrations: {e}")))?;
-        let (tx, rx) = mpsc::channel::<Job>(16 * 1024);
-        let rx = std::sync::Arc::new(tokio::sync::Mutex::new(rx));
         // Postgres takes concurrent inserts: a few writers keep it busy while one
         // waits for its commit. SQLite serialises writers anyway.
         let writers = match engine {
             Engine::Sqlite => 1,
             Engine::Postgres => 4,
         };
+        let write_pool = connect(writers)
+            .await
+            .map_err(|e| LogServerError::Database(e.to_string()))?;
+        let (tx, rx) = mpsc::channel::<Job>(4 * 1024);
+        let rx = std::sync::Arc::new(tokio::sync::Mutex::new(rx));
         for _ in 0..writers {
-            tokio::spawn(write_loop(pool.clone(), rx.clone()));
+            tokio::spawn(write_loop(write_pool.clone(), rx.clone()));
         }
         Ok(Db {
             pool,
@@ -213,39 +237,75 @@ impl Db {
         self.writer.max_capacity() - self.writer.capacity()
     }
 
-    /// The config text with this fingerprint, if stored.
+    /// The config text a decision naming this fingerprint is checked against:
+    /// the site's, else the first a browser sent.
     pub async fn config(&self, fingerprint: &str) -> Result<Option<StoredConfig>, sqlx::Error> {
-        let row = sqlx::query("SELECT sha256, config_text FROM lcc_configs WHERE fingerprint = $1")
-            .bind(fingerprint)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(|r| StoredConfig {
-            sha256: r.get(0),
-            text: r.get(1),
-        }))
+        let row = sqlx::query(
+            "SELECT sha256, config_text, registered_by FROM lcc_configs WHERE fingerprint = $1 \
+             ORDER BY CASE WHEN registered_by = 'site' THEN 0 ELSE 1 END, first_seen_ms LIMIT 1",
+        )
+        .bind(fingerprint)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(stored_config))
     }
 
-    /// Stores a config text unless its fingerprint is taken; returns the one stored.
+    /// The config text with this SHA-256 (what a receipt names).
+    pub async fn config_by_sha256(&self, sha256: &str) -> Result<Option<StoredConfig>, sqlx::Error> {
+        let row = sqlx::query("SELECT sha256, config_text, registered_by FROM lcc_configs WHERE sha256 = $1")
+            .bind(sha256)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(stored_config))
+    }
+
+    /// The highest sequence number stored under a consent id (0: none).
+    pub async fn last_seq(&self, consent_id: &str) -> Result<i64, sqlx::Error> {
+        let row = sqlx::query("SELECT MAX(seq) FROM lcc_decisions WHERE consent_id = $1")
+            .bind(consent_id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<Option<i64>, _>(0)?.unwrap_or(0))
+    }
+
+    /// How many config texts browsers have registered.
+    pub async fn browser_configs(&self) -> Result<i64, sqlx::Error> {
+        let row = sqlx::query("SELECT COUNT(*) FROM lcc_configs WHERE registered_by = 'browser'")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.get(0))
+    }
+
+    /// Stores a config text (once per SHA-256; a text the site registers that
+    /// a browser sent first becomes the site's).
     pub async fn put_config(
         &self,
         fingerprint: &str,
         sha256: &str,
         revision: u32,
         text: &str,
+        by: RegisteredBy,
         now_ms: i64,
-    ) -> Result<StoredConfig, sqlx::Error> {
+    ) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "INSERT INTO lcc_configs (fingerprint, sha256, revision, config_text, first_seen_ms) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (fingerprint) DO NOTHING",
+            "INSERT INTO lcc_configs (sha256, fingerprint, revision, config_text, registered_by, first_seen_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sha256) DO NOTHING",
         )
-        .bind(fingerprint)
         .bind(sha256)
+        .bind(fingerprint)
         .bind(i64::from(revision))
         .bind(text)
+        .bind(by.as_str())
         .bind(now_ms)
         .execute(&self.pool)
         .await?;
-        self.config(fingerprint).await?.ok_or_else(|| sqlx::Error::RowNotFound)
+        if by == RegisteredBy::Site {
+            sqlx::query("UPDATE lcc_configs SET registered_by = 'site' WHERE sha256 = $1")
+                .bind(sha256)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
     }
 
     /// Whether the database answers.
@@ -253,15 +313,39 @@ impl Db {
         sqlx::query("SELECT 1").fetch_one(&self.pool).await.is_ok()
     }
 
-    /// Deletes decisions stored before `before_ms`; returns how many.
+    /// Deletes decisions stored before `before_ms`, a bounded batch per
+    /// statement (a purge never holds the database for long); returns how many.
     pub async fn purge(&self, before_ms: i64) -> Result<u64, sqlx::Error> {
-        let done = sqlx::query("DELETE FROM lcc_decisions WHERE server_ms < $1")
+        let mut total = 0;
+        loop {
+            let done = sqlx::query(
+                "DELETE FROM lcc_decisions WHERE row_id IN \
+                 (SELECT row_id FROM lcc_decisions WHERE server_ms < $1 ORDER BY row_id LIMIT 5000)",
+            )
             .bind(before_ms)
             .execute(&self.pool)
             .await?;
-        Ok(done.rows_affected())
+            total += done.rows_affected();
+            if done.rows_affected() < 5000 {
+                return Ok(total);
+            }
+        }
     }
 }
+
+fn stored_config(r: sqlx::any::AnyRow) -> StoredConfig {
+    StoredConfig {
+        sha256: r.get(0),
+        text: r.get(1),
+        by_site: r.get::<String, _>(2) == "site",
+    }
+}
+
+/// The most decisions the visitor's history lists (a consent id with more is
+/// not a visitor's).
+pub const HISTORY_LIMIT: i64 = 1000;
+/// Rows an export reads per query.
+pub const EXPORT_PAGE: i64 = 2000;
 
 /// One stored decision, as exports and the visitor's history read it.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -280,6 +364,8 @@ pub struct LoggedRow {
     pub revision: i64,
     /// The fingerprint of the config text shown.
     pub config: String,
+    /// The SHA-256 of the config text the decision was checked against.
+    pub config_sha256: String,
     /// Category id to granted (JSON object).
     pub categories: serde_json::Value,
     /// Service id to granted (JSON object).
@@ -299,10 +385,13 @@ pub struct LoggedRow {
     pub ip_prefix: Option<String>,
     /// The signed receipt returned for it (JSON).
     pub receipt: serde_json::Value,
+    /// The row's place in the table (exports page by it).
+    #[serde(skip)]
+    pub row_id: i64,
 }
 
 const SELECT_ROWS: &str = "SELECT consent_id, seq, server_ms, client_ms, first_ms, revision, config, categories, \
-     services, source, lang, gpc, origin, path, ip_prefix, receipt FROM lcc_decisions";
+     services, source, lang, gpc, origin, path, ip_prefix, receipt, config_sha256, row_id FROM lcc_decisions";
 
 fn logged_row(r: &sqlx::any::AnyRow) -> LoggedRow {
     let json = |i: usize| serde_json::from_str(&r.get::<String, _>(i)).unwrap_or(serde_json::Value::Null);
@@ -323,20 +412,41 @@ fn logged_row(r: &sqlx::any::AnyRow) -> LoggedRow {
         path: r.get(13),
         ip_prefix: r.get(14),
         receipt: json(15),
+        config_sha256: r.get(16),
+        row_id: r.get(17),
     }
 }
 
 impl Db {
-    /// Every decision under one consent id, oldest first.
+    /// The decisions under one consent id, oldest first (at most [`HISTORY_LIMIT`]).
     pub async fn history(&self, consent_id: &str) -> Result<Vec<LoggedRow>, sqlx::Error> {
-        let sql = format!("{SELECT_ROWS} WHERE consent_id = $1 ORDER BY seq");
+        let sql = format!("{SELECT_ROWS} WHERE consent_id = $1 ORDER BY seq LIMIT {HISTORY_LIMIT}");
         let rows = sqlx::query(&sql).bind(consent_id).fetch_all(&self.pool).await?;
         Ok(rows.iter().map(logged_row).collect())
     }
 
-    /// Decisions stored in `[from_ms, to_ms)`, optionally of one revision, in
-    /// the order stored, handed to `each` one by one (an export of millions of
-    /// rows never sits in memory).
+    /// One page of an export: decisions stored in `[from_ms, to_ms)`,
+    /// optionally of one revision, after row `after`, in the order stored.
+    pub async fn export_page(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+        revision: Option<u32>,
+        after: i64,
+    ) -> Result<Vec<LoggedRow>, sqlx::Error> {
+        let rev = if revision.is_some() { " AND revision = $4" } else { "" };
+        let sql = format!(
+            "{SELECT_ROWS} WHERE server_ms >= $1 AND server_ms < $2 AND row_id > $3{rev} ORDER BY row_id LIMIT {EXPORT_PAGE}"
+        );
+        let mut query = sqlx::query(&sql).bind(from_ms).bind(to_ms).bind(after);
+        if let Some(rev) = revision {
+            query = query.bind(i64::from(rev));
+        }
+        Ok(query.fetch_all(&self.pool).await?.iter().map(logged_row).collect())
+    }
+
+    /// Every decision of an export handed to `each` in turn, page by page (an
+    /// export of millions of rows never sits in memory); returns how many.
     pub async fn export(
         &self,
         from_ms: i64,
@@ -344,28 +454,22 @@ impl Db {
         revision: Option<u32>,
         mut each: impl FnMut(LoggedRow) -> std::io::Result<()>,
     ) -> Result<u64, LogServerError> {
-        use futures_util::TryStreamExt;
-        let sql = match revision {
-            Some(_) => {
-                format!("{SELECT_ROWS} WHERE server_ms >= $1 AND server_ms < $2 AND revision = $3 ORDER BY row_id")
+        let (mut after, mut n) = (0, 0);
+        loop {
+            let page = self
+                .export_page(from_ms, to_ms, revision, after)
+                .await
+                .map_err(|e| LogServerError::Database(e.to_string()))?;
+            let last = page.len() < EXPORT_PAGE as usize;
+            for row in page {
+                after = row.row_id;
+                each(row).map_err(|e| LogServerError::Io(e.to_string()))?;
+                n += 1;
             }
-            None => format!("{SELECT_ROWS} WHERE server_ms >= $1 AND server_ms < $2 ORDER BY row_id"),
-        };
-        let mut query = sqlx::query(&sql).bind(from_ms).bind(to_ms);
-        if let Some(rev) = revision {
-            query = query.bind(i64::from(rev));
+            if last {
+                return Ok(n);
+            }
         }
-        let mut rows = query.fetch(&self.pool);
-        let mut n = 0;
-        while let Some(r) = rows
-            .try_next()
-            .await
-            .map_err(|e| LogServerError::Database(e.to_string()))?
-        {
-            each(logged_row(&r)).map_err(|e| LogServerError::Io(e.to_string()))?;
-            n += 1;
-        }
-        Ok(n)
     }
 }
 
@@ -403,7 +507,7 @@ async fn write_loop(pool: AnyPool, rx: std::sync::Arc<tokio::sync::Mutex<mpsc::R
 async fn insert(pool: &AnyPool, batch: &[Job]) -> Result<Vec<Stored>, sqlx::Error> {
     let mut sql = String::from(
         "INSERT INTO lcc_decisions (consent_id, seq, server_ms, client_ms, first_ms, revision, config, \
-         categories, services, source, lang, gpc, origin, path, ip_prefix, digest, receipt) VALUES ",
+         config_sha256, categories, services, source, lang, gpc, origin, path, ip_prefix, digest, receipt) VALUES ",
     );
     for i in 0..batch.len() {
         if i > 0 {
@@ -429,6 +533,7 @@ async fn insert(pool: &AnyPool, batch: &[Job]) -> Result<Vec<Stored>, sqlx::Erro
             .bind(r.first_ms)
             .bind(r.revision)
             .bind(r.config.clone())
+            .bind(r.config_sha256.clone())
             .bind(r.categories.clone())
             .bind(r.services.clone())
             .bind(r.source)

@@ -34,7 +34,7 @@ pub struct ExportQuery {
     pub to: Option<String>,
     /// Only this config revision.
     pub rev: Option<u32>,
-    /// `csv` or `ndjson` (default).
+    /// `csv` (default) or `ndjson`.
     pub format: Option<String>,
 }
 
@@ -46,7 +46,7 @@ impl ExportQuery {
         let format = self
             .format
             .as_deref()
-            .map_or(Some(ExportFormat::Ndjson), ExportFormat::parse)?;
+            .map_or(Some(ExportFormat::Csv), ExportFormat::parse)?;
         Some((from, to, self.rev, format))
     }
 }
@@ -100,7 +100,7 @@ pub fn iso_utc(ms: i64) -> String {
 
 /// The CSV header line.
 pub const CSV_HEADER: &str =
-    "server_time,client_time,consent_id,seq,revision,config,source,lang,gpc,origin,path,granted,refused,ip_prefix\n";
+    "server_time,client_time,consent_id,seq,revision,config,config_sha256,source,lang,gpc,origin,path,granted,refused,ip_prefix\n";
 
 fn csv_field(out: &mut String, text: &str) {
     // Quoted when needed; a leading = + - @ is prefixed with ' so a spreadsheet
@@ -144,6 +144,7 @@ pub fn csv_line(r: &LoggedRow) -> String {
         r.seq.to_string(),
         r.revision.to_string(),
         r.config.clone(),
+        r.config_sha256.clone(),
         r.source.clone(),
         r.lang.clone(),
         r.gpc.to_string(),
@@ -162,6 +163,14 @@ pub fn csv_line(r: &LoggedRow) -> String {
     }
     out.push('\n');
     out
+}
+
+/// One decision as a line of `format`.
+pub fn line(format: ExportFormat, r: &LoggedRow) -> String {
+    match format {
+        ExportFormat::Csv => csv_line(r),
+        ExportFormat::Ndjson => ndjson_line(r),
+    }
 }
 
 /// One decision as an NDJSON line.
@@ -184,25 +193,6 @@ pub async fn export_to(
         out.write_all(CSV_HEADER.as_bytes())
             .map_err(|e| LogServerError::Io(e.to_string()))?;
     }
-    db.export(from, to, rev, |r| {
-        let line = match format {
-            ExportFormat::Csv => csv_line(&r),
-            ExportFormat::Ndjson => ndjson_line(&r),
-        };
-        out.write_all(line.as_bytes())
-    })
-    .await
-}
-
-/// An export as one text (the admin API; the CLI streams to a file instead).
-pub async fn export_text(
-    db: &Db,
-    from: i64,
-    to: i64,
-    rev: Option<u32>,
-    format: ExportFormat,
-) -> Result<Vec<u8>, LogServerError> {
-    let mut out = Vec::new();
-    export_to(db, from, to, rev, format, &mut out).await?;
-    Ok(out)
+    db.export(from, to, rev, |r| out.write_all(line(format, &r).as_bytes()))
+        .await
 }

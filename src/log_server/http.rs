@@ -14,10 +14,11 @@ use sha2::{Digest, Sha256};
 
 use crate::core::{is_uuid_v4, truncated_ip, ConsentConfig, LogError, LoggedDecision, ReceiptBody, MAX_LOG_BODY_BYTES};
 
+use super::db::EXPORT_PAGE;
 use super::db::{NewDecision, Stored};
-use super::export::{export_text, ExportFormat, ExportQuery};
+use super::export::{line, ExportFormat, ExportQuery, CSV_HEADER};
 use super::keys::{public_pem, sha256_hex};
-use super::{now_ms, KnownConfig, LogServer};
+use super::{now_ms, ConfigRefusal, KnownConfig, LogServer};
 
 /// Where the receipt key's public half is served.
 pub const KEY_PATH: &str = "/.well-known/leptos-consent/receipt-key";
@@ -52,8 +53,15 @@ fn allowed_origin(server: &LogServer, headers: &HeaderMap) -> Result<Option<Head
         return Ok(None);
     };
     let text = o.to_str().map_err(|_| ())?;
-    let own = headers
-        .get(header::HOST)
+    // The host the browser asked for: behind a trusted proxy that rewrites Host
+    // (nginx does by default), the one it forwards.
+    let forwarded = server
+        .settings
+        .trust_proxy
+        .then(|| headers.get("x-forwarded-host"))
+        .flatten();
+    let own = forwarded
+        .or_else(|| headers.get(header::HOST))
         .and_then(|h| h.to_str().ok())
         .is_some_and(|host| {
             text.strip_prefix("https://")
@@ -216,6 +224,7 @@ async fn store_decision(server: &LogServer, request: Request, origin: Option<&He
         first_ms: decision.first as i64,
         revision: i64::from(decision.rev),
         config: decision.config.clone(),
+        config_sha256: known.sha256.clone(),
         categories: serde_json::to_string(&decision.categories).unwrap_or_default(),
         services: serde_json::to_string(&decision.services).unwrap_or_default(),
         source: decision.source.as_str(),
@@ -241,11 +250,19 @@ async fn store_decision(server: &LogServer, request: Request, origin: Option<&He
         }
         Ok(Stored::Existing { .. }) => {
             server.metrics.refused("sequence_taken");
-            refuse(
+            // The number to use instead: past every one taken under this id.
+            let next = server.db.last_seq(&decision.id).await.unwrap_or(0) + 1;
+            let body = serde_json::json!({
+                "error": "sequence_taken",
+                "message": "another decision is stored under this consent id and sequence number",
+                "next_seq": next,
+            });
+            (
                 StatusCode::CONFLICT,
-                "sequence_taken",
-                "another decision is stored under this consent id and sequence number",
+                [(header::CONTENT_TYPE, "application/json")],
+                body.to_string(),
             )
+                .into_response()
         }
         Err(e) => unavailable(server, e),
     }
@@ -286,22 +303,29 @@ async fn known_config(server: &LogServer, d: &LoggedDecision) -> Result<Arc<Know
         return Ok(server.remember(&d.config, config, stored.sha256));
     }
     match &d.config_text {
-        Some(text) if server.settings.accept_configs => match server.register_config(text).await {
-            Ok(_) => server
-                .configs
-                .read()
-                .ok()
-                .and_then(|m| m.get(&d.config).cloned())
-                .ok_or_else(|| unavailable(server, "config vanished")),
-            Err(e) if e.starts_with("another config") => {
-                server.metrics.refused("config_unknown");
-                Err(refuse(StatusCode::CONFLICT, "config_conflict", e))
+        Some(text) if server.settings.accept_configs => {
+            match server.register_config(text, super::db::RegisteredBy::Browser).await {
+                Ok(_) => server
+                    .configs
+                    .read()
+                    .ok()
+                    .and_then(|m| m.get(&d.config).cloned())
+                    .ok_or_else(|| unavailable(server, "config vanished")),
+                Err(ConfigRefusal::Database(e)) => Err(unavailable(server, e)),
+                Err(e @ ConfigRefusal::Invalid(_)) => {
+                    server.metrics.refused("invalid");
+                    Err(refuse(StatusCode::UNPROCESSABLE_ENTITY, "invalid_config", e))
+                }
+                Err(e @ ConfigRefusal::Conflict(_)) => {
+                    server.metrics.refused("config_unknown");
+                    Err(refuse(StatusCode::CONFLICT, "config_conflict", e))
+                }
+                Err(e @ ConfigRefusal::Limit) => {
+                    server.metrics.refused("config_unknown");
+                    Err(refuse(StatusCode::CONFLICT, "config_limit", e))
+                }
             }
-            Err(e) => {
-                server.metrics.refused("invalid");
-                Err(refuse(StatusCode::UNPROCESSABLE_ENTITY, "invalid_config", e))
-            }
-        },
+        }
         _ => {
             server.metrics.refused("config_unknown");
             Err(refuse(
@@ -409,20 +433,40 @@ async fn admin_export(
             "from/to: Unix ms or YYYY-MM-DD; rev: a number; format: csv or ndjson",
         );
     };
-    match export_text(&server.db, from, to, rev, format).await {
-        Ok(text) => {
-            let kind = match format {
-                ExportFormat::Csv => "text/csv; charset=utf-8",
-                ExportFormat::Ndjson => "application/x-ndjson",
-            };
-            (
-                [(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "no-store")],
-                Body::from(text),
-            )
-                .into_response()
+    let kind = match format {
+        ExportFormat::Csv => "text/csv; charset=utf-8",
+        ExportFormat::Ndjson => "application/x-ndjson",
+    };
+    // Page by page as the client reads: an export of millions of rows never sits in memory.
+    let pages = futures_util::stream::unfold(Some((0i64, true)), move |state| {
+        let server = server.clone();
+        async move {
+            let (after, first) = state?;
+            let mut chunk = String::new();
+            if first && format == ExportFormat::Csv {
+                chunk.push_str(CSV_HEADER);
+            }
+            match server.db.export_page(from, to, rev, after).await {
+                Ok(page) => {
+                    let more = page.len() == EXPORT_PAGE as usize;
+                    let last = page.last().map_or(after, |r| r.row_id);
+                    for r in &page {
+                        chunk.push_str(&line(format, r));
+                    }
+                    Some((Ok::<_, std::io::Error>(chunk), more.then_some((last, false))))
+                }
+                Err(e) => {
+                    server.metrics.db_error();
+                    Some((Err(std::io::Error::other(e.to_string())), None))
+                }
+            }
         }
-        Err(e) => unavailable(&server, e),
-    }
+    });
+    (
+        [(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "no-store")],
+        Body::from_stream(pages),
+    )
+        .into_response()
 }
 
 async fn admin_config(
@@ -433,7 +477,13 @@ async fn admin_config(
     if !is_admin(&server, &headers) {
         return not_admin();
     }
-    match server.db.config(&fingerprint).await {
+    // A SHA-256 (what a receipt names) or a fingerprint (what a row names).
+    let found = if fingerprint.len() == 64 {
+        server.db.config_by_sha256(&fingerprint).await
+    } else {
+        server.db.config(&fingerprint).await
+    };
+    match found {
         Ok(Some(c)) => ([(header::CONTENT_TYPE, "application/json")], c.text).into_response(),
         Ok(None) => refuse(StatusCode::NOT_FOUND, "not_found", "no config with this fingerprint"),
         Err(e) => unavailable(&server, e),

@@ -71,6 +71,18 @@ pub fn parse_public(text: &str) -> Option<VerifyingKey> {
 }
 
 impl Keys {
+    /// Loads the key from `path`; an error when there is none (the tools that
+    /// only read the key never make one the site would then publish by mistake).
+    pub fn load(path: &Path) -> Result<Keys, LogServerError> {
+        if !path.exists() {
+            return Err(LogServerError::Config(format!(
+                "no receipt key at {} (LCC_KEY_FILE): `lcc-server serve` makes it on its first start",
+                path.display()
+            )));
+        }
+        Self::load_or_create(path)
+    }
+
     /// Loads the key from `path`, making it first (readable by the owner only)
     /// when the file does not exist.
     pub fn load_or_create(path: &Path) -> Result<Keys, LogServerError> {

@@ -25,9 +25,21 @@ impl Limiter {
     }
 
     /// Whether a request from `ip` may go ahead now (and spends a token if so).
+    /// IPv6 addresses count by their /64: one subscriber gets a whole /64, so
+    /// counting each address would give one client endless buckets.
     pub fn allow(&self, ip: Option<IpAddr>) -> bool {
         let (Some((rate, burst)), Some(ip)) = (self.rate, ip) else {
             return true;
+        };
+        let ip = match ip {
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => IpAddr::V4(v4),
+                None => {
+                    let s = v6.segments();
+                    IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+                }
+            },
+            v4 => v4,
         };
         let Ok(mut buckets) = self.buckets.lock() else {
             return true;

@@ -90,6 +90,10 @@ pub struct Settings {
     /// `LCC_ACCEPT_CONFIGS=0`: refuse config texts sent by browsers (only
     /// `LCC_CONFIGS` ones are known). Default: accept one the core validates.
     pub accept_configs: bool,
+    /// `LCC_MAX_BROWSER_CONFIGS`: how many config texts browsers may register
+    /// (default 20): each is kept for good, so a client cannot grow the table
+    /// without bound by sending texts.
+    pub max_browser_configs: i64,
 }
 
 impl Default for Settings {
@@ -107,6 +111,7 @@ impl Default for Settings {
             rate_limit: Some((5.0, 30.0)),
             configs: Vec::new(),
             accept_configs: true,
+            max_browser_configs: 20,
         }
     }
 }
@@ -199,7 +204,40 @@ impl Settings {
         if let Some(v) = var("LCC_ACCEPT_CONFIGS") {
             s.accept_configs = !matches!(v.as_str(), "0" | "false" | "no");
         }
+        if let Some(v) = var("LCC_MAX_BROWSER_CONFIGS") {
+            s.max_browser_configs = v
+                .parse()
+                .ok()
+                .filter(|n| *n >= 0)
+                .ok_or_else(|| bad("LCC_MAX_BROWSER_CONFIGS", "not a whole number ≥ 0"))?;
+        }
         Ok(s)
+    }
+}
+
+/// Why a config text was not registered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigRefusal {
+    /// The core does not accept it (the message names what is wrong).
+    Invalid(String),
+    /// Another text answers for this fingerprint (the site's, or the first a browser sent).
+    Conflict(String),
+    /// Browsers have sent `LCC_MAX_BROWSER_CONFIGS` texts already.
+    Limit,
+    /// The database failed.
+    Database(String),
+}
+
+impl std::fmt::Display for ConfigRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigRefusal::Invalid(e) => write!(f, "not a valid config: {e}"),
+            ConfigRefusal::Conflict(fp) => write!(f, "another config text is registered under fingerprint {fp}"),
+            ConfigRefusal::Limit => {
+                f.write_str("the server takes no more config texts from browsers: register this one with LCC_CONFIGS")
+            }
+            ConfigRefusal::Database(e) => write!(f, "database: {e}"),
+        }
     }
 }
 
@@ -244,7 +282,7 @@ impl LogServer {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| LogServerError::Io(format!("LCC_CONFIGS {}: {e}", path.display())))?;
             server
-                .register_config(&text)
+                .register_config(&text, db::RegisteredBy::Site)
                 .await
                 .map_err(|e| LogServerError::Config(format!("LCC_CONFIGS {}: {e}", path.display())))?;
         }
@@ -280,21 +318,37 @@ impl LogServer {
         }
     }
 
-    /// Stores a config text (validated by the core) under its fingerprint.
-    pub async fn register_config(&self, text: &str) -> Result<String, String> {
-        let config = crate::core::ConsentConfig::from_json(text).map_err(|e| e.to_string())?;
+    /// Stores a config text (validated by the core) and makes it the one its
+    /// fingerprint is checked against when it should be: a text the site
+    /// registers always is; one a browser sends only when no other text has
+    /// that fingerprint, and only while fewer than `LCC_MAX_BROWSER_CONFIGS`
+    /// came from browsers.
+    pub async fn register_config(&self, text: &str, by: db::RegisteredBy) -> Result<String, ConfigRefusal> {
+        let config = crate::core::ConsentConfig::from_json(text).map_err(|e| ConfigRefusal::Invalid(e.to_string()))?;
         let fingerprint = crate::core::config_fingerprint(text);
         let sha = keys::sha256_hex(text.as_bytes());
-        let stored = self
-            .db
-            .put_config(&fingerprint, &sha, config.revision, text, now_ms() as i64)
-            .await
-            .map_err(|e| e.to_string())?;
-        if stored.sha256 != sha {
-            return Err(format!("another config text is stored under fingerprint {fingerprint}"));
+        let database = |e: sqlx::Error| ConfigRefusal::Database(e.to_string());
+        if by == db::RegisteredBy::Browser {
+            if let Some(other) = self.db.config(&fingerprint).await.map_err(database)? {
+                if other.sha256 != sha {
+                    return Err(ConfigRefusal::Conflict(fingerprint));
+                }
+            } else if self.db.browser_configs().await.map_err(database)? >= self.settings.max_browser_configs {
+                return Err(ConfigRefusal::Limit);
+            }
         }
-        self.remember(&fingerprint, config, sha);
-        Ok(fingerprint)
+        self.db
+            .put_config(&fingerprint, &sha, config.revision, text, by, now_ms() as i64)
+            .await
+            .map_err(database)?;
+        let preferred = self.db.config(&fingerprint).await.map_err(database)?;
+        match preferred {
+            Some(p) if p.sha256 == sha => {
+                self.remember(&fingerprint, config, sha);
+                Ok(fingerprint)
+            }
+            _ => Err(ConfigRefusal::Conflict(fingerprint)),
+        }
     }
 
     fn remember(&self, fingerprint: &str, config: crate::core::ConsentConfig, sha256: String) -> Arc<KnownConfig> {
@@ -323,7 +377,7 @@ pub async fn routes<S: Clone + Send + Sync + 'static>(configs: &[&str]) -> Resul
     let server = LogServer::open(Settings::from_env()?).await?;
     for text in configs {
         server
-            .register_config(text)
+            .register_config(text, db::RegisteredBy::Site)
             .await
             .map_err(|e| LogServerError::Config(format!("the app's consent config: {e}")))?;
     }

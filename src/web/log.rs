@@ -14,6 +14,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::core::{
     config_fingerprint, renumbered, with_config_text, ConsentConfig, ConsentRecord, LogOutbox, LoggedDecision, Source,
+    LOG_QUEUE_LIMIT,
 };
 use crate::web::events::report;
 use crate::web::storage::ConsentStorage;
@@ -21,20 +22,30 @@ use crate::web::storage::ConsentStorage;
 thread_local! {
     /// Whether this page is sending the queue now (one sender at a time).
     static SENDING: Cell<bool> = const { Cell::new(false) };
+    /// The outbox for this page view when storage keeps nothing (blocked, full):
+    /// its decisions are still sent, once, from here.
+    static IN_MEMORY: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Where the outbox is kept.
-pub fn outbox_key(cfg: &ConsentConfig) -> String {
-    format!("{}_log", cfg.storage_key)
-}
-
-/// The outbox as stored.
+/// The outbox as stored (or as this page view keeps it, when storage does not).
 pub fn outbox(cfg: &ConsentConfig) -> LogOutbox {
-    LogOutbox::decode(ConsentStorage::open(&outbox_key(cfg)).load().as_deref())
+    let storage = ConsentStorage::open(&cfg.log_key());
+    let text = if storage.is_persistent() {
+        storage.load()
+    } else {
+        IN_MEMORY.with(|m| m.borrow().clone())
+    };
+    LogOutbox::decode(text.as_deref())
 }
 
 fn save(cfg: &ConsentConfig, outbox: &LogOutbox) {
-    ConsentStorage::open(&outbox_key(cfg)).save(&outbox.encode());
+    let storage = ConsentStorage::open(&cfg.log_key());
+    let text = outbox.encode();
+    if storage.is_persistent() {
+        storage.save(&text);
+    } else {
+        IN_MEMORY.with(|m| *m.borrow_mut() = Some(text));
+    }
 }
 
 fn page() -> (String, String) {
@@ -95,9 +106,9 @@ pub fn send_queued(cfg: &ConsentConfig) {
 /// What the server answered to one post.
 enum Answer {
     /// Stored (or stored before): its receipt, as the server wrote it.
-    Stored(String),
-    /// A 4xx naming why (`error`): the decision as sent will never be stored.
-    Refused(u16, String),
+    Stored(Option<String>),
+    /// A 4xx naming why (`error`), and the body: the decision as sent will never be stored.
+    Refused(u16, String, String),
     /// The server or the network failed: try again on a later page view.
     Later,
 }
@@ -122,7 +133,7 @@ async fn post(url: &str, body: &str) -> Answer {
         return Answer::Later;
     };
     let status = response.status();
-    let text = match response.text() {
+    let text: String = match response.text() {
         Ok(p) => JsFuture::from(p)
             .await
             .ok()
@@ -131,7 +142,9 @@ async fn post(url: &str, body: &str) -> Answer {
         Err(_) => String::new(),
     };
     match status {
-        200..=299 => Answer::Stored(text),
+        // A receipt is a small JSON object; anything else a server answers is not kept.
+        200..=299 if text.len() < 16 * 1024 && text.starts_with('{') => Answer::Stored(Some(text)),
+        200..=299 => Answer::Stored(None),
         // Too many from this address now: not the decision's fault.
         429 => Answer::Later,
         400..=499 => {
@@ -139,43 +152,55 @@ async fn post(url: &str, body: &str) -> Answer {
             let code = text
                 .strip_prefix("{\"error\":\"")
                 .and_then(|t| t.split('"').next())
-                .unwrap_or_default();
-            Answer::Refused(status, code.to_owned())
+                .unwrap_or_default()
+                .to_owned();
+            Answer::Refused(status, code, text)
         }
         _ => Answer::Later,
     }
 }
 
+/// The `next_seq` a `sequence_taken` answer carries (`…,"next_seq":7}`).
+fn next_seq(body: &str) -> u32 {
+    body.split("\"next_seq\":")
+        .nth(1)
+        .and_then(|t| t.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
 async fn send_all(cfg: &ConsentConfig, url: &str, config_text: &str) {
-    // Renumbering after "sequence_taken" is bounded: a server that says so for
-    // ever does not keep this page posting.
-    let mut renumbered_times = 0;
-    loop {
+    // At most as many posts as the queue can hold, and their re-sends: an outbox
+    // that cannot be written back (storage full) never keeps this page posting.
+    for _ in 0..3 * LOG_QUEUE_LIMIT {
         // Read again each time: another tab may have sent or queued meanwhile.
         let Some(entry) = outbox(cfg).queue.first().cloned() else {
             return;
         };
         let mut answer = post(url, &entry).await;
-        if matches!(&answer, Answer::Refused(409, code) if code == "config_unknown") {
+        if matches!(&answer, Answer::Refused(409, code, _) if code == "config_unknown") {
             // The first decision under this config on this server: it asks for the text.
             answer = post(url, &with_config_text(&entry, config_text)).await;
         }
         let mut outbox = outbox(cfg);
-        if matches!(&answer, Answer::Refused(409, code) if code == "sequence_taken") && renumbered_times < 3 {
-            // Another tab used this number: the decision goes under the next one.
-            renumbered_times += 1;
-            if let Some((again, seq)) = renumbered(&entry, outbox.seq.saturating_add(1)) {
-                outbox.seq = outbox.seq.max(seq);
-                for queued in outbox.queue.iter_mut().filter(|q| **q == entry) {
-                    queued.clone_from(&again);
+        if let Answer::Refused(409, code, body) = &answer {
+            if code == "sequence_taken" {
+                // Another tab (or a client that knew the consent id) used this number:
+                // the decision goes under the next free one, as the server says.
+                let seq = outbox.seq.saturating_add(1).max(next_seq(body));
+                if let Some((again, seq)) = renumbered(&entry, seq) {
+                    outbox.seq = outbox.seq.max(seq);
+                    for queued in outbox.queue.iter_mut().filter(|q| **q == entry) {
+                        queued.clone_from(&again);
+                    }
+                    save(cfg, &outbox);
+                    continue;
                 }
-                save(cfg, &outbox);
-                continue;
             }
         }
         match answer {
-            Answer::Stored(receipt) => outbox.settle(&entry, Some(receipt)),
-            Answer::Refused(status, code) => {
+            Answer::Stored(receipt) => outbox.settle(&entry, receipt),
+            Answer::Refused(status, code, _) => {
                 report(&format!(
                     "the consent log refused a decision ({status} {code}); it is not sent again"
                 ));
