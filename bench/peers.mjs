@@ -238,6 +238,25 @@ export const CONTESTANTS = [
     accept: "[data-testid=lcc-accept-all]",
     files: ["/dist/leptos-consent"],
   },
+  // Stamped, with preload hints for the first layer's two files right after the boot script
+  // (issue "The drop-in on a slow network"): the preload scanner starts them with the HTML
+  // instead of the boot script asking for them once it runs. A returning visitor's page asks
+  // for them too (from its cache when warm).
+  {
+    id: "ours-preload",
+    label: "leptos-consent, first layer preloaded",
+    ours: true,
+    stamp: true,
+    page: (html, site, dist = "dist") =>
+      ours(html, dist).replace(
+        bootTag(dist),
+        (tag) =>
+          `${tag}\n  <link rel="modulepreload" href="/${dist}/leptos-consent-banner.js">\n  <link rel="preload" as="style" href="/${dist}/leptos-consent-banner.css">`,
+      ),
+    banner: "[data-testid=lcc-banner]",
+    accept: "[data-testid=lcc-accept-all]",
+    files: ["/dist/leptos-consent"],
+  },
   // The same page with the config not stamped: the early banner checks the config itself
   // (boot/valid.mjs) before it decides a first visit without the wasm.
   {
