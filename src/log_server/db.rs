@@ -523,8 +523,13 @@ async fn insert(pool: &AnyPool, batch: &[Job]) -> Result<Vec<Stored>, sqlx::Erro
         sql.push(')');
     }
     sql.push_str(" ON CONFLICT (consent_id, seq) DO NOTHING RETURNING consent_id, seq");
+    // Rows go in key order (a stable sort keeps repeats of a key in batch order): two
+    // instances inserting overlapping keys then take their locks in the same order and
+    // cannot deadlock each other on Postgres.
+    let mut rows: Vec<&NewDecision> = batch.iter().map(|(r, _)| r).collect();
+    rows.sort_by(|a, b| (&a.consent_id, a.seq).cmp(&(&b.consent_id, b.seq)));
     let mut q = sqlx::query(&sql);
-    for (r, _) in batch {
+    for r in rows {
         q = q
             .bind(r.consent_id.clone())
             .bind(r.seq)
