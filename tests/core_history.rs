@@ -58,3 +58,11 @@ fn receipt_carries_the_record_and_history() {
     assert_eq!(v["history"].as_array().unwrap().len(), 1);
     assert_eq!(v["given_via"], "banner");
 }
+
+#[test]
+fn utc_times_are_written_as_javascript_writes_them() {
+    use leptos_consent::core::utc_iso;
+    assert_eq!(utc_iso(0), "1970-01-01T00:00:00.000Z");
+    assert_eq!(utc_iso(951_782_400_000), "2000-02-29T00:00:00.000Z");
+    assert_eq!(utc_iso(1_765_006_006_123), "2025-12-06T07:26:46.123Z");
+}

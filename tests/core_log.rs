@@ -187,3 +187,11 @@ fn paths_and_addresses_keep_only_what_is_allowed() {
     );
     assert_eq!(truncated_ip("::ffff:198.51.100.9".parse().unwrap()), "198.51.100.0/24");
 }
+
+#[test]
+fn the_browser_reads_a_refusal_s_code_and_free_number_without_a_json_reader() {
+    use leptos_consent::core::{refusal_code, refusal_next_seq};
+    let taken = r#"{"error":"sequence_taken","message":"another decision","next_seq":7}"#;
+    assert_eq!((refusal_code(taken), refusal_next_seq(taken)), ("sequence_taken", 7));
+    assert_eq!((refusal_code("<html>"), refusal_next_seq("{}")), ("", 0));
+}

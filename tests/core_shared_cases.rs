@@ -12,7 +12,7 @@
 
 mod common;
 
-use common::{demo_config_json, DAY, T0};
+use common::{demo_config_json, Rng, DAY, T0};
 use leptos_consent::core::{
     assess, category_granted, check_url, config_fingerprint, consent_mode_update, decode_history, denied_services,
     diff, encode_history, gpc_conflict, granted_service_scripts, plan_activation, plan_erase, plan_http_only_probe,
@@ -182,30 +182,6 @@ fn banner_texts() -> Value {
         "gpc_note": t.gpc_note,
         "saved": t.saved,
     })
-}
-
-/// A small deterministic generator (xorshift64*), so failures reproduce.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<T: Copy>(&mut self, v: &[T]) -> T {
-        v[self.below(v.len())]
-    }
-    fn bytes(&mut self) -> [u8; 16] {
-        let mut b = [0; 16];
-        for x in &mut b {
-            *x = self.next() as u8;
-        }
-        b
-    }
 }
 
 /// The configs the generated cases run against: the demo's, and variants.

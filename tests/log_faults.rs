@@ -105,11 +105,7 @@ impl Server {
             .spawn()
             .unwrap();
         let server = Server { child, port };
-        let until = Instant::now() + Duration::from_secs(30);
-        while http(port, "GET", "/healthz", "").map(|a| a.0) != Some(200) {
-            assert!(Instant::now() < until, "lcc-server did not come up on {port}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        wait_healthy(port);
         server
     }
     /// SIGKILL: no shutdown, no flush.
@@ -123,6 +119,15 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// Waits until the server on `port` answers `/healthz` with 200.
+fn wait_healthy(port: u16) {
+    let until = Instant::now() + Duration::from_secs(30);
+    while http(port, "GET", "/healthz", "").map(|a| a.0) != Some(200) {
+        assert!(Instant::now() < until, "lcc-server did not come up on {port}");
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
@@ -388,11 +393,7 @@ fn script_of_answers(db_url: &str, dir: &Path, port: u16) -> Vec<String> {
         .spawn()
         .unwrap();
     let server = Server { child, port };
-    let until = Instant::now() + Duration::from_secs(30);
-    while http(port, "GET", "/healthz", "").map(|a| a.0) != Some(200) {
-        assert!(Instant::now() < until, "lcc-server did not come up on {port}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_healthy(port);
     let origin = format!("Origin: {ORIGIN}\r\n");
     let first = decision(901);
     let mut with_text = first.clone();

@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::{demo_config, demo_config_json};
+use common::{demo_config, demo_config_json, Rng};
 use leptos_consent::core::{config_fingerprint, record_decision, Choice, LoggedDecision, Method, Source};
 use leptos_consent::log_server::keys::verify;
 use leptos_consent::log_server::{router, LogServer, Settings};
@@ -21,20 +21,6 @@ use sqlx::Row;
 use tower::ServiceExt;
 
 const ORIGIN: &str = "https://shop.example";
-
-/// xorshift64*: fast, seeded, reproducible.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 fn valid(rng: &mut Rng) -> String {
     let cfg = demo_config();

@@ -572,3 +572,21 @@ pub fn renumbered(entry: &str, seq: u32) -> Option<(String, u32)> {
     let new = seq.max(old.saturating_add(1)).min(MAX_LOGGED_SEQ);
     Some((format!("{}{new}{}", &entry[..start], &entry[end..]), new))
 }
+
+/// The code of a refusal the log server answered (`{"error":"<code>",…}`;
+/// the server writes `error` first), read without a JSON reader: empty when
+/// the body is not one.
+pub fn refusal_code(body: &str) -> &str {
+    body.strip_prefix("{\"error\":\"")
+        .and_then(|t| t.split('"').next())
+        .unwrap_or_default()
+}
+
+/// The free sequence number a `sequence_taken` refusal names (`"next_seq":7`), 0 without one.
+pub fn refusal_next_seq(body: &str) -> u32 {
+    body.split("\"next_seq\":")
+        .nth(1)
+        .and_then(|t| t.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}

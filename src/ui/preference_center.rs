@@ -3,8 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::core::Source;
-use crate::core::{Choice, HistoryEntry, Texts};
+use crate::core::{utc_iso, Choice, HistoryEntry, Source, Texts};
 use crate::ui::{choice_actions, choice_list, in_language, ConsentContext};
 
 /// The preference center. Renders inline (not as a modal) and always shows the
@@ -129,23 +128,6 @@ fn time_view(ms: u64) -> impl IntoView {
     view! { <time datetime=iso>{move || shown.get()}</time> }
 }
 
-/// `ms` (Unix milliseconds) as an ISO 8601 UTC time, as `Date.toISOString` writes it.
-fn utc_iso(ms: u64) -> String {
-    let (days, rest) = ((ms / 86_400_000) as i64, ms % 86_400_000);
-    // Days to a civil date (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    let (h, m, s, milli) = (rest / 3_600_000, rest / 60_000 % 60, rest / 1000 % 60, rest % 1000);
-    format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{milli:03}Z")
-}
-
 fn history_item(e: &HistoryEntry, t: &Texts) -> impl IntoView {
     let mut parts = Vec::new();
     if !e.granted.is_empty() {
@@ -161,15 +143,5 @@ fn history_item(e: &HistoryEntry, t: &Texts) -> impl IntoView {
         <li data-via=e.via.as_str()>
             {time_view(e.at)} " · " {e.via.as_str()} " · " {parts.join(" · ")}
         </li>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn utc_times_are_written_as_javascript_writes_them() {
-        assert_eq!(super::utc_iso(0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(super::utc_iso(951_782_400_000), "2000-02-29T00:00:00.000Z");
-        assert_eq!(super::utc_iso(1_765_006_006_123), "2025-12-06T07:26:46.123Z");
     }
 }

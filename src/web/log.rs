@@ -13,8 +13,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::core::{
-    config_fingerprint, renumbered, with_config_text, ConsentConfig, ConsentRecord, LogOutbox, LoggedDecision, Source,
-    LOG_QUEUE_LIMIT,
+    config_fingerprint, refusal_code, refusal_next_seq, renumbered, with_config_text, ConsentConfig, ConsentRecord,
+    LogOutbox, LoggedDecision, Source, LOG_QUEUE_LIMIT,
 };
 use crate::web::events::report;
 use crate::web::storage::ConsentStorage;
@@ -147,26 +147,9 @@ async fn post(url: &str, body: &str) -> Answer {
         200..=299 => Answer::Stored(None),
         // Too many from this address now: not the decision's fault.
         429 => Answer::Later,
-        400..=499 => {
-            // {"error":"<code>",…}: the code is all this needs of it.
-            let code = text
-                .strip_prefix("{\"error\":\"")
-                .and_then(|t| t.split('"').next())
-                .unwrap_or_default()
-                .to_owned();
-            Answer::Refused(status, code, text)
-        }
+        400..=499 => Answer::Refused(status, refusal_code(&text).to_owned(), text),
         _ => Answer::Later,
     }
-}
-
-/// The `next_seq` a `sequence_taken` answer carries (`…,"next_seq":7}`).
-fn next_seq(body: &str) -> u32 {
-    body.split("\"next_seq\":")
-        .nth(1)
-        .and_then(|t| t.split(|c: char| !c.is_ascii_digit()).next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0)
 }
 
 async fn send_all(cfg: &ConsentConfig, url: &str, config_text: &str) {
@@ -187,7 +170,7 @@ async fn send_all(cfg: &ConsentConfig, url: &str, config_text: &str) {
             if code == "sequence_taken" {
                 // Another tab (or a client that knew the consent id) used this number:
                 // the decision goes under the next free one, as the server says.
-                let seq = outbox.seq.saturating_add(1).max(next_seq(body));
+                let seq = outbox.seq.saturating_add(1).max(refusal_next_seq(body));
                 if let Some((again, seq)) = renumbered(&entry, seq) {
                     outbox.seq = outbox.seq.max(seq);
                     for queued in outbox.queue.iter_mut().filter(|q| **q == entry) {

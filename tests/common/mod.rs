@@ -44,3 +44,27 @@ pub fn bare_config(fields: &serde_json::Value) -> Result<ConsentConfig, String> 
     }
     ConsentConfig::from_json(&cfg.to_string()).map_err(|e| e.to_string())
 }
+
+/// A small deterministic generator (xorshift64*), so failures reproduce.
+pub struct Rng(pub u64);
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    pub fn pick<T: Copy>(&mut self, v: &[T]) -> T {
+        v[self.below(v.len())]
+    }
+    pub fn bytes(&mut self) -> [u8; 16] {
+        let mut b = [0; 16];
+        for x in &mut b {
+            *x = self.next() as u8;
+        }
+        b
+    }
+}
