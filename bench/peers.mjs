@@ -12,6 +12,7 @@
 //   accept      selector of its "Accept all" button on the first layer
 //   files       path prefixes of everything the consent manager loads
 import { readFileSync } from "node:fs";
+import { byteCounts } from "./probe.mjs";
 
 const NM = new URL("node_modules/", import.meta.url).pathname;
 /// Served next to the site (see run.mjs): the peers' published files.
@@ -27,7 +28,8 @@ export const TAGS = ["ga", "ga-config", "mixpanel", "reading-list"];
 
 // The built page (site/index.html) is minified by Trunk: attributes may be unquoted.
 const CONFIG = /<script[^>]*\bid="?cc-config"?[^>]*>([\s\S]*?)<\/script>/;
-const BOOT = /<script src="?dist\/leptos-consent-boot\.js"?><\/script>/;
+// The boot script's tag (deferred, as the README's snippet has it) and the first-layer hint after it.
+const BOOT = /<script defer src="?dist\/leptos-consent-boot\.js"?><\/script>\s*<script>\(d=>[^<]*<\/script>/;
 const GATED = /<script[^>]*\btype="?text\/plain"?[^>]*>[\s\S]*?<\/script>/g;
 
 /** The demo page without our consent manager and without its gated scripts. */
@@ -186,10 +188,11 @@ function control(html) {
 
 export const CONTROL = { id: "control", label: "page without a consent manager", page: control, files: [] };
 
-/** Ours: the demo's config and boot script, with the same gated tags as the peers (vanilla-compatible markup). */
-const bootTag = (dist) => `<script src="${dist}/leptos-consent-boot.js"></script>`;
+/** The README's snippet after the config: the boot script deferred, then the first-layer hint (boot/hint.html). */
+const HINT = readFileSync(new URL("../boot/hint.html", import.meta.url), "utf8");
+const snippet = (dist) => `<script defer src="${dist}/leptos-consent-boot.js"></script>\n  ${HINT}`;
 
-/** Our page, with the distribution in the site's folder `dist`. */
+/** Ours: the demo's config and the snippet, with the same gated tags as the peers (vanilla-compatible markup). */
 function ours(html, dist = "dist") {
   const config = JSON.parse(CONFIG.exec(html)[1]);
   // The demo also loads Algolia from the config; the benchmark gates the same tags everywhere.
@@ -202,9 +205,9 @@ function ours(html, dist = "dist") {
 `;
   const cmp = `
   <script type="application/json" id="cc-config">${JSON.stringify(config)}</script>
-  ${bootTag(dist)}`;
+  ${snippet(dist)}`;
   // First in the head, as docs/embedding.md asks: before the page's stylesheets and scripts, which
-  // would hold a pasted boot script back until they have loaded.
+  // would hold a pasted boot script (and the hint) back until they have loaded.
   const page = bare(html);
   const at = page.indexOf(">", page.indexOf("<meta charset")) + 1;
   if (at === 0) throw new Error("index.html changed: update bench/peers.mjs");
@@ -219,6 +222,7 @@ export const CONTESTANTS = [
     label: "leptos-consent",
     ours: true,
     stamp: true,
+    pasted: byteCounts(Buffer.from(HINT)).brotli, // the first-layer hint, in every page's HTML
     page: (html, site, dist) => ours(html, dist),
     banner: "[data-testid=lcc-banner]",
     accept: "[data-testid=lcc-accept-all]",
@@ -233,26 +237,20 @@ export const CONTESTANTS = [
     stamp: true,
     inline: ["/dist/leptos-consent-boot.js"],
     page: (html, site, dist = "dist") =>
-      ours(html, dist).replace(bootTag(dist), () => `<script data-base="/${dist}/">${readFileSync(`${site}/${dist}/leptos-consent-boot.js`, "utf8")}</script>`),
+      ours(html, dist).replace(snippet(dist), () => `<script data-base="/${dist}/">${readFileSync(`${site}/${dist}/leptos-consent-boot.js`, "utf8")}</script>`),
     banner: "[data-testid=lcc-banner]",
     accept: "[data-testid=lcc-accept-all]",
     files: ["/dist/leptos-consent"],
   },
-  // Stamped, with preload hints for the first layer's two files right after the boot script
-  // (issue "The drop-in on a slow network"): the preload scanner starts them with the HTML
-  // instead of the boot script asking for them once it runs. A returning visitor's page asks
-  // for them too (from its cache when warm).
+  // Stamped, with the snippet as it was until December 2026: the boot script as a classic
+  // script that blocks the parser, and no hint (the first layer's files are asked for when
+  // it runs). Kept to measure what the deferred script and the hint changed.
   {
-    id: "ours-preload",
-    label: "leptos-consent, first layer preloaded",
+    id: "ours-classic",
+    label: "leptos-consent, boot script not deferred, no hint",
     ours: true,
     stamp: true,
-    page: (html, site, dist = "dist") =>
-      ours(html, dist).replace(
-        bootTag(dist),
-        (tag) =>
-          `${tag}\n  <link rel="modulepreload" href="/${dist}/leptos-consent-banner.js">\n  <link rel="preload" as="style" href="/${dist}/leptos-consent-banner.css">`,
-      ),
+    page: (html, site, dist = "dist") => ours(html, dist).replace(snippet(dist), `<script src="${dist}/leptos-consent-boot.js"></script>`),
     banner: "[data-testid=lcc-banner]",
     accept: "[data-testid=lcc-accept-all]",
     files: ["/dist/leptos-consent"],
@@ -263,6 +261,7 @@ export const CONTESTANTS = [
     id: "ours-unstamped",
     label: "leptos-consent, config not stamped",
     ours: true,
+    pasted: byteCounts(Buffer.from(HINT)).brotli,
     page: (html, site, dist) => ours(html, dist),
     banner: "[data-testid=lcc-banner]",
     accept: "[data-testid=lcc-accept-all]",

@@ -7,23 +7,28 @@ import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 const dir = process.argv[2] || "dist";
 const budgets = JSON.parse(readFileSync(new URL("budgets.json", import.meta.url)));
 
+/// The first-layer hint, which the README's snippet puts in every page's HTML: counted
+/// in every kind of page view (its own brotli size; inside a page it compresses a little
+/// better).
+const HINT = "hint.html";
+
 /// What each kind of page view downloads from the distribution.
 export const VIEWS = {
-  // A returning visitor with a standing decision: the boot script only.
-  returning_visitor: ["leptos-consent-boot.js"],
+  // A returning visitor with a standing decision: the boot script only (and the hint).
+  returning_visitor: ["leptos-consent-boot.js", HINT],
   // A first visit under a checked config (data-checked) answered on the first layer
   // (Accept all or Reject all): the boot script, the early banner, its stylesheet and
   // the code that carries the choice out.
-  first_layer: ["leptos-consent-boot.js", "leptos-consent-banner.js", "leptos-consent-banner.css", "leptos-consent-decide.js"],
+  first_layer: ["leptos-consent-boot.js", HINT, "leptos-consent-banner.js", "leptos-consent-banner.css", "leptos-consent-decide.js"],
   // The same under a config nothing has checked yet: the decision code checks it first.
-  first_layer_unstamped: ["leptos-consent-boot.js", "leptos-consent-banner.js", "leptos-consent-banner.css", "leptos-consent-decide.js", "leptos-consent-valid.js"],
+  first_layer_unstamped: ["leptos-consent-boot.js", HINT, "leptos-consent-banner.js", "leptos-consent-banner.css", "leptos-consent-decide.js", "leptos-consent-valid.js"],
   // A first visit that opens the preferences (or under a config nothing vouches for): then the UI too
   // (and its whole stylesheet; under a checked config, the decision code fetched once the banner shows).
-  first_visit: ["leptos-consent-boot.js", "leptos-consent-banner.js", "leptos-consent-banner.css", "leptos-consent.css", "leptos-consent-decide.js", "leptos-consent.js", "leptos-consent_bg.wasm"],
+  first_visit: ["leptos-consent-boot.js", HINT, "leptos-consent-banner.js", "leptos-consent-banner.css", "leptos-consent.css", "leptos-consent-decide.js", "leptos-consent.js", "leptos-consent_bg.wasm"],
 };
 
 export function measure(file) {
-  const body = readFileSync(`${dir}/${file}`);
+  const body = readFileSync(file === HINT ? new URL("../boot/hint.html", import.meta.url) : `${dir}/${file}`);
   return {
     raw: body.length,
     gzip: gzipSync(body, { level: 9 }).length,

@@ -1,8 +1,10 @@
 // leptos-consent boot script: the only code a returning visitor's page view needs.
 //
-// Loaded with one classic <script> tag in the page head. It reads the stored
-// decision and, when it stands (a current record under a config text the wasm
-// has validated before), runs the granted tag scripts while the page parses.
+// Loaded with one classic <script defer> tag in the page head (the first-layer hint,
+// boot/hint.html, follows it). It reads the stored decision and, when it stands (a
+// current record under a config text the wasm has validated before), runs the granted
+// tag scripts: once the page is parsed, or while it parses when the tag is not
+// deferred or the script is pasted into the page.
 // On a first visit under a config the core has checked (the page's
 // data-checked stamp, or an earlier page view here), the early banner carries
 // out Accept all and Reject all itself (decide.mjs) and this script then starts
@@ -416,8 +418,9 @@ function boot(cfgEl) {
   win.__lccBoot = "returning";
   // The tags the last page view ran under this record start downloading now, before the
   // parser reaches them (each runs only when its placeholder is found and its turn comes).
+  // Deferred, this script runs once the page is parsed: the parser has found them all.
   try {
-    for (const attrs of JSON.parse(marker.slice(2).join(" ") || 0) || []) preload(live(attrs));
+    if (own("readyState") == "loading") for (const attrs of JSON.parse(marker.slice(2).join(" ") || 0) || []) preload(live(attrs));
   } catch {
     /* a list this script did not write: nothing is learned */
   }

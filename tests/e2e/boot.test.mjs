@@ -3,7 +3,7 @@
 // until the visitor asks for it or something changes.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { TAG_PATH, bannerVisible, launch, openDemo, quiet, ready, reload, routeUnchecked, settleRuns, tagRuns, timePasses, trackerCookies, unchecked, watchUi, withoutDecider } from "./harness.mjs";
+import { TAG_PATH, bannerVisible, launch, openDemo, quiet, ready, reload, routeClassic, routeUnchecked, settleRuns, tagRuns, timePasses, trackerCookies, unchecked, watchUi, withoutDecider } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -36,9 +36,10 @@ test("a returning visitor's tags run in order without the UI being fetched", asy
   await context.close();
 });
 
-test("a returning visitor's tags run where they stand, while the page parses", async () => {
+test("with the boot script not deferred, a returning visitor's tags run where they stand, while the page parses", async () => {
   const v = await acceptedVisitor();
   const { page, context } = v;
+  await routeClassic(page);
   // For each tag as it runs: the document's state, and the category of the script element
   // running it (the placeholder itself, as the parser runs a script of the page).
   await page.addInitScript(() => {
@@ -88,9 +89,11 @@ test("a gated tag written before the boot script still runs first: a tag the par
   await context.close();
 });
 
-test("a returning visitor's tags start downloading when the boot script runs, learned from the page view before; a new decision forgets them", async () => {
+test("with the boot script not deferred, a returning visitor's tags start downloading when it runs, learned from the page view before; a new decision forgets them", async () => {
   const v = await acceptedVisitor();
   const { page, context } = v;
+  // (Deferred, the boot script runs once the page is parsed: the parser has found every tag.)
+  await routeClassic(page);
   // When the parser adds each external placeholder (before the boot script sees it).
   await page.addInitScript(() => {
     window.__parsed = {};

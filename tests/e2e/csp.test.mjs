@@ -127,6 +127,14 @@ test("the drop-in page under a strict CSP: no violation", async () => {
   await context.close();
 });
 
+test("docs/csp.md gives the first-layer hint's hash, and the guides carry the hint as boot/hint.html has it", () => {
+  const hint = readFileSync(new URL("../../boot/hint.html", import.meta.url), "utf8");
+  const hash = createHash("sha256").update(/^<script>(.*)<\/script>$/s.exec(hint)[1]).digest("base64");
+  assert.ok(readFileSync(new URL("../../docs/csp.md", import.meta.url), "utf8").includes(`'sha256-${hash}'`), "the hint's hash is in docs/csp.md");
+  for (const doc of ["README.md", "docs/embedding.md", "docs/migrating-from-vanilla-cookieconsent.md", "index.html", "dropin.html"])
+    assert.ok(readFileSync(new URL(`../../${doc}`, import.meta.url), "utf8").includes(hint), `${doc} carries the hint as is`);
+});
+
 test("docs/csp.md's policy is this one, with the hash of docs/consent-mode.md's snippet", () => {
   const csp = readFileSync(new URL("../../docs/csp.md", import.meta.url), "utf8");
   const section = csp.slice(csp.indexOf("## Content-Security-Policy"));

@@ -86,6 +86,23 @@ export function stamp(html) {
   return out;
 }
 
+/// The demo's snippet (the boot script deferred, then the first-layer hint, boot/hint.html).
+export const SNIPPET = /<script defer src=("?)([^ >]*leptos-consent-boot\.js)\1><\/script>\s*<script>\(d=>[^<]*<\/script>/;
+
+/// The page with the boot script as a classic script that blocks the parser and no hint: the
+/// snippet before December 2026, which a site may keep. Its tags run while the page parses.
+export const classic = (body) => {
+  assert.match(body, SNIPPET);
+  return body.replace(SNIPPET, "<script src=$1$2$1></script>");
+};
+
+/// Serves the demo's front page with the classic snippet (see `classic`).
+export const routeClassic = (page) =>
+  page.route(/\/(index\.html)?$/, async (route) => {
+    const res = await route.fetch();
+    await route.fulfill({ response: res, body: classic(await res.text()) });
+  });
+
 /// Serves the demo's pages without the stamp (see `unchecked`) and without the early
 /// banner's decision code (see `withoutDecider`): a first visit loads the UI.
 export const routeUnchecked = async (page) => {

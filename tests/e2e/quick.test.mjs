@@ -6,7 +6,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { frames, launch, openDemo, openWith, quiet, routeUnchecked, settleRuns, stamp, stored, trackerCookies, unchecked, watchUi } from "./harness.mjs";
+import { SNIPPET, frames, launch, openDemo, openWith, quiet, routeUnchecked, settleRuns, stamp, stored, trackerCookies, unchecked, watchUi } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -270,6 +270,51 @@ test("an unstamped page: the UI, having validated the config, gives the develope
   await context.close();
 });
 
+test("the first-layer hint starts the banner's two files before the boot script has run, and only when the visitor is to be asked", async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  let files = [];
+  page.on("request", (r) => /leptos-consent-banner\.(js|css)$/.test(r.url()) && files.push(new URL(r.url()).pathname));
+  // When the boot script (deferred: it runs once the page is parsed) defines window.CookieConsent.
+  await page.addInitScript(() => {
+    let api;
+    Object.defineProperty(window, "CookieConsent", { configurable: true, get: () => api, set: (v) => ((window.__bootAt ??= performance.now()), (api = v)) });
+  });
+  const started = () =>
+    page.evaluate(() => ({
+      boot: window.__bootAt,
+      files: performance.getEntriesByType("resource").filter((e) => /leptos-consent-banner\.(js|css)$/.test(e.name)).map((e) => e.startTime),
+    }));
+  await page.goto(env.server.url + "/");
+  await page.locator("#lcc-boot[data-quick] [data-testid=lcc-banner]").waitFor({ state: "visible" });
+  assert.deepEqual(files.sort(), ["/dist/leptos-consent-banner.css", "/dist/leptos-consent-banner.js"], "each asked for once");
+  const first = await started();
+  assert.equal(first.files.length, 2);
+  assert.ok(first.files.every((at) => at < first.boot), `asked for at ${first.files} ms, before the boot script ran at ${first.boot} ms`);
+
+  // A returning visitor: the hint asks for nothing.
+  await page.getByTestId("lcc-accept-all").click();
+  await settleRuns(page, 5);
+  files = [];
+  await page.reload();
+  await settleRuns(page, 5);
+  await quiet(page);
+  assert.deepEqual(files, []);
+
+  // A first visit to a page whose config shows no banner by itself (auto_show false): nothing either.
+  await page.evaluate(() => localStorage.clear());
+  await page.route(/\/(index\.html)?$/, async (route) => {
+    const res = await route.fetch();
+    await route.fulfill({ response: res, body: (await res.text()).replace(/(cc-config[^>]*>\s*\{)/, '$1 "auto_show": false,') });
+  });
+  await page.reload();
+  await page.waitForFunction(() => window.__bootAt);
+  await quiet(page);
+  assert.deepEqual(files, []);
+  assert.equal(await page.getByTestId("lcc-banner").count(), 0);
+  await context.close();
+});
+
 test("the boot script pasted into the page (data-base): first layer, returning visit and the UI on demand, with no request for the boot script", async () => {
   const boot = readFileSync(new URL("../../site/dist/leptos-consent-boot.js", import.meta.url), "utf8");
   assert.ok(!/<\/script|<!--/i.test(boot), "the boot script can be pasted into an HTML <script> as is");
@@ -286,7 +331,7 @@ test("the boot script pasted into the page (data-base): first layer, returning v
     // log only: a granted tag may run before the rest of the head, and must find the log.
     const monitor = /<script src="?tags\/monitor\.js"?><\/script>/;
     const body = html
-      .replace(/<script src="?\/?dist\/leptos-consent-boot\.js"?><\/script>/, "")
+      .replace(SNIPPET, "")
       .replace(config, "")
       .replace(monitor, "")
       .replace("<meta charset=utf-8>", (m) => `${m}<script src=tags/monitor.js></script>${config}<script data-base="/dist/">${boot}</script>`);

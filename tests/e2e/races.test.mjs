@@ -3,7 +3,7 @@
 // scripts that fail to load, and gated scripts a single-page app adds later.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { ensureUi, launch, quiet, ready, settleRuns, stored, tagRuns, trackerCookies } from "./harness.mjs";
+import { classic, ensureUi, launch, quiet, ready, settleRuns, stored, tagRuns, trackerCookies } from "./harness.mjs";
 
 /// Accept all on the demo: the page's gated scripts in document order (and the configured
 /// service script, Algolia, in no order with them).
@@ -22,7 +22,7 @@ after(async () => { await env?.close(); });
  * reload_on_revoke off, so a withdrawal has to stop scripts itself instead of
  * starting a clean page view. `routes` are [pattern, handler] pairs.
  */
-async function open({ reload = true, routes = [], path = "/" } = {}) {
+async function open({ reload = true, routes = [], path = "/", snippet = (body) => body } = {}) {
   const context = await env.browser.newContext();
   const page = await context.newPage();
   const v = { context, page, errors: [] };
@@ -34,7 +34,7 @@ async function open({ reload = true, routes = [], path = "/" } = {}) {
   if (!reload) {
     await page.route(/\/(index\.html)?$/, async (route) => {
       const res = await route.fetch();
-      const body = (await res.text()).replace(/(cc-config[^>]*>\s*\{)/, '$1 "reload_on_revoke": false,');
+      const body = snippet(await res.text()).replace(/(cc-config[^>]*>\s*\{)/, '$1 "reload_on_revoke": false,');
       assert.match(body, /"reload_on_revoke": false/);
       await route.fulfill({ response: res, body });
     });
@@ -90,35 +90,37 @@ test("withdrawal while a granted script downloads: it never runs, the rest of th
   await context.close();
 });
 
-test("a returning page: a withdrawal in another tab while a granted script downloads stops it", async () => {
-  const slow = held();
-  const { page, context, errors } = await open({ reload: false });
-  await page.getByTestId("lcc-accept-all").click();
-  await settleRuns(page, 5);
-  await page.route(/mixpanel-standin\.js$/, slow.handler);
-  await page.reload({ waitUntil: "commit" }); // (the page does not finish loading before Mixpanel's script is in)
-  await page.waitForFunction(() => (window.lccDemoRuns || []).includes("ga-config"));
-  assert.equal(await page.evaluate(() => window.__lccBoot), "returning");
-  assert.equal(slow.requested.length, 1, "Mixpanel's script is downloading");
-  // Released where it stands: the parser waits for it, as for any script of the page.
-  const mixpanel = () => page.evaluate(() => [document.readyState, document.querySelector("script[src*=mixpanel]").getAttribute("type")]);
-  assert.deepEqual(await mixpanel(), ["loading", null]);
-  // Another tab of the site withdraws marketing.
-  const other = await context.newPage();
-  await other.goto(env.server.url + "/");
-  await ready(other);
-  await other.evaluate(() => window.CookieConsent.acceptCategory(["performance", "functionality", "third-party"]));
-  // The first tab hands over to the UI, which takes the withdrawal on.
-  await page.waitForFunction(() => window.CookieConsent.acceptedCategory("marketing") === false, null, { timeout: 15000 });
-  slow.release();
-  await quiet(page);
-  assert.ok(!(await tagRuns(page)).includes("mixpanel"), "mixpanel never ran");
-  assert.equal(await liveScripts(page, "mixpanel-standin.js"), 0);
-  assert.deepEqual(await mixpanel(), ["complete", "text/plain"], "its placeholder is back, the page parsed on");
-  assert.deepEqual((await tagRuns(page)).sort(), ["algolia", "ga", "ga-config", "reading-list"]);
-  assert.deepEqual(errors, []);
-  await context.close();
-});
+for (const [how, snippet] of [["deferred", undefined], ["not deferred", classic]])
+  test(`a returning page (the boot script ${how}): a withdrawal in another tab while a granted script downloads stops it`, async () => {
+    const slow = held();
+    const { page, context, errors } = await open({ reload: false, snippet });
+    await page.getByTestId("lcc-accept-all").click();
+    await settleRuns(page, 5);
+    await page.route(/mixpanel-standin\.js$/, slow.handler);
+    await page.reload({ waitUntil: "commit" }); // (the page does not finish loading before Mixpanel's script is in)
+    await page.waitForFunction(() => (window.lccDemoRuns || []).includes("ga-config"));
+    assert.equal(await page.evaluate(() => window.__lccBoot), "returning");
+    assert.equal(slow.requested.length, 1, "Mixpanel's script is downloading");
+    const mixpanel = () => page.evaluate(() => [document.readyState, document.querySelector("script[src*=mixpanel]").getAttribute("type")]);
+    // Not deferred, it is released where it stands: the parser waits for it, as for any script
+    // of the page. Deferred, the page is parsed and its load event waits for it.
+    assert.deepEqual(await mixpanel(), [snippet ? "loading" : "interactive", null]);
+    // Another tab of the site withdraws marketing.
+    const other = await context.newPage();
+    await other.goto(env.server.url + "/");
+    await ready(other);
+    await other.evaluate(() => window.CookieConsent.acceptCategory(["performance", "functionality", "third-party"]));
+    // The first tab hands over to the UI, which takes the withdrawal on.
+    await page.waitForFunction(() => window.CookieConsent.acceptedCategory("marketing") === false, null, { timeout: 15000 });
+    slow.release();
+    await quiet(page);
+    assert.ok(!(await tagRuns(page)).includes("mixpanel"), "mixpanel never ran");
+    assert.equal(await liveScripts(page, "mixpanel-standin.js"), 0);
+    assert.deepEqual(await mixpanel(), ["complete", "text/plain"], "its placeholder is back, the page parsed on");
+    assert.deepEqual((await tagRuns(page)).sort(), ["algolia", "ga", "ga-config", "reading-list"]);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
 
 test("Accept all then Reject all in the same task: only the refusal's script runs", async () => {
   const { page, context, errors } = await open({ reload: false });
