@@ -118,7 +118,10 @@ function announceLoad() {
   if (loadAnnounced || !rec || ask) return;
   loadAnnounced = true;
   const fire = () => emit("onConsent", { cookie: cookie() });
-  if (own("readyState") === "loading") doc.addEventListener("DOMContentLoaded", fire, { once: true });
+  // Once DOMContentLoaded has come: the page's deferred and module scripts, which a deferred
+  // boot script runs ahead of, have their listeners and run() callbacks by then.
+  const nav = performance.getEntriesByType("navigation")[0];
+  if (own("readyState") === "loading" || (nav && !nav.domContentLoadedEventStart)) doc.addEventListener("DOMContentLoaded", fire, { once: true });
   else setTimeout(fire);
 }
 

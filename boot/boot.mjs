@@ -396,8 +396,9 @@ function boot(cfgEl) {
   if (known) {
     // Answers before the UI is there: a decision only from an attested record.
     setState(cfg, record && stored, !record);
-    // Google Consent Mode: the stored choice right after the head snippet's default,
-    // before gtag.js or any config (noted, so the UI does not push it again).
+    // Google Consent Mode: the stored choice before any gated Google tag is released (and,
+    // not deferred, right after the head snippet's default, before any config in the page);
+    // noted, so the UI does not push it again.
     const update = record && consentModeUpdate(cfg, record);
     if (update) win.gtag ? (win.gtag("consent", "update", update), (win.__lccGcm = stored)) : warn("consent_mode is on but the page has no gtag()");
   }
@@ -511,7 +512,11 @@ let told; // what was wrong with the page's #cc-config elements, said once
  */
 function findConfig() {
   const all = [...doc.querySelectorAll('[id="cc-config"]')];
-  const ok = all.filter((e) => e instanceof HTMLScriptElement && e.type == "application/json" && (!nonce || e.nonce === nonce));
+  let ok = all.filter((e) => e instanceof HTMLScriptElement && e.type == "application/json" && (!nonce || e.nonce === nonce));
+  // Deferred, this script runs once the whole page is parsed: one written before its own tag
+  // is the page's, whatever the body holds (as when it ran in the head and saw nothing more).
+  const before = me && ok.filter((e) => e.compareDocumentPosition(me) & 4);
+  if (before?.length) ok = before;
   if (ok.length == 1) return ok[0];
   if (all.length && !told)
     warn(

@@ -428,3 +428,27 @@ test("an API decision on its way to the UI, then Reject all on the early banner:
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("a returning visitor's cc:onConsent reaches a module script that arrives after the deferred boot script has run", async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(env.server.url + "/dropin.html");
+  await page.getByTestId("lcc-accept-all").click();
+  await page.waitForFunction(() => window.CookieConsent.validConsent());
+  await page.route(/\/dropin\.html$/, async (route) => {
+    const res = await route.fetch();
+    await route.fulfill({ response: res, body: (await res.text()).replace("</head>", '<script type="module" src="/late-listener.mjs"></script></head>') });
+  });
+  await page.route(/\/late-listener\.mjs$/, async (route) => {
+    await new Promise((r) => setTimeout(r, 600));
+    await route.fulfill({
+      contentType: "text/javascript",
+      body: 'window.__apiFirst = !!window.CookieConsent; addEventListener("cc:onConsent", (e) => (window.__heard = e.detail.cookie.categories));',
+    });
+  });
+  await page.reload();
+  await page.waitForFunction(() => window.__heard, null, { timeout: 10000 });
+  assert.equal(await page.evaluate(() => window.__apiFirst), true, "window.CookieConsent was there for it");
+  assert.deepEqual(await page.evaluate(() => window.__heard), ["necessary", "analytics", "marketing"]);
+  await context.close();
+});

@@ -312,6 +312,42 @@ test("the first-layer hint starts the banner's two files before the boot script 
   await quiet(page);
   assert.deepEqual(files, []);
   assert.equal(await page.getByTestId("lcc-banner").count(), 0);
+
+  // A config with its own storage key: what is stored under the default key is not a decision here.
+  await page.unroute(/\/(index\.html)?$/);
+  await page.evaluate(() => localStorage.setItem("lcc_consent", "{}"));
+  await page.route(/\/(index\.html)?$/, async (route) => {
+    const res = await route.fetch();
+    await route.fulfill({ response: res, body: (await res.text()).replace('"storage_key": "lcc_consent"', '"storage_key": "shop_consent"') });
+  });
+  await page.reload();
+  await page.getByTestId("lcc-banner").waitFor({ state: "visible" });
+  assert.deepEqual(files.sort(), ["/dist/leptos-consent-banner.css", "/dist/leptos-consent-banner.js"]);
+  const own = await started();
+  assert.ok(own.files.every((at) => at < own.boot), `asked for at ${own.files} ms, before the boot script ran at ${own.boot} ms`);
+  await context.close();
+});
+
+test("a data-cc trigger pressed before the deferred boot script has run is carried out once it has", async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  let release;
+  const held = new Promise((r) => (release = r));
+  await page.route(/leptos-consent-boot\.js$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(env.server.url + "/", { waitUntil: "commit" });
+  const settings = page.locator("header [data-cc=show-preferencesModal]");
+  await settings.waitFor({ state: "visible" });
+  assert.equal(await page.evaluate(() => typeof window.CookieConsent), "undefined", "the boot script has not run");
+  await settings.click();
+  release();
+  await page.getByTestId("lcc-preferences").waitFor({ state: "visible", timeout: 15000 });
+  assert.equal(new URL(page.url()).hash, "", "the link's own action was held");
+  assert.deepEqual(errors, []);
   await context.close();
 });
 

@@ -156,6 +156,48 @@ test("an injected <img name=currentScript> does not choose where the boot script
   await context.close();
 });
 
+test("named elements standing in for the hint's currentScript and the boot script's tag: the hint asks nothing of another origin", async () => {
+  const hint = readFileSync(new URL("../../boot/hint.html", import.meta.url), "utf8");
+  const context = await env.browser.newContext();
+  const asked = await attacker(context);
+  const { page: p, errors } = await page(context, "/sec/clobber-hint.html", `<!doctype html><html lang=en><head>
+    <form name="currentScript"><input type="image" name="previousElementSibling" src="${EVIL}/x/leptos-consent-boot.js"></form>
+    <script type="application/json" id="cc-config">${JSON.stringify(CONFIG)}</script>
+    <script defer src="/dist/leptos-consent-boot.js"></script>
+    ${hint}
+    </head><body><p>An article.</p></body></html>`);
+  await p.getByTestId("lcc-banner").waitFor({ state: "visible", timeout: 15000 });
+  assert.deepEqual(asked.filter((u) => !u.endsWith("/x/leptos-consent-boot.js")), [], "only the injected image itself");
+  assert.equal(await p.evaluate(() => window.__evil), undefined);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("deferred, the boot script takes the config written before its tag, not one injected into the body", async () => {
+  const hint = readFileSync(new URL("../../boot/hint.html", import.meta.url), "utf8");
+  const context = await env.browser.newContext();
+  const html = (body) => `<!doctype html><html lang=en><head>
+    <script type="application/json" id="cc-config">${JSON.stringify(CONFIG)}</script>
+    <script defer src="/dist/leptos-consent-boot.js"></script>
+    ${hint}
+    </head><body>${body}<p>An article.</p>${MARK("analytics")}${MARK("marketing")}</body></html>`;
+  const injected = `<script type="application/json" id="cc-config">${JSON.stringify({ ...CONFIG, revision: 7, categories: CONFIG.categories.slice(0, 2) })}</script>`;
+  const { page: p, errors } = await page(context, "/sec/late-config.html", html(injected));
+  await p.getByTestId("lcc-banner").waitFor({ state: "visible", timeout: 15000 });
+  await p.getByTestId("lcc-accept-all").click();
+  await p.waitForFunction(() => (window.__ran || []).length === 2);
+  // The page's config was decided on (its revision and its three categories), and on the next
+  // page view its answer stands with the injection still there.
+  const record = JSON.parse(await stored(p));
+  assert.equal(record.rev, 1);
+  assert.deepEqual(Object.keys(record.categories).sort(), ["analytics", "marketing", "necessary"]);
+  await p.reload();
+  await p.waitForFunction(() => (window.__ran || []).length === 2);
+  assert.deepEqual((await p.evaluate(() => window.__ran)).sort(), ["analytics", "marketing"]);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test("an <img name=body> in the page: the banner is in the real body and the visitor can decide", async () => {
   const context = await env.browser.newContext();
   const { page: p, errors } = await page(context, "/sec/body.html", `<!doctype html><html lang=en><head>
