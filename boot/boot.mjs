@@ -1,4 +1,5 @@
-// leptos-consent boot script: the only code a returning visitor's page view needs.
+// leptos-consent boot script: with the first-layer hint (boot/hint.html), the only code a
+// returning visitor's page view needs.
 //
 // Loaded with one classic <script defer> tag in the page head (the first-layer hint,
 // boot/hint.html, follows it). It reads the stored decision and, when it stands (a
