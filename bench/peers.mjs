@@ -190,6 +190,8 @@ export const CONTROL = { id: "control", label: "page without a consent manager",
 
 /** The README's snippet after the config: the boot script deferred, then the first-layer hint (boot/hint.html). */
 const HINT = readFileSync(new URL("../boot/hint.html", import.meta.url), "utf8");
+/** The hint's brotli bytes: in every page's HTML, so counted with a returning visitor's (run.mjs). */
+const HINT_BYTES = byteCounts(Buffer.from(HINT)).brotli;
 const snippet = (dist) => `<script defer src="${dist}/leptos-consent-boot.js"></script>\n  ${HINT}`;
 
 /** Ours: the demo's config and the snippet, with the same gated tags as the peers (vanilla-compatible markup). */
@@ -222,7 +224,7 @@ export const CONTESTANTS = [
     label: "leptos-consent",
     ours: true,
     stamp: true,
-    pasted: byteCounts(Buffer.from(HINT)).brotli, // the first-layer hint, in every page's HTML
+    pasted: HINT_BYTES,
     page: (html, site, dist) => ours(html, dist),
     banner: "[data-testid=lcc-banner]",
     accept: "[data-testid=lcc-accept-all]",
@@ -261,7 +263,7 @@ export const CONTESTANTS = [
     id: "ours-unstamped",
     label: "leptos-consent, config not stamped",
     ours: true,
-    pasted: byteCounts(Buffer.from(HINT)).brotli,
+    pasted: HINT_BYTES,
     page: (html, site, dist) => ours(html, dist),
     banner: "[data-testid=lcc-banner]",
     accept: "[data-testid=lcc-accept-all]",

@@ -214,21 +214,28 @@ function targetTable(r, mine) {
     ["Returning (cold), consent-manager bytes, brotli", (x, c) => x.cold.map((v) => [...new Set([...v.files, ...(c.inline || [])])].reduce((n, f) => n + measure(f).brotli, c.pasted || 0)), 4096, "4 KB"],
     ["Returning, UI files fetched (most in any view)", (x) => [...pick(x.cold, "ui"), ...pick(x.warm, "ui")], 0, "none", (xs) => Math.max(...xs)],
   ];
-  const out = [`Targets (issue 7), bounds from this run's medians:`, "", `| target | bound | ${mine.map((c) => c.label).join(" | ")} |`, `|---|---|${mine.map(() => "---").join("|")}|`];
-  for (const [name, f, bound, how, agg = median] of rows) {
+  return renderTargets("issue 7", rows.map(([name, f, bound, how, agg = median]) => [name, (c) => agg(f(r[c.id], c)), bound, how]), mine);
+}
+
+/// A table of targets: each row's name, its value for one of ours (`value(c)`), its bound
+/// (not finite: none in this run) and how the bound was made; whether each is met.
+function renderTargets(issue, rows, mine) {
+  const out = [`Targets (${issue}), bounds from this run's medians:`, "", `| target | bound | ${mine.map((c) => c.label).join(" | ")} |`, `|---|---|${mine.map(() => "---").join("|")}|`];
+  for (const [name, value, bound, how] of rows) {
     // (A run without peers, such as an A/B run of two builds, has no bound from them.)
     const known = Number.isFinite(bound);
     const cells = mine.map((c) => {
-      const v = agg(f(r[c.id], c));
+      const v = value(c);
       if (v == null) return "–";
-      const shown = name === "CLS" ? v.toFixed(3) : round(v);
+      const shown = name === "CLS" ? v.toFixed(3) : Math.round(v);
       return known ? `${shown}: ${v <= bound + 1e-9 ? "met" : "not met"}` : `${shown}`;
     });
-    const limit = known ? `≤ ${name === "CLS" ? bound : round(bound)} (${how})` : "– (no peer in this run)";
+    const limit = known ? `≤ ${name === "CLS" ? bound : Math.round(bound)} (${how})` : "– (not in this run)";
     out.push(`| ${name} | ${limit} | ${cells.join(" | ")} |`);
   }
   return out;
 }
+
 /// Issue "The drop-in on a slow network" on one profile: the banner against the fastest
 /// peer, the page's own first paint against the control's, and a returning visitor's first
 /// tag against the snippet it replaced ("ours-classic", when in the run).
@@ -245,16 +252,7 @@ function slowNetworkTable(r, mine) {
   ];
   for (const side of ["cold", "warm"])
     if (classic) rows.push([`Returning (${side}), first tag`, (c) => med(c.id, side, "firstTag"), med("ours-classic", side, "firstTag"), "the classic snippet's"]);
-  const out = [`Targets (issue "The drop-in on a slow network"), bounds from this run's medians:`, "", `| target | bound | ${mine.map((c) => c.label).join(" | ")} |`, `|---|---|${mine.map(() => "---").join("|")}|`];
-  for (const [name, f, bound, how] of rows) {
-    const known = Number.isFinite(bound);
-    const cells = mine.map((c) => {
-      const v = f(c);
-      return v == null ? "–" : known ? `${round(v)}: ${v <= bound ? "met" : "not met"}` : `${round(v)}`;
-    });
-    out.push(`| ${name} | ${known ? `≤ ${round(bound)} (${how})` : "– (not in this run)"} | ${cells.join(" | ")} |`);
-  }
-  return out;
+  return renderTargets('issue "The drop-in on a slow network"', rows, mine);
 }
 
 const lines = [];

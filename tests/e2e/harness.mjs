@@ -96,12 +96,32 @@ export const classic = (body) => {
   return body.replace(SNIPPET, "<script src=$1$2$1></script>");
 };
 
-/// Serves the demo's front page with the classic snippet (see `classic`).
-export const routeClassic = (page) =>
-  page.route(/\/(index\.html)?$/, async (route) => {
+/// The demo's front page served through `edit` (its HTML in, the HTML to serve out).
+export const FRONT = /\/(index\.html)?$/;
+export const routeFront = (page, edit) =>
+  page.route(FRONT, async (route) => {
     const res = await route.fetch();
-    await route.fulfill({ response: res, body: classic(await res.text()) });
+    await route.fulfill({ response: res, body: edit(await res.text()) });
   });
+
+/// Serves the demo's front page with the classic snippet (see `classic`).
+export const routeClassic = (page) => routeFront(page, classic);
+
+/** Holds a response until `release()`: a file still downloading. `handler` is the route's. */
+export function held() {
+  let release;
+  const gate = new Promise((r) => (release = r));
+  const requested = [];
+  return {
+    requested,
+    release,
+    handler: async (route) => {
+      requested.push(route.request().url());
+      await gate;
+      await route.continue();
+    },
+  };
+}
 
 /// Serves the demo's pages without the stamp (see `unchecked`) and without the early
 /// banner's decision code (see `withoutDecider`): a first visit loads the UI.

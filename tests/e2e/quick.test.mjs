@@ -6,7 +6,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { SNIPPET, frames, launch, openDemo, openWith, quiet, routeUnchecked, settleRuns, stamp, stored, trackerCookies, unchecked, watchUi } from "./harness.mjs";
+import { FRONT, SNIPPET, frames, held, launch, openDemo, openWith, quiet, routeFront, routeUnchecked, settleRuns, stamp, stored, trackerCookies, unchecked, watchUi } from "./harness.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -303,10 +303,7 @@ test("the first-layer hint starts the banner's two files before the boot script 
 
   // A first visit to a page whose config shows no banner by itself (auto_show false): nothing either.
   await page.evaluate(() => localStorage.clear());
-  await page.route(/\/(index\.html)?$/, async (route) => {
-    const res = await route.fetch();
-    await route.fulfill({ response: res, body: (await res.text()).replace(/(cc-config[^>]*>\s*\{)/, '$1 "auto_show": false,') });
-  });
+  await routeFront(page, (html) => html.replace(/(cc-config[^>]*>\s*\{)/, '$1 "auto_show": false,'));
   await page.reload();
   await page.waitForFunction(() => window.__bootAt);
   await quiet(page);
@@ -314,12 +311,9 @@ test("the first-layer hint starts the banner's two files before the boot script 
   assert.equal(await page.getByTestId("lcc-banner").count(), 0);
 
   // A config with its own storage key: what is stored under the default key is not a decision here.
-  await page.unroute(/\/(index\.html)?$/);
+  await page.unroute(FRONT);
   await page.evaluate(() => localStorage.setItem("lcc_consent", "{}"));
-  await page.route(/\/(index\.html)?$/, async (route) => {
-    const res = await route.fetch();
-    await route.fulfill({ response: res, body: (await res.text()).replace('"storage_key": "lcc_consent"', '"storage_key": "shop_consent"') });
-  });
+  await routeFront(page, (html) => html.replace('"storage_key": "lcc_consent"', '"storage_key": "shop_consent"'));
   await page.reload();
   await page.getByTestId("lcc-banner").waitFor({ state: "visible" });
   assert.deepEqual(files.sort(), ["/dist/leptos-consent-banner.css", "/dist/leptos-consent-banner.js"]);
@@ -333,18 +327,14 @@ test("a data-cc trigger pressed before the deferred boot script has run is carri
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
-  let release;
-  const held = new Promise((r) => (release = r));
-  await page.route(/leptos-consent-boot\.js$/, async (route) => {
-    await held;
-    await route.continue();
-  });
+  const boot = held();
+  await page.route(/leptos-consent-boot\.js$/, boot.handler);
   await page.goto(env.server.url + "/", { waitUntil: "commit" });
   const settings = page.locator("header [data-cc=show-preferencesModal]");
   await settings.waitFor({ state: "visible" });
   assert.equal(await page.evaluate(() => typeof window.CookieConsent), "undefined", "the boot script has not run");
   await settings.click();
-  release();
+  boot.release();
   await page.getByTestId("lcc-preferences").waitFor({ state: "visible", timeout: 15000 });
   assert.equal(new URL(page.url()).hash, "", "the link's own action was held");
   assert.deepEqual(errors, []);

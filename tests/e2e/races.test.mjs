@@ -3,7 +3,7 @@
 // scripts that fail to load, and gated scripts a single-page app adds later.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { classic, ensureUi, launch, quiet, ready, settleRuns, stored, tagRuns, trackerCookies } from "./harness.mjs";
+import { classic, ensureUi, held, launch, quiet, ready, settleRuns, stored, tagRuns, trackerCookies } from "./harness.mjs";
 
 /// Accept all on the demo: the page's gated scripts in document order (and the configured
 /// service script, Algolia, in no order with them).
@@ -43,22 +43,6 @@ async function open({ reload = true, routes = [], path = "/", snippet = (body) =
   await page.goto(env.server.url + path);
   await ready(page);
   return v;
-}
-
-/** Holds a response until `release()`: a script still downloading. */
-function held() {
-  let release;
-  const gate = new Promise((r) => (release = r));
-  const requested = [];
-  return {
-    requested,
-    release,
-    handler: async (route) => {
-      requested.push(route.request().url());
-      await gate;
-      await route.continue();
-    },
-  };
 }
 
 /** Live script elements (inserted, or placeholders released in place) whose src ends with `name`. */

@@ -156,16 +156,21 @@ test("an injected <img name=currentScript> does not choose where the boot script
   await context.close();
 });
 
-test("named elements standing in for the hint's currentScript and the boot script's tag: the hint asks nothing of another origin", async () => {
-  const hint = readFileSync(new URL("../../boot/hint.html", import.meta.url), "utf8");
-  const context = await env.browser.newContext();
-  const asked = await attacker(context);
-  const { page: p, errors } = await page(context, "/sec/clobber-hint.html", `<!doctype html><html lang=en><head>
-    <form name="currentScript"><input type="image" name="previousElementSibling" src="${EVIL}/x/leptos-consent-boot.js"></form>
+/** A page with the README's snippet (CONFIG, the deferred boot script, the hint) after `head`, and `body`. */
+const deferredPage = (head, body) => `<!doctype html><html lang=en><head>${head}
     <script type="application/json" id="cc-config">${JSON.stringify(CONFIG)}</script>
     <script defer src="/dist/leptos-consent-boot.js"></script>
-    ${hint}
-    </head><body><p>An article.</p></body></html>`);
+    ${readFileSync(new URL("../../boot/hint.html", import.meta.url), "utf8")}
+    </head><body>${body}</body></html>`;
+
+test("named elements standing in for the hint's currentScript and the boot script's tag: the hint asks nothing of another origin", async () => {
+  const context = await env.browser.newContext();
+  const asked = await attacker(context);
+  const { page: p, errors } = await page(
+    context,
+    "/sec/clobber-hint.html",
+    deferredPage(`<form name="currentScript"><input type="image" name="previousElementSibling" src="${EVIL}/x/leptos-consent-boot.js"></form>`, "<p>An article.</p>"),
+  );
   await p.getByTestId("lcc-banner").waitFor({ state: "visible", timeout: 15000 });
   assert.deepEqual(asked.filter((u) => !u.endsWith("/x/leptos-consent-boot.js")), [], "only the injected image itself");
   assert.equal(await p.evaluate(() => window.__evil), undefined);
@@ -174,13 +179,8 @@ test("named elements standing in for the hint's currentScript and the boot scrip
 });
 
 test("deferred, the boot script takes the config written before its tag, not one injected into the body", async () => {
-  const hint = readFileSync(new URL("../../boot/hint.html", import.meta.url), "utf8");
   const context = await env.browser.newContext();
-  const html = (body) => `<!doctype html><html lang=en><head>
-    <script type="application/json" id="cc-config">${JSON.stringify(CONFIG)}</script>
-    <script defer src="/dist/leptos-consent-boot.js"></script>
-    ${hint}
-    </head><body>${body}<p>An article.</p>${MARK("analytics")}${MARK("marketing")}</body></html>`;
+  const html = (body) => deferredPage("", `${body}<p>An article.</p>${MARK("analytics")}${MARK("marketing")}`);
   const injected = `<script type="application/json" id="cc-config">${JSON.stringify({ ...CONFIG, revision: 7, categories: CONFIG.categories.slice(0, 2) })}</script>`;
   const { page: p, errors } = await page(context, "/sec/late-config.html", html(injected));
   await p.getByTestId("lcc-banner").waitFor({ state: "visible", timeout: 15000 });
