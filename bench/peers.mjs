@@ -29,7 +29,7 @@ export const TAGS = ["ga", "ga-config", "mixpanel", "reading-list"];
 // The built page (site/index.html) is minified by Trunk: attributes may be unquoted.
 const CONFIG = /<script[^>]*\bid="?cc-config"?[^>]*>([\s\S]*?)<\/script>/;
 // The boot script's tag (deferred, as the README's snippet has it) and the first-layer hint after it.
-const BOOT = /<script defer src="?dist\/leptos-consent-boot\.js"?><\/script>\s*<script>\(d=>[^<]*<\/script>/;
+const BOOT = /<script defer src="?dist\/leptos-consent-boot\.js"?><\/script>\s*<script>\(d=>.*?<\/script>/;
 const GATED = /<script[^>]*\btype="?text\/plain"?[^>]*>[\s\S]*?<\/script>/g;
 
 /** The demo page without our consent manager and without its gated scripts. */

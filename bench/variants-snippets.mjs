@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 
 export default ({ page }) => {
   const ours = page("ours");
-  const snippet = /<script defer src="dist\/leptos-consent-boot\.js"><\/script>\s*<script>\(d=>[^<]*<\/script>/.exec(ours);
+  const snippet = /<script defer src="dist\/leptos-consent-boot\.js"><\/script>\s*<script>\(d=>.*?<\/script>/.exec(ours);
   if (!snippet) throw new Error("bench/peers.mjs's snippet changed: update bench/variants-snippets.mjs");
   const boot = readFileSync("site/dist/leptos-consent-boot.js", "utf8");
   return {

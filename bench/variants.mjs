@@ -5,6 +5,7 @@
 //
 //   make build && VARIANTS=bench/variants-snippets.mjs node bench/variants.mjs 15
 //   P="4x CPU" RET=warm VARIANTS=… node bench/variants.mjs 15
+//   TIMES=1 …   also when the boot script ran (window.CookieConsent set) and the page was parsed
 //
 // VARIANTS is a module whose default export takes { page, boot } (`page(id)`: the HTML
 // run.mjs writes for one of our contestants) and returns { id: html } for each variant.
@@ -45,6 +46,12 @@ try {
           await p.waitForTimeout(300);
         }
         await p.addInitScript(PROBE, { banner: RET || id === "control" ? null : BANNER, accept: null });
+        // TIMES=1: when window.CookieConsent was defined (the boot script ran), beside the page's parse end.
+        if (process.env.TIMES)
+          await p.addInitScript(() => {
+            let v;
+            Object.defineProperty(window, "CookieConsent", { configurable: true, get: () => v, set: (x) => ((v = x), (window.__bench.boot ??= performance.now())) });
+          });
         const cdp = await throttle(p, profile);
         if (RET && RET !== "warm") await cdp.send("Network.clearBrowserCache");
         let bytes = 0;
@@ -55,6 +62,10 @@ try {
         const get = (k) => p.waitForFunction((k) => window.__bench[k], k, { timeout: 20000 }).then(() => p.evaluate((k) => window.__bench[k], k));
         const r = { fcp: await get("fcp") }; await p.waitForTimeout(RET ? 0 : 600); r.tbt = await p.evaluate(() => window.__bench.tbt);
         if (!RET && id !== "control" && !id.includes("noboot")) r.banner = await get("bannerAt");
+        if (process.env.TIMES) {
+          await p.waitForFunction(() => window.__bench.boot, null, { timeout: 20000 }).catch(() => {});
+          Object.assign(r, await p.evaluate(() => ({ boot: window.__bench.boot, parsed: performance.getEntriesByType("navigation")[0].domInteractive })));
+        }
         if (RET) {
           await p.waitForFunction(() => window.lccDemoRuns.length >= 4, null, { timeout: 20000 });
           r.tag = await p.evaluate(() => Math.min(...window.lccDemoRuns.at_));
@@ -68,7 +79,7 @@ try {
     console.log(`## ${pname} (${RUNS} runs)`);
     for (const id of ids) {
       const m = (k) => { const v = median(runs[id].map((r) => r[k])); return v == null ? "-" : Math.round(v); };
-      console.log(`${id.padEnd(24)} fcp ${m("fcp")}  banner ${m("banner")}  tbt ${m("tbt")}  tag ${m("tag")}  bytes ${m("bytes")} ${RET ? runs[id][0].files : ""}`);
+      console.log(`${id.padEnd(24)} fcp ${m("fcp")}  banner ${m("banner")}  tbt ${m("tbt")}  tag ${m("tag")}${process.env.TIMES ? `  boot ${m("boot")}  parsed ${m("parsed")}` : ""}  bytes ${m("bytes")} ${RET ? runs[id][0].files : ""}`);
     }
   }
 } finally {

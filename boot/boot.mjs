@@ -2,10 +2,11 @@
 // returning visitor's page view needs.
 //
 // Loaded with one classic <script defer> tag in the page head (the first-layer hint,
-// boot/hint.html, follows it). It reads the stored decision and, when it stands (a
-// current record under a config text the wasm has validated before), runs the granted
-// tag scripts: once the page is parsed, or while it parses when the tag is not
-// deferred or the script is pasted into the page.
+// boot/hint.html, follows it and, when something is stored, writes a copy of the tag that
+// runs in the head). It reads the stored decision and, when it stands (a current record
+// under a config text the wasm has validated before), runs the granted tag scripts: while
+// the page parses when it runs in the head (that copy, a tag without defer, or the
+// script pasted into the page), else once the page is parsed.
 // On a first visit under a config the core has checked (the page's
 // data-checked stamp, or an earlier page view here), the early banner carries
 // out Accept all and Reject all itself (decide.mjs) and this script then starts
@@ -478,7 +479,8 @@ function boot(cfgEl) {
 // that is a link (href other than "#") leads where it points.
 let uiFailed = false;
 let via;
-doc.addEventListener("click", (e) => {
+/** A press on a page trigger, from the start of the page view (`main`). */
+const press = (e) => {
   const t = !uiCall && !uiFailed && e.target.closest?.("[data-cc]");
   if (!t) return;
   e.preventDefault();
@@ -493,7 +495,7 @@ doc.addEventListener("click", (e) => {
     via = href && href !== "#" ? t.href : undefined;
   }
   handOver(active);
-});
+};
 
 const NO_CONFIG = "no config: no #cc-config, no CookieConsent.run()";
 
@@ -533,51 +535,60 @@ function tryStart(el = findConfig()) {
   return started;
 }
 
-if (win.CookieConsent) warn("replacing window.CookieConsent");
-win.CookieConsent = createApi({
-  forward,
-  load(src, attrs) {
-    const el = live(Object.entries({ ...attrs, src }));
-    const ok = settled(el);
-    toHead(el);
-    return ok;
-  },
-  run(text) {
-    if (started) return whenReady(); // run() twice, or a page that has #cc-config too: harmless
-    let el;
-    if (text != null) {
-      el = doc.createElement("script");
-      el.type = "application/json";
-      el.id = "cc-config";
-      el.textContent = text;
-      el.nonce = nonce;
+// For a returning visitor the hint (boot/hint.html) writes a second tag for this file, which
+// runs in the head, and the deferred tag runs it again once the page is parsed: the first
+// starts, the other does nothing. (A symbol: no element the page's markup names can stand
+// for it, as a name on window can.)
+const ONCE = Symbol.for("leptos-consent");
+if (!win[ONCE]) {
+  win[ONCE] = 1;
+  doc.addEventListener("click", press);
+  if (win.CookieConsent) warn("replacing window.CookieConsent");
+  win.CookieConsent = createApi({
+    forward,
+    load(src, attrs) {
+      const el = live(Object.entries({ ...attrs, src }));
+      const ok = settled(el);
       toHead(el);
-    }
-    try {
-      if (!tryStart(el)) warn(NO_CONFIG);
-    } catch (e) {
-      failed(e);
-    }
-    return whenReady();
-  },
-  // hide(), hidePreferences(), reset(): what the boot script drew goes at once; says whether the UI must act too.
-  hide(method, erase) {
-    if (method !== "hidePreferences") {
-      hidden = true; // also for a banner not drawn yet
-      if (early) early.hidden = true;
-      modal("banner", false);
-    }
-    return handedOver || erase;
-  },
-});
+      return ok;
+    },
+    run(text) {
+      if (started) return whenReady(); // run() twice, or a page that has #cc-config too: harmless
+      let el;
+      if (text != null) {
+        el = doc.createElement("script");
+        el.type = "application/json";
+        el.id = "cc-config";
+        el.textContent = text;
+        el.nonce = nonce;
+        toHead(el);
+      }
+      try {
+        if (!tryStart(el)) warn(NO_CONFIG);
+      } catch (e) {
+        failed(e);
+      }
+      return whenReady();
+    },
+    // hide(), hidePreferences(), reset(): what the boot script drew goes at once; says whether the UI must act too.
+    hide(method, erase) {
+      if (method !== "hidePreferences") {
+        hidden = true; // also for a banner not drawn yet
+        if (early) early.hidden = true;
+        modal("banner", false);
+      }
+      return handedOver || erase;
+    },
+  });
 
-try {
-  // The config may also come later: in the body, or through CookieConsent.run(config).
-  if (!tryStart()) {
-    // (Each fires once.)
-    doc.addEventListener("DOMContentLoaded", () => tryStart());
-    win.addEventListener("load", () => started || warn(NO_CONFIG));
+  try {
+    // The config may also come later: in the body, or through CookieConsent.run(config).
+    if (!tryStart()) {
+      // (Each fires once.)
+      doc.addEventListener("DOMContentLoaded", () => tryStart());
+      win.addEventListener("load", () => started || warn(NO_CONFIG));
+    }
+  } catch (e) {
+    failed(e);
   }
-} catch (e) {
-  failed(e);
 }

@@ -36,35 +36,57 @@ test("a returning visitor's tags run in order without the UI being fetched", asy
   await context.close();
 });
 
-test("with the boot script not deferred, a returning visitor's tags run where they stand, while the page parses", async () => {
-  const v = await acceptedVisitor();
-  const { page, context } = v;
-  await routeClassic(page);
-  // For each tag as it runs: the document's state, and the category of the script element
-  // running it (the placeholder itself, as the parser runs a script of the page).
-  await page.addInitScript(() => {
-    window.__when = {};
-    const runs = [];
-    runs.push = function (id) {
-      window.__when[id] = [document.readyState, document.currentScript?.getAttribute("data-category")];
-      return Array.prototype.push.call(this, id);
-    };
-    window.lccDemoRuns = runs;
-  });
-  for (const view of ["first returning view", "one with learned downloads"]) {
+// The README's snippet leaves the boot script deferred for a first visit, whose page paints
+// first; for a returning visitor the hint writes it in where it stands, and it runs there, as the
+// snippet without defer does.
+for (const [how, route] of [["the README's snippet", null], ["the boot script not deferred", routeClassic]])
+  test(`with ${how}, a returning visitor's tags run where they stand, while the page parses; the boot script is fetched and runs once`, async () => {
+    const v = await acceptedVisitor();
+    const { page, context } = v;
+    if (route) await route(page);
+    // For each tag as it runs: the document's state, and the category of the script element
+    // running it (the placeholder itself, as the parser runs a script of the page). Then how
+    // often window.CookieConsent was set, and cc:onConsent heard.
+    await page.addInitScript(() => {
+      window.__when = {};
+      const runs = [];
+      runs.push = function (id) {
+        window.__when[id] = [document.readyState, document.currentScript?.getAttribute("data-category")];
+        return Array.prototype.push.call(this, id);
+      };
+      window.lccDemoRuns = runs;
+      let api;
+      window.__apiSet = 0;
+      Object.defineProperty(window, "CookieConsent", { configurable: true, get: () => api, set: (x) => ((api = x), window.__apiSet++) });
+      window.__onConsent = 0;
+      addEventListener("cc:onConsent", () => window.__onConsent++);
+    });
+    const boots = [];
+    page.on("request", (r) => r.url().endsWith("/leptos-consent-boot.js") && boots.push(r.url()));
+    for (const view of ["first returning view", "one with learned downloads"]) {
+      boots.length = 0;
+      await reload(v);
+      await settleRuns(page, 5);
+      const { algolia, ...tags } = await page.evaluate(() => window.__when);
+      assert.ok(algolia, "the configured service script ran too");
+      assert.deepEqual(tags, {
+        ga: ["loading", "performance"],
+        "ga-config": ["loading", "performance"],
+        mixpanel: ["loading", "marketing"],
+        "reading-list": ["loading", "third-party"],
+      }, view);
+      await quiet(page);
+      assert.deepEqual(await page.evaluate(() => [window.__apiSet, window.__onConsent, window.lccDemoRuns.length]), [1, 1, 5], `${view}: one boot, one onConsent, each tag once`);
+      assert.equal(boots.length, 1, `${view}: one request for the boot script`);
+    }
+    // A first visit (nothing stored): the README's snippet leaves the boot script deferred.
+    await page.evaluate(() => localStorage.clear());
     await reload(v);
-    await settleRuns(page, 5);
-    const { algolia, ...tags } = await page.evaluate(() => window.__when);
-    assert.ok(algolia, "the configured service script ran too");
-    assert.deepEqual(tags, {
-      ga: ["loading", "performance"],
-      "ga-config": ["loading", "performance"],
-      mixpanel: ["loading", "marketing"],
-      "reading-list": ["loading", "third-party"],
-    }, view);
-  }
-  await context.close();
-});
+    await page.getByTestId("lcc-banner").waitFor({ state: "visible" });
+    assert.equal(await page.locator('script[src$="leptos-consent-boot.js"]').count(), 1, "nothing written in on a first visit");
+    assert.deepEqual(v.errors, []);
+    await context.close();
+  });
 
 test("a gated tag written before the boot script still runs first: a tag the parser reaches waits for it", async () => {
   const v = await acceptedVisitor();
@@ -89,11 +111,11 @@ test("a gated tag written before the boot script still runs first: a tag the par
   await context.close();
 });
 
-test("with the boot script not deferred, a returning visitor's tags start downloading when it runs, learned from the page view before; a new decision forgets them", async () => {
+test("a returning visitor's tags start downloading when the boot script runs, learned from the page view before; a new decision forgets them", async () => {
   const v = await acceptedVisitor();
   const { page, context } = v;
-  // (Deferred, the boot script runs once the page is parsed: the parser has found every tag.)
-  await routeClassic(page);
+  // (The README's snippet: the hint writes the boot script in, and it runs in the head. One
+  // that runs deferred, once the page is parsed, learns nothing: the parser has found every tag.)
   // When the parser adds each external placeholder (before the boot script sees it).
   await page.addInitScript(() => {
     window.__parsed = {};

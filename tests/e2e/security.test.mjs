@@ -5,6 +5,7 @@
 // origin: a local stand-in answered by the test (there is no internet here).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { bannerVisible, launch, openWith, quiet, ready, settleRuns, stored, tagRuns, until } from "./harness.mjs";
 import { fingerprint } from "../../boot/logic.mjs";
@@ -174,6 +175,73 @@ test("named elements standing in for the hint's currentScript and the boot scrip
   await p.getByTestId("lcc-banner").waitFor({ state: "visible", timeout: 15000 });
   assert.deepEqual(asked.filter((u) => !u.endsWith("/x/leptos-consent-boot.js")), [], "only the injected image itself");
   assert.equal(await p.evaluate(() => window.__evil), undefined);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+/** The visitor accepts all on `html` at `path`, then comes back: the returning page view. */
+async function returningOn(context, path, html) {
+  const v = await page(context, path, html);
+  await v.page.getByTestId("lcc-accept-all").click();
+  await v.page.waitForFunction(() => (window.__ran || []).length === 2);
+  await v.page.reload();
+  await v.page.waitForFunction(() => (window.__ran || []).length === 2);
+  return v;
+}
+
+test("the README's snippet added by a script while the page loads (as a tag manager does): the hint writes nothing in, the page stays whole", async () => {
+  const context = await env.browser.newContext();
+  const hint = /^<script>(.*)<\/script>$/s.exec(readFileSync(new URL("../../boot/hint.html", import.meta.url), "utf8").trim())[1];
+  // The page's own script, still downloading when the snippet goes in: the page is still loading.
+  await context.route("**/sec/slow.js", async (route) => {
+    await new Promise((r) => setTimeout(r, 500));
+    await route.fulfill({ contentType: "text/javascript", body: "window.__slow = 1" });
+  });
+  const html = `<!doctype html><html lang=en><head><script>
+    setTimeout(() => {
+      const add = (props) => document.head.append(Object.assign(document.createElement("script"), props));
+      add({ type: "application/json", id: "cc-config", text: ${JSON.stringify(JSON.stringify(CONFIG))} });
+      add({ defer: true, src: "/dist/leptos-consent-boot.js" });
+      add({ text: ${JSON.stringify(hint)} });
+      window.__added = document.readyState;
+    });
+    </script></head><body><p id="before">An article.</p><script src="/sec/slow.js"></script><p id="after">Its end.</p>${MARK("analytics")}${MARK("marketing")}</body></html>`;
+  const { page: p, errors } = await returningOn(context, "/sec/injected-snippet.html", html);
+  assert.equal(await p.evaluate(() => window.__added), "loading", "the snippet went in while the page loaded");
+  // A write from there would have replaced the whole document (no parser to write into).
+  assert.deepEqual(await p.evaluate(() => [!!document.getElementById("before"), !!document.getElementById("after"), window.__slow]), [true, true, 1]);
+  assert.equal(await p.locator('script[src$="leptos-consent-boot.js"]').count(), 1);
+  assert.deepEqual((await p.evaluate(() => window.__ran)).sort(), ["analytics", "marketing"]);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a boot script tag whose nonce holds markup: the hint writes nothing in, and nothing of it is parsed", async () => {
+  const context = await env.browser.newContext();
+  const asked = await attacker(context);
+  const nonce = `n"><img src="${EVIL}/nonce.png`;
+  const html = `<!doctype html><html lang=en><head>
+    <script type="application/json" id="cc-config" nonce='${nonce}'>${JSON.stringify(CONFIG)}</script>
+    <script defer src="/dist/leptos-consent-boot.js" nonce='${nonce}'></script>
+    ${readFileSync(new URL("../../boot/hint.html", import.meta.url), "utf8")}
+    </head><body><p>An article.</p>${MARK("analytics").replace("<script", `<script nonce='${nonce}'`)}${MARK("marketing").replace("<script", `<script nonce='${nonce}'`)}</body></html>`;
+  const { page: p, errors } = await returningOn(context, "/sec/nonce-markup.html", html);
+  assert.equal(await p.locator('script[src$="leptos-consent-boot.js"]').count(), 1, "the deferred tag alone");
+  assert.deepEqual(asked, []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a boot script tag with integrity: the hint leaves it deferred (a copy written in would go unchecked), and its tags still run", async () => {
+  const context = await env.browser.newContext();
+  const sri = "sha384-" + createHash("sha384").update(readFileSync(new URL("../../site/dist/leptos-consent-boot.js", import.meta.url))).digest("base64");
+  const html = `<!doctype html><html lang=en><head>
+    <script type="application/json" id="cc-config">${JSON.stringify(CONFIG)}</script>
+    <script defer src="/dist/leptos-consent-boot.js" integrity="${sri}" crossorigin="anonymous"></script>
+    ${readFileSync(new URL("../../boot/hint.html", import.meta.url), "utf8")}
+    </head><body><p>An article.</p>${MARK("analytics")}${MARK("marketing")}</body></html>`;
+  const { page: p, errors } = await returningOn(context, "/sec/integrity.html", html);
+  assert.equal(await p.locator('script[src$="leptos-consent-boot.js"]').count(), 1, "the deferred tag alone");
   assert.deepEqual(errors, []);
   await context.close();
 });
