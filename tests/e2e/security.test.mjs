@@ -189,7 +189,8 @@ async function returningOn(context, path, html) {
   return v;
 }
 
-test("the README's snippet added by a script while the page loads (as a tag manager does): the hint writes nothing in, the page stays whole", async () => {
+for (const async of [true, false])
+test(`the README's snippet added by a script while the page loads (as a tag manager does${async ? "" : ", async = false"}): the hint writes nothing in, the page stays whole`, async () => {
   const context = await env.browser.newContext();
   const hint = /^<script>(.*)<\/script>$/s.exec(readFileSync(new URL("../../boot/hint.html", import.meta.url), "utf8").trim())[1];
   // The page's own script, still downloading when the snippet goes in: the page is still loading.
@@ -201,8 +202,8 @@ test("the README's snippet added by a script while the page loads (as a tag mana
     setTimeout(() => {
       const add = (props) => document.head.append(Object.assign(document.createElement("script"), props));
       add({ type: "application/json", id: "cc-config", text: ${JSON.stringify(JSON.stringify(CONFIG))} });
-      add({ defer: true, src: "/dist/leptos-consent-boot.js" });
-      add({ text: ${JSON.stringify(hint)} });
+      add({ defer: true, src: "/dist/leptos-consent-boot.js", async: ${async} });
+      add({ text: ${JSON.stringify(hint)}, async: ${async} });
       window.__added = document.readyState;
     });
     </script></head><body><p id="before">An article.</p><script src="/sec/slow.js"></script><p id="after">Its end.</p>${MARK("analytics")}${MARK("marketing")}</body></html>`;
@@ -219,7 +220,7 @@ test("the README's snippet added by a script while the page loads (as a tag mana
 test("a boot script tag whose nonce holds markup: the hint writes nothing in, and nothing of it is parsed", async () => {
   const context = await env.browser.newContext();
   const asked = await attacker(context);
-  const nonce = `n"><img src="${EVIL}/nonce.png`;
+  const nonce = `n"></script><img src="${EVIL}/nonce.png">`;
   const html = `<!doctype html><html lang=en><head>
     <script type="application/json" id="cc-config" nonce='${nonce}'>${JSON.stringify(CONFIG)}</script>
     <script defer src="/dist/leptos-consent-boot.js" nonce='${nonce}'></script>
@@ -232,19 +233,27 @@ test("a boot script tag whose nonce holds markup: the hint writes nothing in, an
   await context.close();
 });
 
-test("a boot script tag with integrity: the hint leaves it deferred (a copy written in would go unchecked), and its tags still run", async () => {
-  const context = await env.browser.newContext();
-  const sri = "sha384-" + createHash("sha384").update(readFileSync(new URL("../../site/dist/leptos-consent-boot.js", import.meta.url))).digest("base64");
-  const html = `<!doctype html><html lang=en><head>
-    <script type="application/json" id="cc-config">${JSON.stringify(CONFIG)}</script>
-    <script defer src="/dist/leptos-consent-boot.js" integrity="${sri}" crossorigin="anonymous"></script>
-    ${readFileSync(new URL("../../boot/hint.html", import.meta.url), "utf8")}
-    </head><body><p>An article.</p>${MARK("analytics")}${MARK("marketing")}</body></html>`;
-  const { page: p, errors } = await returningOn(context, "/sec/integrity.html", html);
-  assert.equal(await p.locator('script[src$="leptos-consent-boot.js"]').count(), 1, "the deferred tag alone");
-  assert.deepEqual(errors, []);
-  await context.close();
-});
+// Each attribute a copy would have to repeat exactly (or, without defer, a boot script that has
+// already run): the hint writes nothing, and the tags still run.
+const SRI = "sha384-" + createHash("sha384").update(readFileSync(new URL("../../site/dist/leptos-consent-boot.js", import.meta.url))).digest("base64");
+for (const [what, tag] of [
+  ["integrity", `<script defer src="/dist/leptos-consent-boot.js" integrity="${SRI}"></script>`],
+  ["crossorigin", '<script defer src="/dist/leptos-consent-boot.js" crossorigin="anonymous"></script>'],
+  ["referrerpolicy", '<script defer src="/dist/leptos-consent-boot.js" referrerpolicy="no-referrer"></script>'],
+  ["no defer", '<script src="/dist/leptos-consent-boot.js"></script>'],
+])
+  test(`a boot script tag with ${what}, then the hint: the hint writes nothing in, and the tags still run`, async () => {
+    const context = await env.browser.newContext();
+    const html = `<!doctype html><html lang=en><head>
+      <script type="application/json" id="cc-config">${JSON.stringify(CONFIG)}</script>
+      ${tag}
+      ${readFileSync(new URL("../../boot/hint.html", import.meta.url), "utf8")}
+      </head><body><p>An article.</p>${MARK("analytics")}${MARK("marketing")}</body></html>`;
+    const { page: p, errors } = await returningOn(context, `/sec/boot-${what.replace(" ", "-")}.html`, html);
+    assert.equal(await p.locator('script[src$="leptos-consent-boot.js"]').count(), 1, "the page's own tag alone");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
 
 test("deferred, the boot script takes the config written before its tag, not one injected into the body", async () => {
   const context = await env.browser.newContext();
