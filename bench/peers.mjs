@@ -11,6 +11,11 @@
 //   banner      selector of its first layer, visible once shown
 //   accept      selector of its "Accept all" button on the first layer
 //   files       path prefixes of everything the consent manager loads
+// and ours also:
+//   ours        true: counted as ours in the reports, not as a peer
+//   stamp       its config is stamped by lcc-check (run.mjs)
+//   inline      files pasted into the page, counted with a returning visitor's bytes
+//   pasted      brotli bytes of script in the page's HTML (the first-layer hint), counted likewise
 import { readFileSync } from "node:fs";
 import { byteCounts } from "./probe.mjs";
 

@@ -129,6 +129,7 @@ async function returning(context, base, c, profile, cold) {
   return out;
 }
 
+const round = Math.round;
 const range = (xs) => {
   const s = xs.filter((x) => x != null);
   return s.length ? `${Math.round(Math.min(...s))}–${Math.round(Math.max(...s))}` : "–";
@@ -195,7 +196,6 @@ function targetTable(r, mine) {
   const metric = (name) => metrics.find(([n]) => n === name)[1];
   const best = (f) => Math.min(...contestants.filter((c) => !c.ours).map((c) => median(f(r[c.id]))).filter((x) => x != null));
   const ctrl = (k, side) => median(pick(r.control[side], k));
-  const round = Math.round;
   const banner = metric("banner visible");
   const firstTag = metric("returning, cold: first tag");
   const accept = metric("Accept all → last tag");
@@ -227,10 +227,10 @@ function renderTargets(issue, rows, mine) {
     const cells = mine.map((c) => {
       const v = value(c);
       if (v == null) return "–";
-      const shown = name === "CLS" ? v.toFixed(3) : Math.round(v);
+      const shown = name === "CLS" ? v.toFixed(3) : round(v);
       return known ? `${shown}: ${v <= bound + 1e-9 ? "met" : "not met"}` : `${shown}`;
     });
-    const limit = known ? `≤ ${name === "CLS" ? bound : Math.round(bound)} (${how})` : "– (not in this run)";
+    const limit = known ? `≤ ${name === "CLS" ? bound : round(bound)} (${how})` : "– (not in this run)";
     out.push(`| ${name} | ${limit} | ${cells.join(" | ")} |`);
   }
   return out;
@@ -240,7 +240,6 @@ function renderTargets(issue, rows, mine) {
 /// peer, the page's own first paint against the control's, and a returning visitor's first
 /// tag against the snippet it replaced ("ours-classic", when in the run).
 function slowNetworkTable(r, mine) {
-  const round = Math.round;
   const med = (id, side, k) => median(pick(r[id][side], k));
   const peers = contestants.filter((c) => !c.ours);
   const bannerPeer = Math.min(...peers.map((c) => med(c.id, "first", "banner")).filter((x) => x != null));

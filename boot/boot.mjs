@@ -479,7 +479,7 @@ function boot(cfgEl) {
 // that is a link (href other than "#") leads where it points.
 let uiFailed = false;
 let via;
-/** A press on a page trigger, from the start of the page view (`main`). */
+/** A press on a page trigger: listened for from the start, once per page view (below). */
 const press = (e) => {
   const t = !uiCall && !uiFailed && e.target.closest?.("[data-cc]");
   if (!t) return;

@@ -89,19 +89,19 @@ export function stamp(html) {
 /// The demo's snippet (the boot script deferred, then the first-layer hint, boot/hint.html).
 export const SNIPPET = /<script defer src=("?)([^ >]*leptos-consent-boot\.js)\1><\/script>\s*<script>\(d=>.*?<\/script>/;
 
+/// The page with the README's snippet replaced by `tag` ($1 the quote, $2 the boot script's URL).
+const snippetAs = (tag) => (body) => {
+  assert.match(body, SNIPPET);
+  return body.replace(SNIPPET, tag);
+};
+
 /// The page with the boot script as a classic script that blocks the parser and no hint: the
 /// snippet before December 2026, which a site may keep. Its tags run while the page parses.
-export const classic = (body) => {
-  assert.match(body, SNIPPET);
-  return body.replace(SNIPPET, "<script src=$1$2$1></script>");
-};
+export const classic = snippetAs("<script src=$1$2$1></script>");
 
 /// The page with the boot script deferred and no hint: a returning visitor's boot script, too,
 /// runs once the page is parsed (as where the hint leaves it deferred: a tag with integrity).
-export const deferredOnly = (body) => {
-  assert.match(body, SNIPPET);
-  return body.replace(SNIPPET, "<script defer src=$1$2$1></script>");
-};
+export const deferredOnly = snippetAs("<script defer src=$1$2$1></script>");
 
 /// The demo's front page served through `edit` (its HTML in, the HTML to serve out).
 export const FRONT = /\/(index\.html)?$/;

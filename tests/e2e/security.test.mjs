@@ -157,11 +157,20 @@ test("an injected <img name=currentScript> does not choose where the boot script
   await context.close();
 });
 
-/** A page with the README's snippet (CONFIG, the deferred boot script, the hint) after `head`, and `body`. */
-const deferredPage = (head, body) => `<!doctype html><html lang=en><head>${head}
-    <script type="application/json" id="cc-config">${JSON.stringify(CONFIG)}</script>
-    <script defer src="/dist/leptos-consent-boot.js"></script>
-    ${readFileSync(new URL("../../boot/hint.html", import.meta.url), "utf8")}
+/** The first-layer hint, as the README has it. */
+const HINT = readFileSync(new URL("../../boot/hint.html", import.meta.url), "utf8").trim();
+const BOOT_TAG = '<script defer src="/dist/leptos-consent-boot.js"></script>';
+/** An article with two gated marks. */
+const ARTICLE = `<p>An article.</p>${MARK("analytics")}${MARK("marketing")}`;
+
+/**
+ * A page with the README's snippet (CONFIG, the boot script's tag `tag`, the hint) after
+ * `head`, and `body`; `cfgAttrs` go on the config element.
+ */
+const deferredPage = (head, body, tag = BOOT_TAG, cfgAttrs = "") => `<!doctype html><html lang=en><head>${head}
+    <script type="application/json" id="cc-config"${cfgAttrs}>${JSON.stringify(CONFIG)}</script>
+    ${tag}
+    ${HINT}
     </head><body>${body}</body></html>`;
 
 test("named elements standing in for the hint's currentScript and the boot script's tag: the hint asks nothing of another origin", async () => {
@@ -192,7 +201,7 @@ async function returningOn(context, path, html) {
 for (const async of [true, false])
 test(`the README's snippet added by a script while the page loads (as a tag manager does${async ? "" : ", async = false"}): the hint writes nothing in, the page stays whole`, async () => {
   const context = await env.browser.newContext();
-  const hint = /^<script>(.*)<\/script>$/s.exec(readFileSync(new URL("../../boot/hint.html", import.meta.url), "utf8").trim())[1];
+  const hint = /^<script>(.*)<\/script>$/s.exec(HINT)[1];
   // The page's own script, still downloading when the snippet goes in: the page is still loading.
   await context.route("**/sec/slow.js", async (route) => {
     await new Promise((r) => setTimeout(r, 500));
@@ -206,7 +215,7 @@ test(`the README's snippet added by a script while the page loads (as a tag mana
       add({ text: ${JSON.stringify(hint)}, async: ${async} });
       window.__added = document.readyState;
     });
-    </script></head><body><p id="before">An article.</p><script src="/sec/slow.js"></script><p id="after">Its end.</p>${MARK("analytics")}${MARK("marketing")}</body></html>`;
+    </script></head><body><p id="before">An article.</p><script src="/sec/slow.js"></script><p id="after">Its end.</p>${ARTICLE}</body></html>`;
   const { page: p, errors } = await returningOn(context, "/sec/injected-snippet.html", html);
   assert.equal(await p.evaluate(() => window.__added), "loading", "the snippet went in while the page loaded");
   // A write from there would have replaced the whole document (no parser to write into).
@@ -221,11 +230,7 @@ test("a boot script tag whose nonce holds markup: the hint writes nothing in, an
   const context = await env.browser.newContext();
   const asked = await attacker(context);
   const nonce = `n"></script><img src="${EVIL}/nonce.png">`;
-  const html = `<!doctype html><html lang=en><head>
-    <script type="application/json" id="cc-config" nonce='${nonce}'>${JSON.stringify(CONFIG)}</script>
-    <script defer src="/dist/leptos-consent-boot.js" nonce='${nonce}'></script>
-    ${readFileSync(new URL("../../boot/hint.html", import.meta.url), "utf8")}
-    </head><body><p>An article.</p>${MARK("analytics").replace("<script", `<script nonce='${nonce}'`)}${MARK("marketing").replace("<script", `<script nonce='${nonce}'`)}</body></html>`;
+  const html = deferredPage("", ARTICLE.replaceAll("<script", `<script nonce='${nonce}'`), BOOT_TAG.replace("<script", `<script nonce='${nonce}'`), ` nonce='${nonce}'`);
   const { page: p, errors } = await returningOn(context, "/sec/nonce-markup.html", html);
   assert.equal(await p.locator('script[src$="leptos-consent-boot.js"]').count(), 1, "the deferred tag alone");
   assert.deepEqual(asked, []);
@@ -244,12 +249,7 @@ for (const [what, tag] of [
 ])
   test(`a boot script tag with ${what}, then the hint: the hint writes nothing in, and the tags still run`, async () => {
     const context = await env.browser.newContext();
-    const html = `<!doctype html><html lang=en><head>
-      <script type="application/json" id="cc-config">${JSON.stringify(CONFIG)}</script>
-      ${tag}
-      ${readFileSync(new URL("../../boot/hint.html", import.meta.url), "utf8")}
-      </head><body><p>An article.</p>${MARK("analytics")}${MARK("marketing")}</body></html>`;
-    const { page: p, errors } = await returningOn(context, `/sec/boot-${what.replace(" ", "-")}.html`, html);
+    const { page: p, errors } = await returningOn(context, `/sec/boot-${what.replace(" ", "-")}.html`, deferredPage("", ARTICLE, tag));
     assert.equal(await p.locator('script[src$="leptos-consent-boot.js"]').count(), 1, "the page's own tag alone");
     assert.deepEqual(errors, []);
     await context.close();
@@ -257,7 +257,7 @@ for (const [what, tag] of [
 
 test("deferred, the boot script takes the config written before its tag, not one injected into the body", async () => {
   const context = await env.browser.newContext();
-  const html = (body) => deferredPage("", `${body}<p>An article.</p>${MARK("analytics")}${MARK("marketing")}`);
+  const html = (body) => deferredPage("", body + ARTICLE);
   const injected = `<script type="application/json" id="cc-config">${JSON.stringify({ ...CONFIG, revision: 7, categories: CONFIG.categories.slice(0, 2) })}</script>`;
   const { page: p, errors } = await page(context, "/sec/late-config.html", html(injected));
   await p.getByTestId("lcc-banner").waitFor({ state: "visible", timeout: 15000 });
