@@ -90,6 +90,7 @@ async function firstVisit(browser, base, c, profile) {
     await page.waitForTimeout(500); // let it settle: shifts and long tasks after the banner count too
     out.cls = await bench(page, "cls");
     out.tbt = await bench(page, "tbt");
+    out.early = await bench(page, "early");
     out.memory = await memory(cdp);
     await page.locator(c.accept).first().click();
     const at = await tagTimes(page);
@@ -101,6 +102,7 @@ async function firstVisit(browser, base, c, profile) {
     await page.waitForTimeout(500); // as after a banner: later shifts and long tasks count too
     out.cls = await bench(page, "cls");
     out.tbt = await bench(page, "tbt");
+    out.early = await bench(page, "early");
   }
   out.files = [...files];
   await context.close();
@@ -285,6 +287,7 @@ const metrics = [
   ["returning, cold: last tag", (r) => pick(r.cold, "lastTag")],
   ["returning, warm: first tag", (r) => pick(r.warm, "firstTag")],
   ["total blocking time", (r) => pick(r.first, "tbt")],
+  ["long tasks before the first paint, over 50 ms", (r) => pick(r.first, "early")],
   ["CLS", (r) => pick(r.first, "cls")],
   ["live JS heap + wasm memory, KB", (r) => pick(r.first, "memory").map((m) => (m == null ? null : m / 1024))],
   ["returning, cold: bytes transferred (whole page)", (r) => pick(r.cold, "bytes")],
