@@ -90,7 +90,7 @@ async function firstVisit(browser, base, c, profile) {
     await page.waitForTimeout(500); // let it settle: shifts and long tasks after the banner count too
     out.cls = await bench(page, "cls");
     out.tbt = await bench(page, "tbt");
-    out.early = await bench(page, "early");
+    out.fromStart = await bench(page, "fromStart");
     out.memory = await memory(cdp);
     await page.locator(c.accept).first().click();
     const at = await tagTimes(page);
@@ -102,7 +102,7 @@ async function firstVisit(browser, base, c, profile) {
     await page.waitForTimeout(500); // as after a banner: later shifts and long tasks count too
     out.cls = await bench(page, "cls");
     out.tbt = await bench(page, "tbt");
-    out.early = await bench(page, "early");
+    out.fromStart = await bench(page, "fromStart");
   }
   out.files = [...files];
   await context.close();
@@ -207,7 +207,9 @@ function targetTable(r, mine) {
     ["First visit, banner visible", banner, Math.max(0.8 * bannerPeer, fcp + 20), `max(0.8 × ${round(bannerPeer)}, control FCP ${round(fcp)} + 20)`],
     ["Returning (cold), first tag", firstTag, Math.max(0.5 * tagPeer, load + 10), `max(0.5 × ${round(tagPeer)}, control load ${round(load)} + 10)`],
     ["Accept all → last tag", accept, best(accept), "fastest peer"],
-    ["Total blocking time", metric("total blocking time"), 0, "0"],
+    ["Total blocking time (from the first paint)", metric("total blocking time"), 0, "0"],
+    // (Issue 7's target as first measured: long tasks from navigation start, the first layout's included.)
+    ["Long tasks from navigation start, over 50 ms", metric("long tasks from navigation start, over 50 ms"), 0, "0"],
     ["CLS", metric("CLS"), 0, "0"],
     ["JS heap + wasm memory, KB", metric("live JS heap + wasm memory, KB"), 2560, "2.5 MB"],
     // What a returning visitor's page view loads of the consent manager (files on disk, brotli;
@@ -287,7 +289,7 @@ const metrics = [
   ["returning, cold: last tag", (r) => pick(r.cold, "lastTag")],
   ["returning, warm: first tag", (r) => pick(r.warm, "firstTag")],
   ["total blocking time", (r) => pick(r.first, "tbt")],
-  ["long tasks before the first paint, over 50 ms", (r) => pick(r.first, "early")],
+  ["long tasks from navigation start, over 50 ms", (r) => pick(r.first, "fromStart")],
   ["CLS", (r) => pick(r.first, "cls")],
   ["live JS heap + wasm memory, KB", (r) => pick(r.first, "memory").map((m) => (m == null ? null : m / 1024))],
   ["returning, cold: bytes transferred (whole page)", (r) => pick(r.cold, "bytes")],
@@ -298,7 +300,7 @@ for (const [name] of Object.entries(PROFILES)) {
   const ctrl = r.control;
   // (The control's own long tasks: total blocking time that no consent manager can remove.)
   lines.push(`Control (no consent manager): FCP ${ms(pick(ctrl.first, "fcp"))}, load ${ms(pick(ctrl.first, "load"))}, ` +
-    `total blocking time ${ms(pick(ctrl.first, "tbt"))}; ` +
+    `total blocking time ${ms(pick(ctrl.first, "tbt"))}, long tasks from navigation start ${ms(pick(ctrl.first, "fromStart"))}; ` +
     `returning cold: first tag ${ms(pick(ctrl.cold, "firstTag"))}, load ${ms(pick(ctrl.cold, "load"))}.`, "");
   const mine = contestants.filter((c) => c.ours);
   lines.push(`| metric | ${contestants.map((c) => c.label).join(" | ")} | ${mine.map((c) => `${c.label} / best peer`).join(" | ")} |`);

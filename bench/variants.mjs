@@ -60,7 +60,7 @@ try {
         p.on("request", (r) => /leptos-consent/.test(r.url()) && files.push(r.url().replace(/.*\//, "")));
         await p.goto(`${server.url}/bench-${id}.html`, { waitUntil: "load" });
         const get = (k) => p.waitForFunction((k) => window.__bench[k], k, { timeout: 20000 }).then(() => p.evaluate((k) => window.__bench[k], k));
-        const r = { fcp: await get("fcp") }; await p.waitForTimeout(RET ? 0 : 600); Object.assign(r, await p.evaluate(() => ({ tbt: window.__bench.tbt, early: window.__bench.early })));
+        const r = { fcp: await get("fcp") }; await p.waitForTimeout(RET ? 0 : 600); Object.assign(r, await p.evaluate(() => ({ tbt: window.__bench.tbt, fromStart: window.__bench.fromStart })));
         if (!RET && id !== "control" && !id.includes("noboot")) r.banner = await get("bannerAt");
         if (process.env.TIMES) {
           await p.waitForFunction(() => window.__bench.boot, null, { timeout: 20000 }).catch(() => {});
@@ -79,7 +79,7 @@ try {
     console.log(`## ${pname} (${RUNS} runs)`);
     for (const id of ids) {
       const m = (k) => { const v = median(runs[id].map((r) => r[k])); return v == null ? "-" : Math.round(v); };
-      console.log(`${id.padEnd(24)} fcp ${m("fcp")}  banner ${m("banner")}  tbt ${m("tbt")} (early ${m("early")})  tag ${m("tag")}${process.env.TIMES ? `  boot ${m("boot")}  parsed ${m("parsed")}` : ""}  bytes ${m("bytes")} ${RET ? runs[id][0].files : ""}`);
+      console.log(`${id.padEnd(24)} fcp ${m("fcp")}  banner ${m("banner")}  tbt ${m("tbt")} (from start ${m("fromStart")})  tag ${m("tag")}${process.env.TIMES ? `  boot ${m("boot")}  parsed ${m("parsed")}` : ""}  bytes ${m("bytes")} ${RET ? runs[id][0].files : ""}`);
     }
   }
 } finally {
