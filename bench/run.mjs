@@ -70,6 +70,9 @@ function measure(path) {
   return sizeCache.get(path);
 }
 
+/** What a first visit has come to once it has settled: layout shifts and long tasks (bench/probe.mjs). */
+const settled = async (page) => ({ cls: await bench(page, "cls"), tbt: await bench(page, "tbt"), fromStart: await bench(page, "fromStart") });
+
 async function firstVisit(browser, base, c, profile) {
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -88,9 +91,7 @@ async function firstVisit(browser, base, c, profile) {
     await page.waitForFunction(() => window.__bench.bannerAt, null, { timeout: 60000 });
     out.banner = await bench(page, "bannerAt");
     await page.waitForTimeout(500); // let it settle: shifts and long tasks after the banner count too
-    out.cls = await bench(page, "cls");
-    out.tbt = await bench(page, "tbt");
-    out.fromStart = await bench(page, "fromStart");
+    Object.assign(out, await settled(page));
     out.memory = await memory(cdp);
     await page.locator(c.accept).first().click();
     const at = await tagTimes(page);
@@ -100,9 +101,7 @@ async function firstVisit(browser, base, c, profile) {
     out.firstTag = Math.min(...at);
     out.lastTag = Math.max(...at);
     await page.waitForTimeout(500); // as after a banner: later shifts and long tasks count too
-    out.cls = await bench(page, "cls");
-    out.tbt = await bench(page, "tbt");
-    out.fromStart = await bench(page, "fromStart");
+    Object.assign(out, await settled(page));
   }
   out.files = [...files];
   await context.close();

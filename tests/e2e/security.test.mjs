@@ -199,32 +199,32 @@ async function returningOn(context, path, html) {
 }
 
 for (const async of [true, false])
-test(`the README's snippet added by a script while the page loads (as a tag manager does${async ? "" : ", async = false"}): the hint writes nothing in, the page stays whole`, async () => {
-  const context = await env.browser.newContext();
-  const hint = /^<script>(.*)<\/script>$/s.exec(HINT)[1];
-  // The page's own script, still downloading when the snippet goes in: the page is still loading.
-  await context.route("**/sec/slow.js", async (route) => {
-    await new Promise((r) => setTimeout(r, 500));
-    await route.fulfill({ contentType: "text/javascript", body: "window.__slow = 1" });
-  });
-  const html = `<!doctype html><html lang=en><head><script>
-    setTimeout(() => {
-      const add = (props) => document.head.append(Object.assign(document.createElement("script"), props));
-      add({ type: "application/json", id: "cc-config", text: ${JSON.stringify(JSON.stringify(CONFIG))} });
-      add({ defer: true, src: "/dist/leptos-consent-boot.js", async: ${async} });
-      add({ text: ${JSON.stringify(hint)}, async: ${async} });
-      window.__added = document.readyState;
+  test(`the README's snippet added by a script while the page loads (as a tag manager does${async ? "" : ", async = false"}): the hint writes nothing in, the page stays whole`, async () => {
+    const context = await env.browser.newContext();
+    const hint = /^<script>(.*)<\/script>$/s.exec(HINT)[1];
+    // The page's own script, still downloading when the snippet goes in: the page is still loading.
+    await context.route("**/sec/slow.js", async (route) => {
+      await new Promise((r) => setTimeout(r, 500));
+      await route.fulfill({ contentType: "text/javascript", body: "window.__slow = 1" });
     });
-    </script></head><body><p id="before">An article.</p><script src="/sec/slow.js"></script><p id="after">Its end.</p>${ARTICLE}</body></html>`;
-  const { page: p, errors } = await returningOn(context, "/sec/injected-snippet.html", html);
-  assert.equal(await p.evaluate(() => window.__added), "loading", "the snippet went in while the page loaded");
-  // A write from there would have replaced the whole document (no parser to write into).
-  assert.deepEqual(await p.evaluate(() => [!!document.getElementById("before"), !!document.getElementById("after"), window.__slow]), [true, true, 1]);
-  assert.equal(await p.locator('script[src$="leptos-consent-boot.js"]').count(), 1);
-  assert.deepEqual((await p.evaluate(() => window.__ran)).sort(), ["analytics", "marketing"]);
-  assert.deepEqual(errors, []);
-  await context.close();
-});
+    const html = `<!doctype html><html lang=en><head><script>
+      setTimeout(() => {
+        const add = (props) => document.head.append(Object.assign(document.createElement("script"), props));
+        add({ type: "application/json", id: "cc-config", text: ${JSON.stringify(JSON.stringify(CONFIG))} });
+        add({ defer: true, src: "/dist/leptos-consent-boot.js", async: ${async} });
+        add({ text: ${JSON.stringify(hint)}, async: ${async} });
+        window.__added = document.readyState;
+      });
+      </script></head><body><p id="before">An article.</p><script src="/sec/slow.js"></script><p id="after">Its end.</p>${ARTICLE}</body></html>`;
+    const { page: p, errors } = await returningOn(context, "/sec/injected-snippet.html", html);
+    assert.equal(await p.evaluate(() => window.__added), "loading", "the snippet went in while the page loaded");
+    // A write from there would have replaced the whole document (no parser to write into).
+    assert.deepEqual(await p.evaluate(() => [!!document.getElementById("before"), !!document.getElementById("after"), window.__slow]), [true, true, 1]);
+    assert.equal(await p.locator('script[src$="leptos-consent-boot.js"]').count(), 1);
+    assert.deepEqual((await p.evaluate(() => window.__ran)).sort(), ["analytics", "marketing"]);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
 
 test("a boot script tag whose nonce holds markup: the hint writes nothing in, and nothing of it is parsed", async () => {
   const context = await env.browser.newContext();
